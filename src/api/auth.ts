@@ -1,0 +1,45 @@
+/**
+ * Authentication (Bearer API keys) and role checks. Missing or bad credentials → 401, a valid
+ * key without a needed role → 403, both in Graph's error shape.
+ */
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { RoleName } from '../registry/roles.ts';
+import type { KeyResolver } from '../security/api-keys.ts';
+import type { ApiKeyRow } from '../store/store.ts';
+import { ApiError } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: ApiKeyRow;
+  }
+}
+
+export function authenticate(keys: KeyResolver): preHandlerAsyncHookHandler {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const header = req.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match) {
+      reply.header('WWW-Authenticate', 'Bearer');
+      throw new ApiError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
+    }
+    const key = await keys.resolve(match[1]!);
+    if (!key) {
+      reply.header('WWW-Authenticate', 'Bearer error="invalid_token"');
+      throw new ApiError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid key.');
+    }
+    req.principal = key;
+  };
+}
+
+export function requireRole(...roles: readonly RoleName[]): preHandlerAsyncHookHandler {
+  return async (req: FastifyRequest) => {
+    const held = req.principal?.roles ?? [];
+    if (!roles.some((r) => held.includes(r))) {
+      throw new ApiError(
+        403,
+        'Authorization_RequestDenied',
+        `Insufficient privileges to complete the operation. One of these roles is needed: ${roles.join(', ')}.`,
+      );
+    }
+  };
+}

@@ -1,0 +1,46 @@
+/** Prometheus metrics (prom-client), served at /metrics. One registry per app instance. */
+import client from 'prom-client';
+
+export class Metrics {
+  readonly registry = new client.Registry();
+  readonly ingested = new client.Counter({
+    name: 'idtrail_ingested_records_total',
+    help: 'Records stored, by diagnostic category',
+    labelNames: ['category'] as const,
+    registers: [this.registry],
+  });
+  readonly duplicates = new client.Counter({
+    name: 'idtrail_duplicate_records_total',
+    help: 'Records received again and not stored twice, by category',
+    labelNames: ['category'] as const,
+    registers: [this.registry],
+  });
+  readonly batchRecords = new client.Histogram({
+    name: 'idtrail_ingest_batch_records',
+    help: 'Records per ingest request',
+    buckets: [1, 10, 100, 500, 1000, 5000, 10000, 50000, 100000],
+    registers: [this.registry],
+  });
+  readonly commitSeconds = new client.Histogram({
+    name: 'idtrail_commit_duration_seconds',
+    help: 'Time to seal and durably commit one group of batches',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly commitBatches = new client.Histogram({
+    name: 'idtrail_commit_group_batches',
+    help: 'Ingest requests grouped into one commit',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+    registers: [this.registry],
+  });
+  readonly errors = new client.Counter({
+    name: 'idtrail_ingest_errors_total',
+    help: 'Refused or failed ingest requests, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    client.collectDefaultMetrics({ register: this.registry, prefix: 'idtrail_' });
+  }
+}

@@ -1,0 +1,18 @@
+/** `idtrail` — the command line. Every command takes --data DIR (env IDTRAIL_DATA, default ./.idtrail). */
+import { Command } from 'commander';
+import { ingestCommand } from './ingest.ts';
+import { keysCommand } from './keys.ts';
+import { serveCommand } from './serve.ts';
+
+const program = new Command('idtrail')
+  .description('Self-hosted identity activity logs, wire-compatible with Microsoft Entra ID')
+  .showHelpAfterError();
+
+program.addCommand(serveCommand());
+program.addCommand(ingestCommand());
+program.addCommand(keysCommand());
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`idtrail: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+/** Runtime configuration: command-line options over environment variables over defaults. */
+import path from 'node:path';
+import type { CatalogMode } from './ingest/validate.ts';
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Store URL: `duckdb:<file>` (default `duckdb:<dataDir>/idtrail.duckdb`). */
+  store: string;
+  bootstrapKey: string | undefined;
+  catalogMode: CatalogMode;
+  /** Largest accepted request body, bytes. */
+  bodyLimit: number;
+  logLevel: string;
+}
+
+export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const dataDir = path.resolve(overrides.dataDir ?? env.IDTRAIL_DATA ?? './.idtrail');
+  const catalogMode = (overrides.catalogMode ?? env.IDTRAIL_CATALOG_MODE ?? 'strict') as CatalogMode;
+  if (catalogMode !== 'strict' && catalogMode !== 'lenient') {
+    throw new Error(`IDTRAIL_CATALOG_MODE must be 'strict' or 'lenient', not '${catalogMode}'`);
+  }
+  return {
+    host: overrides.host ?? env.IDTRAIL_HOST ?? '127.0.0.1',
+    port: overrides.port ?? Number(env.IDTRAIL_PORT ?? 8080),
+    dataDir,
+    store: overrides.store ?? env.IDTRAIL_STORE ?? `duckdb:${path.join(dataDir, 'idtrail.duckdb')}`,
+    bootstrapKey: overrides.bootstrapKey ?? env.IDTRAIL_BOOTSTRAP_KEY ?? undefined,
+    catalogMode,
+    bodyLimit: overrides.bodyLimit ?? Number(env.IDTRAIL_BODY_LIMIT ?? 256 * 1024 * 1024),
+    logLevel: overrides.logLevel ?? env.IDTRAIL_LOG_LEVEL ?? 'info',
+  };
+}

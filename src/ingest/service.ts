@@ -1,0 +1,73 @@
+/**
+ * The ingest pipeline end to end, shared by the HTTP route and the CLI:
+ * parse → (envelope → Graph) → normalise → validate → prepare → group commit.
+ * An invalid batch is refused whole and nothing of it is stored.
+ */
+import type { LogType } from '../registry/types.ts';
+import type { CommitResult, Committer } from './committer.ts';
+import { parseBody } from './parse.ts';
+import { type PrepareOptions, prepareItems } from './prepare.ts';
+import type { RecordError } from './validate.ts';
+
+export const MAX_RECORDS_PER_BATCH = 100_000;
+
+export class IngestRefused extends Error {
+  constructor(
+    readonly reason: 'invalid' | 'too-large',
+    message: string,
+    readonly errors: RecordError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export interface IngestOutcome extends CommitResult {
+  received: number;
+}
+
+export class IngestService {
+  constructor(
+    private readonly committer: Committer,
+    private readonly opts: PrepareOptions,
+    private readonly maxRecords = MAX_RECORDS_PER_BATCH,
+  ) {}
+
+  async ingestText(
+    tenant: string,
+    type: LogType,
+    body: string,
+    contentType?: string,
+  ): Promise<IngestOutcome> {
+    const parsed = parseBody(body, contentType);
+    if (parsed.errors.length > 0 && parsed.items.length === 0) {
+      throw new IngestRefused('invalid', parsed.errors[0]!.message, parsed.errors);
+    }
+    return this.ingestItems(tenant, type, parsed.items, parsed.errors);
+  }
+
+  async ingestItems(
+    tenant: string,
+    type: LogType,
+    items: readonly unknown[],
+    parseErrors: RecordError[] = [],
+  ): Promise<IngestOutcome> {
+    if (items.length > this.maxRecords) {
+      throw new IngestRefused(
+        'too-large',
+        `a batch may hold at most ${this.maxRecords} records; this one has ${items.length}`,
+      );
+    }
+    if (items.length === 0) throw new IngestRefused('invalid', 'the batch holds no records');
+    const { records, errors } = prepareItems(type, items, this.opts);
+    const all = [...parseErrors, ...errors].sort((a, b) => a.index - b.index);
+    if (all.length > 0) {
+      throw new IngestRefused(
+        'invalid',
+        `${all.length === 1 ? 'a record is' : 'records are'} invalid; nothing was stored`,
+        all.slice(0, 100),
+      );
+    }
+    const result = await this.committer.submit({ type, tenant, records });
+    return { received: items.length, ...result };
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The composition root: opens the store, wires the pipeline, metrics and routes, and shuts it all
+ * down in order (stop accepting → finish in-flight commits → close the store).
+ */
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './api/app.ts';
+import { Metrics } from './api/metrics.ts';
+import type { Config } from './config.ts';
+import { Committer } from './ingest/committer.ts';
+import { IngestService } from './ingest/service.ts';
+import { AuditCatalog } from './registry/catalog/catalog.ts';
+import { ensureBootstrapKey, KeyResolver } from './security/api-keys.ts';
+import { openStore } from './store/open-store.ts';
+import type { Store } from './store/store.ts';
+
+export interface Running {
+  app: FastifyInstance;
+  store: Store;
+  committer: Committer;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Wires the in-process pipeline on an open store (shared by the server and the CLI). */
+export function wirePipeline(store: Store, config: Pick<Config, 'catalogMode'>, metrics?: Metrics) {
+  const catalog = AuditCatalog.load();
+  const committer = new Committer(store, {
+    onCommit: (c) => {
+      if (!metrics) return;
+      metrics.commitSeconds.observe(c.seconds);
+      metrics.commitBatches.observe(c.batches);
+      for (const [category, n] of c.byCategory) if (n > 0) metrics.ingested.inc({ category }, n);
+    },
+  });
+  const ingest = new IngestService(committer, { catalog, catalogMode: config.catalogMode });
+  return { catalog, committer, ingest };
+}
+
+export async function startServer(config: Config): Promise<Running> {
+  const store = await openStore(config.store, config.dataDir);
+  if (config.bootstrapKey) await ensureBootstrapKey(store, config.bootstrapKey);
+  const metrics = new Metrics();
+  const { catalog, committer, ingest } = wirePipeline(store, config, metrics);
+  const keys = new KeyResolver(store);
+  const app = await buildApp({
+    store,
+    ingest,
+    catalog,
+    keys,
+    metrics,
+    bodyLimit: config.bodyLimit,
+    logLevel: config.logLevel,
+  });
+  const url = await app.listen({ host: config.host, port: config.port });
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    store,
+    committer,
+    url,
+    close: () =>
+      (closing ??= (async () => {
+        await app.close(); // stops accepting; waits for in-flight requests, whose commits it awaits
+        await committer.close();
+        await store.close();
+      })()),
+  };
+}

@@ -1,0 +1,226 @@
+/**
+ * The embedded store on DuckDB (`@duckdb/node-api`).
+ *
+ * Appends go through DuckDB's own parallel JSON reader: each commit writes its rows as NDJSON to
+ * a scratch file and runs `INSERT … SELECT FROM read_json(…)` for every table in one transaction.
+ * Measured on the 2-core machine this is about 3x faster than the row-by-row Appender API, whose
+ * per-value calls across the N-API boundary dominate (docs/benchmarks.md).
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { LogType } from '../../registry/types.ts';
+import { duckdbDialect, tableColumns } from '../sql/dialect.ts';
+import type { ApiKeyRow, AppendBatch, ChainHead, Store, StoredRecord } from '../store.ts';
+import { MIGRATIONS } from './migrations.ts';
+
+const q = duckdbDialect.quote;
+const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+export interface DuckDbOptions {
+  /** Database file, or ':memory:'. */
+  file: string;
+  /** Folder for commit scratch files. */
+  scratchDir: string;
+}
+
+export class DuckDbStore implements Store {
+  readonly engine = 'duckdb';
+  private commitNo = 0;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly reader: DuckDBConnection,
+    private readonly scratchDir: string,
+  ) {}
+
+  static async open(opts: DuckDbOptions): Promise<DuckDbStore> {
+    mkdirSync(opts.scratchDir, { recursive: true });
+    if (opts.file !== ':memory:') mkdirSync(path.dirname(opts.file), { recursive: true });
+    const instance = await DuckDBInstance.create(opts.file);
+    const writer = await instance.connect();
+    const reader = await instance.connect();
+    const store = new DuckDbStore(instance, writer, reader, opts.scratchDir);
+    await store.migrate();
+    return store;
+  }
+
+  async migrate(): Promise<void> {
+    await this.writer.run(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)',
+    );
+    const done = new Set(
+      (await this.rows(this.writer, 'SELECT version FROM schema_migrations')).map((r) => Number(r[0])),
+    );
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        for (const sql of m.statements()) await this.writer.run(sql);
+        await this.writer.run(
+          `INSERT INTO schema_migrations (version, name) VALUES (${m.version}, ${lit(m.name)})`,
+        );
+        await this.writer.run('COMMIT');
+      } catch (err) {
+        await this.writer.run('ROLLBACK');
+        throw err;
+      }
+    }
+  }
+
+  private async rows(conn: DuckDBConnection, sql: string, params?: DuckDBValue[]): Promise<unknown[][]> {
+    const reader = params ? await conn.runAndReadAll(sql, params) : await conn.runAndReadAll(sql);
+    return reader.getRowsJS() as unknown[][];
+  }
+
+  async chainHeads(type: LogType): Promise<Map<string, ChainHead>> {
+    const rows = await this.rows(
+      this.reader,
+      `SELECT tenant, max(seq), arg_max(hash, seq) FROM ${q(type.table)} GROUP BY tenant`,
+    );
+    return new Map(rows.map((r) => [String(r[0]), { seq: Number(r[1]), hash: String(r[2]) }]));
+  }
+
+  async scanIds(type: LogType, onPage: (tenants: string[], ids: string[]) => void): Promise<void> {
+    const result = await this.reader.stream(`SELECT tenant, id FROM ${q(type.table)}`);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const cols = chunk.getColumns() as string[][];
+      onPage(cols[0]!, cols[1]!);
+    }
+  }
+
+  async existingIds(type: LogType, tenant: string, ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.rows(
+      this.writer,
+      `SELECT id FROM ${q(type.table)} WHERE tenant = ${lit(tenant)} AND id IN (SELECT unnest(${listLiteral(ids)}))`,
+    );
+    return new Set(rows.map((r) => String(r[0])));
+  }
+
+  async append(batches: readonly AppendBatch[]): Promise<void> {
+    const work = batches.filter((b) => b.rows.length > 0);
+    if (work.length === 0) return;
+    const commit = ++this.commitNo;
+    const files: string[] = [];
+    try {
+      const now = new Date().toISOString();
+      const inserts: string[] = [];
+      for (const [i, b] of work.entries()) {
+        const cols = tableColumns(b.type);
+        const names = cols.map((c) => c.name);
+        let text = '';
+        for (const r of b.rows) {
+          const o: Record<string, unknown> = {
+            tenant: r.tenant,
+            seq: r.seq,
+            hash: r.hash,
+            id: r.id,
+            time: r.time,
+            ingested_at: now,
+            record: r.record,
+          };
+          for (let c = 0; c < b.type.columns.length; c++) o[b.type.columns[c]!.name] = r.values[c] ?? null;
+          text += `${JSON.stringify(o)}\n`;
+        }
+        const file = path.join(this.scratchDir, `commit-${process.pid}-${commit}-${i}.ndjson`);
+        await writeFile(file, text);
+        files.push(file);
+        const spec = cols.map((c) => `${lit(c.name)}: ${lit(duckdbDialect.columnType(c.type))}`).join(', ');
+        inserts.push(
+          `INSERT INTO ${q(b.type.table)} (${names.map(q).join(', ')}) SELECT ${names.map(q).join(', ')} FROM read_json(${lit(file)}, format = 'newline_delimited', columns = {${spec}})`,
+        );
+      }
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        for (const sql of inserts) await this.writer.run(sql);
+        await this.writer.run('COMMIT');
+      } catch (err) {
+        await this.writer.run('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    } finally {
+      for (const f of files) rmSync(f, { force: true });
+    }
+  }
+
+  async readChain(type: LogType, tenant: string, fromSeq: number, limit: number): Promise<StoredRecord[]> {
+    const rows = await this.rows(
+      this.reader,
+      `SELECT seq, hash, id, strftime(time, '%Y-%m-%dT%H:%M:%S.%fZ'), strftime(ingested_at, '%Y-%m-%dT%H:%M:%S.%fZ'), record
+       FROM ${q(type.table)} WHERE tenant = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
+      [tenant, fromSeq, limit],
+    );
+    return rows.map((r) => ({
+      seq: Number(r[0]),
+      hash: String(r[1]),
+      id: String(r[2]),
+      time: String(r[3]),
+      ingestedAt: String(r[4]),
+      record: String(r[5]),
+    }));
+  }
+
+  async count(type: LogType, tenant?: string): Promise<number> {
+    const rows = tenant
+      ? await this.rows(this.reader, `SELECT count(*) FROM ${q(type.table)} WHERE tenant = $1`, [tenant])
+      : await this.rows(this.reader, `SELECT count(*) FROM ${q(type.table)}`);
+    return Number(rows[0]![0]);
+  }
+
+  async insertKey(key: Omit<ApiKeyRow, 'createdAt' | 'revokedAt'>): Promise<void> {
+    await this.writer.run(
+      `INSERT INTO api_keys (hash, key_id, tenant, name, roles) VALUES ($1, $2, $3, $4, ${listLiteral(key.roles)})`,
+      [key.hash, key.keyId, key.tenant, key.name],
+    );
+  }
+
+  async findKey(hash: string): Promise<ApiKeyRow | undefined> {
+    const rows = await this.keyRows('WHERE hash = $1', [hash]);
+    return rows[0];
+  }
+
+  async listKeys(tenant?: string): Promise<ApiKeyRow[]> {
+    return tenant
+      ? this.keyRows('WHERE tenant = $1 ORDER BY created_at', [tenant])
+      : this.keyRows('ORDER BY created_at', []);
+  }
+
+  async revokeKey(keyId: string): Promise<boolean> {
+    const before = await this.keyRows('WHERE key_id = $1 AND revoked_at IS NULL', [keyId]);
+    if (before.length === 0) return false;
+    await this.writer.run('UPDATE api_keys SET revoked_at = current_timestamp WHERE key_id = $1', [keyId]);
+    return true;
+  }
+
+  private async keyRows(where: string, params: DuckDBValue[]): Promise<ApiKeyRow[]> {
+    const rows = await this.rows(
+      this.writer,
+      `SELECT hash, key_id, tenant, name, roles, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ'), strftime(revoked_at, '%Y-%m-%dT%H:%M:%SZ') FROM api_keys ${where}`,
+      params,
+    );
+    return rows.map((r) => ({
+      hash: String(r[0]),
+      keyId: String(r[1]),
+      tenant: String(r[2]),
+      name: String(r[3]),
+      roles: (r[4] as string[]) ?? [],
+      createdAt: String(r[5]),
+      revokedAt: r[6] == null ? null : String(r[6]),
+    }));
+  }
+
+  async close(): Promise<void> {
+    this.reader.closeSync();
+    this.writer.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function listLiteral(items: readonly string[]): string {
+  return `[${items.map(lit).join(', ')}]::VARCHAR[]`;
+}

@@ -1,0 +1,76 @@
+/**
+ * The Store: where sealed records live. Append-only: there is no update or delete of a record.
+ * Engines (DuckDB now, ClickHouse later) implement this interface; nothing above the store
+ * writes SQL.
+ */
+import type { LogType } from '../registry/types.ts';
+
+/** A record ready to store: sealed (seq + chained hash) and flattened into its typed columns. */
+export interface SealedRow {
+  tenant: string;
+  seq: number;
+  hash: string;
+  id: string;
+  /** The record's own time (ISO 8601 UTC). */
+  time: string;
+  /** The record as canonical JSON (RFC 8785): exactly the text the hash covers. */
+  record: string;
+  /** Typed column values, in the order of the log type's `columns`. */
+  values: unknown[];
+}
+
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+export interface AppendBatch {
+  type: LogType;
+  rows: SealedRow[];
+}
+
+export interface StoredRecord {
+  seq: number;
+  hash: string;
+  id: string;
+  time: string;
+  ingestedAt: string;
+  record: string;
+}
+
+export interface ApiKeyRow {
+  /** sha256 of the whole key text, hex. */
+  hash: string;
+  /** Short public id shown in listings. */
+  keyId: string;
+  tenant: string;
+  name: string;
+  roles: string[];
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface KeyStore {
+  insertKey(key: Omit<ApiKeyRow, 'createdAt' | 'revokedAt'>): Promise<void>;
+  findKey(hash: string): Promise<ApiKeyRow | undefined>;
+  listKeys(tenant?: string): Promise<ApiKeyRow[]>;
+  revokeKey(keyId: string): Promise<boolean>;
+}
+
+export interface Store extends KeyStore {
+  readonly engine: string;
+  /** Applies pending schema migrations; safe to call on every start. */
+  migrate(): Promise<void>;
+  /** The last seq and hash of every tenant's chain for a log type. */
+  chainHeads(type: LogType): Promise<Map<string, ChainHead>>;
+  /** Every (tenant, id) stored for a log type, in pages; used to build the dedupe index. */
+  scanIds(type: LogType, onPage: (tenants: string[], ids: string[]) => void): Promise<void>;
+  /** Which of these ids a tenant already has for a log type. */
+  existingIds(type: LogType, tenant: string, ids: readonly string[]): Promise<Set<string>>;
+  /** Stores all batches in one atomic, durable commit. */
+  append(batches: readonly AppendBatch[]): Promise<void>;
+  /** Records of one tenant's chain from a seq on, in seq order. */
+  readChain(type: LogType, tenant: string, fromSeq: number, limit: number): Promise<StoredRecord[]>;
+  count(type: LogType, tenant?: string): Promise<number>;
+  close(): Promise<void>;
+}

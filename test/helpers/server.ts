@@ -1,0 +1,77 @@
+/**
+ * Test helpers: a real server on a fresh temporary data folder, and clean-up. They refuse to run
+ * outside the test runner, because they create and delete data folders.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config.ts';
+import { createKey } from '../../src/security/api-keys.ts';
+import { type Running, startServer } from '../../src/server.ts';
+
+export function assertUnderTest(): void {
+  if (!process.env.NODE_TEST_CONTEXT && process.env.IDTRAIL_TEST !== '1') {
+    throw new Error('test helpers delete data folders; they run only under `node --test`');
+  }
+}
+
+export function tempDataDir(prefix = 'idtrail-test-'): { dir: string; remove(): void } {
+  assertUnderTest();
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TestServer {
+  url: string;
+  dataDir: string;
+  /** Global Administrator + ingest, default tenant. */
+  adminKey: string;
+  running: Running;
+  /** Creates a key in a tenant with roles. */
+  key(roles: Parameters<typeof createKey>[1]['roles'], tenant?: string): Promise<string>;
+  post(pathname: string, body: unknown, key?: string, contentType?: string): Promise<Response>;
+  get(pathname: string, key?: string): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export const ADMIN_SECRET = 'test-admin-key';
+
+export async function startTestServer(
+  opts: { catalogMode?: 'strict' | 'lenient'; bodyLimit?: number } = {},
+): Promise<TestServer> {
+  const data = tempDataDir();
+  const config = loadConfig(
+    {
+      dataDir: data.dir,
+      port: 0,
+      bootstrapKey: ADMIN_SECRET,
+      logLevel: 'silent',
+      ...(opts.catalogMode ? { catalogMode: opts.catalogMode } : {}),
+      ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
+    },
+    {},
+  );
+  const running = await startServer(config);
+  const url = running.url;
+  const auth = (key?: string): Record<string, string> =>
+    key === undefined ? {} : { authorization: `Bearer ${key}` };
+  return {
+    url,
+    dataDir: data.dir,
+    adminKey: ADMIN_SECRET,
+    running,
+    key: async (roles, tenant = '11111111-1111-1111-1111-111111111111') =>
+      (await createKey(running.store, { tenant, roles })).secret,
+    post: (pathname, body, key = ADMIN_SECRET, contentType = 'application/json') =>
+      fetch(url + pathname, {
+        method: 'POST',
+        headers: { ...auth(key), 'content-type': contentType },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    get: (pathname, key = ADMIN_SECRET) => fetch(url + pathname, { headers: auth(key) }),
+    close: async () => {
+      await running.close();
+      data.remove();
+    },
+  };
+}
