@@ -9,7 +9,7 @@ import type { Config } from './config.ts';
 import { Committer } from './ingest/committer.ts';
 import { IngestService } from './ingest/service.ts';
 import { AuditCatalog } from './registry/catalog/catalog.ts';
-import { ensureBootstrapKey, KeyResolver } from './security/api-keys.ts';
+import { createKey, DEFAULT_TENANT, ensureBootstrapKey, KeyResolver } from './security/api-keys.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 
@@ -18,6 +18,8 @@ export interface Running {
   store: Store;
   committer: Committer;
   url: string;
+  /** Set on a first start without IDTRAIL_BOOTSTRAP_KEY: the admin key made for it (shown once). */
+  firstKey?: string;
   close(): Promise<void>;
 }
 
@@ -38,7 +40,18 @@ export function wirePipeline(store: Store, config: Pick<Config, 'catalogMode'>, 
 
 export async function startServer(config: Config): Promise<Running> {
   const store = await openStore(config.store, config.dataDir);
+  let firstKey: string | undefined;
   if (config.bootstrapKey) await ensureBootstrapKey(store, config.bootstrapKey);
+  else if ((await store.listKeys()).length === 0) {
+    // Nobody could use a keyless server: make the first admin key and let the caller show it once.
+    firstKey = (
+      await createKey(store, {
+        tenant: DEFAULT_TENANT,
+        roles: ['Global Administrator', 'ingest'],
+        name: 'first-start',
+      })
+    ).secret;
+  }
   const metrics = new Metrics();
   const { catalog, committer, ingest } = wirePipeline(store, config, metrics);
   const keys = new KeyResolver(store);
@@ -58,6 +71,7 @@ export async function startServer(config: Config): Promise<Running> {
     store,
     committer,
     url,
+    ...(firstKey ? { firstKey } : {}),
     close: () =>
       (closing ??= (async () => {
         await app.close(); // stops accepting; waits for in-flight requests, whose commits it awaits

@@ -34,6 +34,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: 'client-request-id',
     return503OnClosing: true,
+    // Ingest runs at hundreds of requests a second: per-request logs only when debugging.
+    disableRequestLogging: deps.logLevel !== 'debug' && deps.logLevel !== 'trace',
   });
 
   // Ingest bodies are parsed by the pipeline (JSON, NDJSON, envelopes); keep them as text.

@@ -1,6 +1,7 @@
 /** `idtrail serve` — run the server until SIGINT/SIGTERM, then shut down gracefully. */
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
+import { DEFAULT_TENANT } from '../security/api-keys.ts';
 import { startServer } from '../server.ts';
 
 export function serveCommand(): Command {
@@ -19,7 +20,14 @@ export function serveCommand(): Command {
       });
       const running = await startServer(config);
       process.stdout.write(`idtrail listening on ${running.url} (store ${config.store})\n`);
-      if (config.bootstrapKey) process.stdout.write('bootstrap key: the value of IDTRAIL_BOOTSTRAP_KEY\n');
+      if (running.firstKey) {
+        process.stdout.write(
+          `first start: created an admin key (Global Administrator + ingest, tenant ${DEFAULT_TENANT}).\n` +
+            `It is shown only now:\n\n  ${running.firstKey}\n\n`,
+        );
+      } else if (config.bootstrapKey) {
+        process.stdout.write('bootstrap key: the value of IDTRAIL_BOOTSTRAP_KEY\n');
+      }
       const stop = async (signal: string) => {
         process.stdout.write(`${signal}: finishing in-flight commits…\n`);
         await running.close();

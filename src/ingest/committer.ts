@@ -134,8 +134,7 @@ export class Committer {
         const { type, tenant } = p.batch;
         const key = `${type.category}\u0000${tenant}`;
         const seen = states.get(type.category)!.seen;
-        let local = inGroup.get(key);
-        if (!local) inGroup.set(key, (local = new Set()));
+        const local = getOrCreate(inGroup, key, () => new Set<string>());
         for (const r of p.batch.records) {
           if (local.has(r.id)) {
             dupInGroup.add(r);
@@ -143,9 +142,7 @@ export class Committer {
           }
           local.add(r.id);
           if (seen.has(fingerprint(tenant, r.id))) {
-            let s = suspects.get(key);
-            if (!s) suspects.set(key, (s = { type, tenant, ids: new Set() }));
-            s.ids.add(r.id);
+            getOrCreate(suspects, key, () => ({ type, tenant, ids: new Set<string>() })).ids.add(r.id);
           }
         }
       }
@@ -165,8 +162,7 @@ export class Committer {
         const already = stored.get(key);
         let head = newHeads.get(key) ??
           states.get(type.category)!.heads.get(tenant) ?? { seq: 0, hash: GENESIS_HASH };
-        let out = rowsByType.get(type.category);
-        if (!out) rowsByType.set(type.category, (out = { type, rows: [] }));
+        const out = getOrCreate(rowsByType, type.category, (): AppendBatch => ({ type, rows: [] }));
         const res: CommitResult = { accepted: 0, duplicates: 0, firstSeq: null, lastSeq: null };
         for (const r of p.batch.records) {
           if (dupInGroup.has(r) || already?.has(r.id)) {
@@ -214,10 +210,19 @@ export class Committer {
         seconds: (performance.now() - started) / 1000,
         byCategory,
       });
-      group.forEach((p, i) => p.resolve(results[i]!));
+      for (const [i, p] of group.entries()) p.resolve(results[i]!);
     } catch (err) {
       this.observer.onError?.(err);
       for (const p of group) p.reject(err);
     }
   }
+}
+
+function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = make();
+    map.set(key, v);
+  }
+  return v;
 }

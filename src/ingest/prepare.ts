@@ -83,7 +83,8 @@ export function prepareItems(
     }
     const record = normalize(item) as Json;
     const problems = checkRecord(type, record, index);
-    if (problems.length === 0 && type.family === 'audit') {
+    // The catalog describes the directory audit log; custom-security-attribute audits are not in it.
+    if (problems.length === 0 && type.category === 'AuditLogs') {
       problems.push(...checkCatalog(opts.catalog, opts.catalogMode, record, index));
     }
     if (problems.length > 0) {
@@ -99,5 +100,6 @@ export function prepareItems(
       values: type.columns.map((c) => columnValue(c, record)),
     });
   }
-  return { records, errors };
+  // A batch is stored whole or not at all.
+  return errors.length > 0 ? { records: [], errors } : { records, errors };
 }

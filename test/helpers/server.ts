@@ -29,8 +29,9 @@ export interface TestServer {
   running: Running;
   /** Creates a key in a tenant with roles. */
   key(roles: Parameters<typeof createKey>[1]['roles'], tenant?: string): Promise<string>;
-  post(pathname: string, body: unknown, key?: string, contentType?: string): Promise<Response>;
-  get(pathname: string, key?: string): Promise<Response>;
+  /** `key` null sends no Authorization header. */
+  post(pathname: string, body: unknown, key?: string | null, contentType?: string): Promise<Response>;
+  get(pathname: string, key?: string | null): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -53,8 +54,8 @@ export async function startTestServer(
   );
   const running = await startServer(config);
   const url = running.url;
-  const auth = (key?: string): Record<string, string> =>
-    key === undefined ? {} : { authorization: `Bearer ${key}` };
+  const auth = (key: string | null): Record<string, string> =>
+    key === null ? {} : { authorization: `Bearer ${key}` };
   return {
     url,
     dataDir: data.dir,
@@ -62,13 +63,19 @@ export async function startTestServer(
     running,
     key: async (roles, tenant = '11111111-1111-1111-1111-111111111111') =>
       (await createKey(running.store, { tenant, roles })).secret,
-    post: (pathname, body, key = ADMIN_SECRET, contentType = 'application/json') =>
+    post: (
+      pathname: string,
+      body: unknown,
+      key: string | null = ADMIN_SECRET,
+      contentType = 'application/json',
+    ) =>
       fetch(url + pathname, {
         method: 'POST',
         headers: { ...auth(key), 'content-type': contentType },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
-    get: (pathname, key = ADMIN_SECRET) => fetch(url + pathname, { headers: auth(key) }),
+    get: (pathname: string, key: string | null = ADMIN_SECRET) =>
+      fetch(url + pathname, { headers: auth(key) }),
     close: async () => {
       await running.close();
       data.remove();

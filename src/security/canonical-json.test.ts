@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import canonicalize from 'canonicalize';
+import { SAMPLES } from '../../test/fixtures/samples.ts';
+import { canonicalJson } from './canonical-json.ts';
+
+describe('canonicalJson (RFC 8785)', () => {
+  it('matches the reference implementation on every sample record', () => {
+    for (const [category, record] of Object.entries(SAMPLES)) {
+      assert.equal(canonicalJson(record), canonicalize(record), category);
+    }
+  });
+
+  it('sorts keys by UTF-16 code units and writes numbers the ECMAScript way', () => {
+    // RFC 8785 §3.2.3 sorting example keys, and §3.2.2.3 number serialisation.
+    const value = {
+      '\u20ac': 'Euro',
+      '\r': 'CR',
+      '\ufb33': 'Hebrew',
+      '1': 'One',
+      '\u{1f600}': 'Emoji',
+      '\u0080': 'Ctl',
+      '\u00f6': 'o',
+    };
+    assert.equal(
+      canonicalJson(value),
+      '{"\\r":"CR","1":"One","\u0080":"Ctl","\u00f6":"o","\u20ac":"Euro","\u{1f600}":"Emoji","\ufb33":"Hebrew"}',
+    );
+    assert.equal(
+      canonicalJson([1e21, 1e-7, -0, 0.1, 333333333.3333333, 4.5]),
+      '[1e+21,1e-7,0,0.1,333333333.3333333,4.5]',
+    );
+  });
+
+  it('drops undefined members, keeps nulls, nests', () => {
+    assert.equal(
+      canonicalJson({ b: undefined, a: null, c: [undefined, { z: 1, y: [true] }] }),
+      '{"a":null,"c":[null,{"y":[true],"z":1}]}',
+    );
+  });
+
+  it('refuses values JSON cannot hold', () => {
+    assert.throws(() => canonicalJson(Number.NaN), /NaN/);
+    assert.throws(() => canonicalJson(10n), /bigint/);
+  });
+});
