@@ -69,7 +69,8 @@ export class Committer {
     if (this.closed) return Promise.reject(new Error('the committer is shut down'));
     return new Promise((resolve, reject) => {
       this.queue.push({ batch, resolve, reject });
-      if (!this.running) this.running = this.loop();
+      // Start on the next turn of the event loop, so that requests arriving together commit together.
+      if (!this.running) this.running = new Promise((r) => setImmediate(r)).then(() => this.loop());
     });
   }
 

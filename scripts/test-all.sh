@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test from a fresh machine: installs what the tests need, then `npm test`
+# (lint + typecheck + unit and integration tests against the real DuckDB).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the tests need. None yet: DuckDB ships inside its npm package. Later issues add
+# chromium (portal tests) and clickhouse-server (ClickHouse store) here.
+APT_PACKAGES=()
+missing=()
+for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+npm ci --no-audit --no-fund
+npm test

@@ -1,0 +1,89 @@
+/** The committer against a real (in-memory) DuckDB store: grouping, dedupe, sealing, failure. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { logType } from '../registry/log-types.ts';
+import { verifyChain } from '../security/verify.ts';
+import { DuckDbStore } from '../store/duckdb/duckdb-store.ts';
+import type { Store } from '../store/store.ts';
+import { Committer, type PreparedRecord } from './committer.ts';
+
+const SignInLogs = logType('SignInLogs');
+const rec = (id: string): PreparedRecord => ({
+  id,
+  time: '2024-05-14T09:18:02Z',
+  canonical: JSON.stringify({ createdDateTime: '2024-05-14T09:18:02Z', id }),
+  values: SignInLogs.columns.map(() => null),
+});
+
+describe('Committer', () => {
+  let store: Store;
+  let scratch: string;
+  before(async () => {
+    scratch = mkdtempSync(path.join(tmpdir(), 'idtrail-committer-'));
+    store = await DuckDbStore.open({ file: ':memory:', scratchDir: scratch });
+  });
+  after(async () => {
+    await store.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('groups batches submitted together into one commit, with disjoint seq runs', async () => {
+    const commits: number[] = [];
+    const c = new Committer(store, { onCommit: (i) => commits.push(i.batches) });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, b) =>
+        c.submit({ type: SignInLogs, tenant: 't1', records: [rec(`g${b}-a`), rec(`g${b}-b`)] }),
+      ),
+    );
+    assert.deepEqual(commits, [10]);
+    assert.deepEqual(
+      results.map((r) => [r.firstSeq, r.lastSeq]),
+      Array.from({ length: 10 }, (_, b) => [2 * b + 1, 2 * b + 2]),
+    );
+    await c.close();
+  });
+
+  it('drops records already stored and repeats inside a group, across committer restarts', async () => {
+    // A new committer loads the stored ids, as after a server restart.
+    const c = new Committer(store);
+    const [a, b] = await Promise.all([
+      c.submit({ type: SignInLogs, tenant: 't1', records: [rec('g0-a'), rec('new-1'), rec('new-1')] }),
+      c.submit({ type: SignInLogs, tenant: 't1', records: [rec('new-1'), rec('new-2')] }),
+    ]);
+    assert.deepEqual(a, { accepted: 1, duplicates: 2, firstSeq: 21, lastSeq: 21 });
+    assert.deepEqual(b, { accepted: 1, duplicates: 1, firstSeq: 22, lastSeq: 22 });
+    const report = await verifyChain(store, SignInLogs, 't1');
+    assert.equal(report.ok, true);
+    assert.equal(report.records, 22);
+    await c.close();
+  });
+
+  it('a failed commit rejects its batches and leaves no gap in the chain', async () => {
+    // A full disk cannot be provoked here: wrap the real store so its next append fails once.
+    let fail = true;
+    const flaky: Store = Object.create(store, {
+      append: {
+        value: async (batches: Parameters<Store['append']>[0]) => {
+          if (fail) throw new Error('disk full');
+          return store.append(batches);
+        },
+      },
+    });
+    const c = new Committer(flaky);
+    await assert.rejects(c.submit({ type: SignInLogs, tenant: 't1', records: [rec('f-1')] }), /disk full/);
+    fail = false;
+    const ok = await c.submit({ type: SignInLogs, tenant: 't1', records: [rec('f-1')] });
+    assert.deepEqual(ok, { accepted: 1, duplicates: 0, firstSeq: 23, lastSeq: 23 });
+    assert.equal((await verifyChain(store, SignInLogs, 't1')).ok, true);
+    await c.close();
+  });
+
+  it('refuses work after close', async () => {
+    const c = new Committer(store);
+    await c.close();
+    await assert.rejects(c.submit({ type: SignInLogs, tenant: 't1', records: [rec('late')] }), /shut down/);
+  });
+});
