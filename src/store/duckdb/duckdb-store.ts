@@ -6,7 +6,7 @@
  * Measured on the 2-core machine this is about 3x faster than the row-by-row Appender API, whose
  * per-value calls across the N-API boundary dominate (docs/benchmarks.md).
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
@@ -40,6 +40,14 @@ export class DuckDbStore implements Store {
     mkdirSync(opts.scratchDir, { recursive: true });
     if (opts.file !== ':memory:') mkdirSync(path.dirname(opts.file), { recursive: true });
     const instance = await DuckDBInstance.create(opts.file);
+    // We hold the database now, so no other process is mid-commit: scratch files left by a
+    // crashed predecessor are garbage (their transaction either committed or never will).
+    // (An in-memory database holds no lock, so it leaves the folder alone.)
+    if (opts.file !== ':memory:') {
+      for (const f of readdirSync(opts.scratchDir)) {
+        if (/^commit-.*\.ndjson$/.test(f)) rmSync(path.join(opts.scratchDir, f), { force: true });
+      }
+    }
     const writer = await instance.connect();
     const reader = await instance.connect();
     const store = new DuckDbStore(instance, writer, reader, opts.scratchDir);
