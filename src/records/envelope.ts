@@ -4,6 +4,7 @@
  * writes one the way Entra does, per category.
  */
 import type { LogType } from '../registry/types.ts';
+import { auditInitiatorBranch, type EnvelopeField, envelopeField } from './envelope-fields.ts';
 
 export type Json = Record<string, unknown>;
 
@@ -75,95 +76,36 @@ export function fromEnvelope(type: LogType, env: Json): { record: Json; problem?
   return { record };
 }
 
-const get = (r: Json, ...path: string[]): unknown => {
-  let v: unknown = r;
-  for (const p of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Json)[p];
-  }
-  return v;
-};
+/** Envelope keys in Entra's order, and the field that fills each. */
+const ENVELOPE_KEYS: ReadonlyArray<readonly [key: string, field: EnvelopeField]> = [
+  ['operationName', 'operationName'],
+  ['operationVersion', 'operationVersion'],
+  ['resultType', 'resultType'],
+  ['resultSignature', 'resultSignature'],
+  ['resultDescription', 'resultDescription'],
+  ['durationMs', 'durationMs'],
+  ['callerIpAddress', 'callerIpAddress'],
+  ['correlationId', 'correlationId'],
+  ['identity', 'identity'],
+  ['Level', 'level'],
+  ['location', 'location'],
+];
 
 /** Writes a Graph-shaped record as the envelope Entra's diagnostic settings emit for its category. */
 export function toEnvelope(type: LogType, tenantId: string, record: Json): Json {
-  const time = record[type.timeField];
-  const base: Json = {
-    time,
-    resourceId: `/tenants/${tenantId}/providers/Microsoft.aadiam`,
-    operationName: type.operationName,
-    operationVersion: type.operationVersion,
+  const ctx = { tenantId };
+  const env: Json = {
+    time: record[type.timeField],
+    resourceId: envelopeField(type, 'resourceId')(record, ctx),
     category: type.category,
     tenantId,
   };
-  switch (type.family) {
-    case 'audit': {
-      const user = get(record, 'initiatedBy', 'user') as Json | null | undefined;
-      const app = get(record, 'initiatedBy', 'app') as Json | null | undefined;
-      const properties: Json = { ...record };
-      properties.initiatedBy = user ? { user } : app ? { app } : {};
-      return {
-        ...base,
-        operationName: record.activityDisplayName,
-        resultSignature: 'None',
-        durationMs: 0,
-        callerIpAddress: (user?.ipAddress as string | undefined) ?? '<null>',
-        correlationId: record.correlationId,
-        identity: (user?.displayName ?? app?.displayName ?? '') as string,
-        Level: 4,
-        properties,
-      };
-    }
-    case 'signIn': {
-      const code = get(record, 'status', 'errorCode');
-      const ok = code === 0 || code === undefined || code === null;
-      const isServiceKind =
-        Array.isArray(record.signInEventTypes) &&
-        record.signInEventTypes.some((t) => t === 'servicePrincipal' || t === 'managedIdentity');
-      const env: Json = {
-        ...base,
-        resultType: String(code ?? 0),
-        resultSignature: ok ? 'SUCCESS' : 'FAILURE',
-        resultDescription: get(record, 'status', 'failureReason') ?? undefined,
-        durationMs: 0,
-        callerIpAddress: record.ipAddress ?? undefined,
-        correlationId: record.correlationId,
-        identity: isServiceKind ? undefined : record.userDisplayName,
-        Level: 4,
-        location: get(record, 'location', 'countryOrRegion') ?? undefined,
-        properties: record,
-      };
-      if (type.category === 'ManagedIdentitySignInLogs') {
-        delete env.callerIpAddress;
-        delete env.location;
-      }
-      return dropUndefined(env);
-    }
-    case 'provisioning':
-      return dropUndefined({
-        ...base,
-        resultType: capitalize(get(record, 'provisioningStatusInfo', 'status')),
-        durationMs: record.durationInMilliseconds ?? 0,
-        correlationId: record.changeId,
-        identity: record.id,
-        Level: 4,
-        properties: record,
-      });
-    default:
-      return dropUndefined({
-        ...base,
-        resultSignature: 'None',
-        correlationId: record.correlationId ?? record.requestId,
-        Level: 4,
-        properties: record,
-      });
+  for (const [key, field] of ENVELOPE_KEYS) {
+    const v = envelopeField(type, field)(record, ctx);
+    if (v !== undefined && v !== null) env[key] = v;
   }
-}
-
-function capitalize(v: unknown): string | undefined {
-  return typeof v === 'string' && v ? v[0]!.toUpperCase() + v.slice(1) : undefined;
-}
-
-function dropUndefined(o: Json): Json {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
+  // Exports carry only the populated initiator branch (§3.5).
+  env.properties =
+    type.family === 'audit' ? { ...record, initiatedBy: auditInitiatorBranch(record) } : record;
+  return env;
 }

@@ -13,7 +13,6 @@ import {
   LA_TABLES,
   type LaColumn,
   type LaDerivation,
-  type LaEnvelopeField,
   type LaPath,
   type LaSource,
   type LaSystemValue,
@@ -21,6 +20,7 @@ import {
   type LaType,
 } from '../registry/la-tables.ts';
 import type { LogType } from '../registry/types.ts';
+import { auditInitiatorBranch, envelopeField } from './envelope-fields.ts';
 
 type Json = Record<string, unknown>;
 
@@ -112,7 +112,7 @@ function source(type: LogType, colType: LaType, src: LaSource): Getter {
       return v === null || v === undefined ? fallback(r, ctx) : v;
     };
   }
-  if ('envelope' in src) return envelopeGetter(type, src.envelope);
+  if ('envelope' in src) return envelopeField(type, src.envelope);
   if ('system' in src) return systemGetter(type, src.system);
   if ('derive' in src) return DERIVE[src.derive];
   if ('const' in src) {
@@ -201,124 +201,6 @@ function parseJson(v: unknown): unknown {
   }
 }
 
-// --- envelope fields (mirrors records/envelope.ts toEnvelope, per family; la-row.test.ts checks) --
-
-const RESOURCE_ID_CACHE = { tenant: '', id: '' };
-function resourceId(tenantId: string): string {
-  if (RESOURCE_ID_CACHE.tenant !== tenantId) {
-    RESOURCE_ID_CACHE.tenant = tenantId;
-    RESOURCE_ID_CACHE.id = `/tenants/${tenantId}/providers/Microsoft.aadiam`;
-  }
-  return RESOURCE_ID_CACHE.id;
-}
-
-const initiator = (r: Json, branch: 'user' | 'app'): Json | null | undefined => {
-  const i = r.initiatedBy;
-  return i !== null && typeof i === 'object' ? ((i as Json)[branch] as Json | null | undefined) : undefined;
-};
-
-function envelopeGetter(type: LogType, field: LaEnvelopeField): Getter {
-  const none: Getter = () => undefined;
-  switch (field) {
-    case 'operationVersion': {
-      const v = type.operationVersion;
-      return () => v;
-    }
-    case 'resourceId':
-      return (_r, ctx) => resourceId(ctx.tenantId);
-    case 'level':
-      return () => 4;
-  }
-  const staticOperationName: Getter = () => type.operationName;
-  switch (type.family) {
-    case 'audit':
-      switch (field) {
-        case 'operationName':
-          return (r) => r.activityDisplayName;
-        case 'resultSignature':
-          return () => 'None';
-        case 'durationMs':
-          return () => 0;
-        case 'callerIpAddress':
-          return (r) => initiator(r, 'user')?.ipAddress ?? '<null>';
-        case 'correlationId':
-          return (r) => r.correlationId;
-        case 'identity':
-          return (r) => initiator(r, 'user')?.displayName ?? initiator(r, 'app')?.displayName ?? '';
-        default:
-          return none;
-      }
-    case 'signIn': {
-      const isManagedIdentity = type.category === 'ManagedIdentitySignInLogs';
-      const code = pathGetter(['status', 'errorCode']);
-      switch (field) {
-        case 'operationName':
-          return staticOperationName;
-        case 'resultType':
-          return (r) => String(code(r) ?? 0);
-        case 'resultSignature':
-          return (r) => {
-            const c = code(r);
-            return c === 0 || c === undefined || c === null ? 'SUCCESS' : 'FAILURE';
-          };
-        case 'resultDescription': {
-          const reason = pathGetter(['status', 'failureReason']);
-          return (r) => reason(r) ?? undefined;
-        }
-        case 'durationMs':
-          return () => 0;
-        case 'callerIpAddress':
-          return isManagedIdentity ? none : (r) => r.ipAddress ?? undefined;
-        case 'correlationId':
-          return (r) => r.correlationId;
-        case 'identity':
-          return (r) => {
-            const kinds = r.signInEventTypes;
-            const service =
-              Array.isArray(kinds) && kinds.some((t) => t === 'servicePrincipal' || t === 'managedIdentity');
-            return service ? undefined : r.userDisplayName;
-          };
-        case 'location': {
-          const country = pathGetter(['location', 'countryOrRegion']);
-          return isManagedIdentity ? none : (r) => country(r) ?? undefined;
-        }
-      }
-      return none;
-    }
-    case 'provisioning':
-      switch (field) {
-        case 'operationName':
-          return staticOperationName;
-        case 'resultType': {
-          const status = pathGetter(['provisioningStatusInfo', 'status']);
-          return (r) => {
-            const v = status(r);
-            return typeof v === 'string' && v ? v[0]!.toUpperCase() + v.slice(1) : undefined;
-          };
-        }
-        case 'durationMs':
-          return (r) => r.durationInMilliseconds ?? 0;
-        case 'correlationId':
-          return (r) => r.changeId;
-        case 'identity':
-          return (r) => r.id;
-        default:
-          return none;
-      }
-    default:
-      switch (field) {
-        case 'operationName':
-          return staticOperationName;
-        case 'resultSignature':
-          return () => 'None';
-        case 'correlationId':
-          return (r) => r.correlationId ?? r.requestId;
-        default:
-          return none;
-      }
-  }
-}
-
 // --- named derivations -----------------------------------------------------------------------
 
 const RISKY_STATES = new Set(['atRisk', 'confirmedCompromised']);
@@ -337,12 +219,7 @@ const DERIVE: Record<LaDerivation, Getter> = {
     if (during === 'none' || aggregated === 'none' || SAFE_STATES.has(state as string)) return false;
     return null;
   },
-  auditInitiatedBy: (r) => {
-    const user = initiator(r, 'user');
-    if (user) return { user };
-    const app = initiator(r, 'app');
-    return app ? { app } : {};
-  },
+  auditInitiatedBy: auditInitiatorBranch,
 };
 
 // --- coercion by column type -----------------------------------------------------------------
