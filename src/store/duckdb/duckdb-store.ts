@@ -23,16 +23,26 @@ export interface DuckDbOptions {
   file: string;
   /** Folder for commit scratch files. */
   scratchDir: string;
+  /** WAL size at which DuckDB checkpoints inside a commit (default 1GB; idle checkpoints come first). */
+  checkpointThreshold?: string;
 }
+
+/** Checkpoint when no append came for this long and at least this much was written since the last one. */
+const IDLE_MS = 3_000;
+const IDLE_CHECKPOINT_BYTES = 32 * 1024 * 1024;
 
 export class DuckDbStore implements Store {
   readonly engine = 'duckdb';
   private commitNo = 0;
+  /** Serialises writes on the writer connection: appends and background checkpoints. */
+  private writeLock: Promise<unknown> = Promise.resolve();
+  private lastAppend = 0;
+  private unCheckpointedBytes = 0;
+  private maintenance?: NodeJS.Timeout;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
-    private readonly reader: DuckDBConnection,
     private readonly scratchDir: string,
   ) {}
 
@@ -49,9 +59,16 @@ export class DuckDbStore implements Store {
       }
     }
     const writer = await instance.connect();
-    const reader = await instance.connect();
-    const store = new DuckDbStore(instance, writer, reader, opts.scratchDir);
+    const store = new DuckDbStore(instance, writer, opts.scratchDir);
+    // DuckDB checkpoints inside COMMIT once the WAL passes 16 MiB; under steady ingest that turns
+    // every third commit into a multi-second stall and re-compresses partly filled row groups
+    // again and again (docs/benchmarks.md). Let the WAL grow instead and checkpoint when idle.
+    await writer.run(`SET checkpoint_threshold = '${opts.checkpointThreshold ?? '1GB'}'`);
     await store.migrate();
+    if (opts.file !== ':memory:') {
+      store.maintenance = setInterval(() => void store.idleCheckpoint(), 2_000);
+      store.maintenance.unref();
+    }
     return store;
   }
 
@@ -83,34 +100,72 @@ export class DuckDbStore implements Store {
     return reader.getRowsJS() as unknown[][];
   }
 
+  /**
+   * A read on its own connection: a DuckDB connection runs one statement at a time, and reads
+   * come concurrently from many requests. Connections are cheap; each sees the last commit.
+   */
+  private async read(sql: string, params?: DuckDBValue[]): Promise<unknown[][]> {
+    const conn = await this.instance.connect();
+    try {
+      return await this.rows(conn, sql, params);
+    } finally {
+      conn.closeSync();
+    }
+  }
+
   async chainHeads(type: LogType): Promise<Map<string, ChainHead>> {
-    const rows = await this.rows(
-      this.reader,
+    const rows = await this.read(
       `SELECT tenant, max(seq), arg_max(hash, seq) FROM ${q(type.table)} GROUP BY tenant`,
     );
     return new Map(rows.map((r) => [String(r[0]), { seq: Number(r[1]), hash: String(r[2]) }]));
   }
 
   async scanIds(type: LogType, onPage: (tenants: string[], ids: string[]) => void): Promise<void> {
-    const result = await this.reader.stream(`SELECT tenant, id FROM ${q(type.table)}`);
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const cols = chunk.getColumns() as string[][];
-      onPage(cols[0]!, cols[1]!);
+    const conn = await this.instance.connect();
+    try {
+      const result = await conn.stream(`SELECT tenant, id FROM ${q(type.table)}`);
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        const cols = chunk.getColumns() as string[][];
+        onPage(cols[0]!, cols[1]!);
+      }
+    } finally {
+      conn.closeSync();
     }
   }
 
   async existingIds(type: LogType, tenant: string, ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows = await this.rows(
-      this.writer,
+    const rows = await this.read(
       `SELECT id FROM ${q(type.table)} WHERE tenant = ${lit(tenant)} AND id IN (SELECT unnest(${listLiteral(ids)}))`,
     );
     return new Set(rows.map((r) => String(r[0])));
   }
 
   async append(batches: readonly AppendBatch[]): Promise<void> {
+    return this.withWriteLock(() => this.appendNow(batches));
+  }
+
+  private withWriteLock<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.writeLock.then(fn, fn);
+    this.writeLock = next.catch(() => {});
+    return next;
+  }
+
+  /** A checkpoint while ingest is quiet, so commits rarely pay for one. */
+  private async idleCheckpoint(): Promise<void> {
+    if (this.unCheckpointedBytes < IDLE_CHECKPOINT_BYTES || Date.now() - this.lastAppend < IDLE_MS) return;
+    await this.withWriteLock(async () => {
+      if (Date.now() - this.lastAppend < IDLE_MS) return;
+      await this.writer.run('CHECKPOINT');
+      this.unCheckpointedBytes = 0;
+    }).catch(() => {
+      // A checkpoint can be refused while readers hold old snapshots; the next idle period retries.
+    });
+  }
+
+  private async appendNow(batches: readonly AppendBatch[]): Promise<void> {
     const work = batches.filter((b) => b.rows.length > 0);
     if (work.length === 0) return;
     const commit = ++this.commitNo;
@@ -137,6 +192,7 @@ export class DuckDbStore implements Store {
         }
         const file = path.join(this.scratchDir, `commit-${process.pid}-${commit}-${i}.ndjson`);
         await writeFile(file, text);
+        this.unCheckpointedBytes += text.length;
         files.push(file);
         const spec = cols.map((c) => `${lit(c.name)}: ${lit(duckdbDialect.columnType(c.type))}`).join(', ');
         inserts.push(
@@ -152,13 +208,13 @@ export class DuckDbStore implements Store {
         throw err;
       }
     } finally {
+      this.lastAppend = Date.now();
       for (const f of files) rmSync(f, { force: true });
     }
   }
 
   async readChain(type: LogType, tenant: string, fromSeq: number, limit: number): Promise<StoredRecord[]> {
-    const rows = await this.rows(
-      this.reader,
+    const rows = await this.read(
       `SELECT seq, hash, id, strftime(time, '%Y-%m-%dT%H:%M:%S.%fZ'), strftime(ingested_at, '%Y-%m-%dT%H:%M:%S.%fZ'), record
        FROM ${q(type.table)} WHERE tenant = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
       [tenant, fromSeq, limit],
@@ -175,15 +231,17 @@ export class DuckDbStore implements Store {
 
   async count(type: LogType, tenant?: string): Promise<number> {
     const rows = tenant
-      ? await this.rows(this.reader, `SELECT count(*) FROM ${q(type.table)} WHERE tenant = $1`, [tenant])
-      : await this.rows(this.reader, `SELECT count(*) FROM ${q(type.table)}`);
+      ? await this.read(`SELECT count(*) FROM ${q(type.table)} WHERE tenant = $1`, [tenant])
+      : await this.read(`SELECT count(*) FROM ${q(type.table)}`);
     return Number(rows[0]![0]);
   }
 
   async insertKey(key: Omit<ApiKeyRow, 'createdAt' | 'revokedAt'>): Promise<void> {
-    await this.writer.run(
-      `INSERT INTO api_keys (hash, key_id, tenant, name, roles) VALUES ($1, $2, $3, $4, ${listLiteral(key.roles)})`,
-      [key.hash, key.keyId, key.tenant, key.name],
+    await this.withWriteLock(() =>
+      this.writer.run(
+        `INSERT INTO api_keys (hash, key_id, tenant, name, roles) VALUES ($1, $2, $3, $4, ${listLiteral(key.roles)})`,
+        [key.hash, key.keyId, key.tenant, key.name],
+      ),
     );
   }
 
@@ -201,13 +259,14 @@ export class DuckDbStore implements Store {
   async revokeKey(keyId: string): Promise<boolean> {
     const before = await this.keyRows('WHERE key_id = $1 AND revoked_at IS NULL', [keyId]);
     if (before.length === 0) return false;
-    await this.writer.run('UPDATE api_keys SET revoked_at = current_timestamp WHERE key_id = $1', [keyId]);
+    await this.withWriteLock(() =>
+      this.writer.run('UPDATE api_keys SET revoked_at = current_timestamp WHERE key_id = $1', [keyId]),
+    );
     return true;
   }
 
   private async keyRows(where: string, params: DuckDBValue[]): Promise<ApiKeyRow[]> {
-    const rows = await this.rows(
-      this.writer,
+    const rows = await this.read(
       `SELECT hash, key_id, tenant, name, roles, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ'), strftime(revoked_at, '%Y-%m-%dT%H:%M:%SZ') FROM api_keys ${where}`,
       params,
     );
@@ -223,7 +282,8 @@ export class DuckDbStore implements Store {
   }
 
   async close(): Promise<void> {
-    this.reader.closeSync();
+    clearInterval(this.maintenance);
+    await this.writeLock;
     this.writer.closeSync();
     this.instance.closeSync();
   }
