@@ -17,6 +17,7 @@ export interface Running {
   app: FastifyInstance;
   store: Store;
   committer: Committer;
+  ingest: IngestService;
   url: string;
   /** Set on a first start without IDTRAIL_BOOTSTRAP_KEY: the admin key made for it (shown once). */
   firstKey?: string;
@@ -70,6 +71,7 @@ export async function startServer(config: Config): Promise<Running> {
     app,
     store,
     committer,
+    ingest,
     url,
     ...(firstKey ? { firstKey } : {}),
     close: () =>

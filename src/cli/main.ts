@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ingestCommand } from './ingest.ts';
 import { keysCommand } from './keys.ts';
 import { serveCommand } from './serve.ts';
+import { simulateCommand } from './simulate.ts';
 
 const program = new Command('idtrail')
   .description('Self-hosted identity activity logs, wire-compatible with Microsoft Entra ID')
@@ -11,6 +12,7 @@ const program = new Command('idtrail')
 program.addCommand(serveCommand());
 program.addCommand(ingestCommand());
 program.addCommand(keysCommand());
+program.addCommand(simulateCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`idtrail: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,8 +1,45 @@
 /** `idtrail serve` — run the server until SIGINT/SIGTERM, then shut down gracefully. */
+import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
 import { DEFAULT_TENANT } from '../security/api-keys.ts';
-import { startServer } from '../server.ts';
+import { type Running, startServer } from '../server.ts';
+import { type Demo, startDemo } from '../simulate/run-demo.ts';
+
+async function runDemo(running: Running, users: number, days: number): Promise<Demo> {
+  const bar = new SingleBar({
+    format: 'demo tenant {bar} {percentage}% | {value}/{total} hours | {records} records',
+    hideCursor: true,
+    noTTYOutput: true,
+    notTTYSchedule: 2000,
+  });
+  let started = false;
+  const t0 = performance.now();
+  const demo = await startDemo({
+    store: running.store,
+    ingest: running.ingest,
+    tenant: DEFAULT_TENANT,
+    users,
+    days,
+    seed: 'demo',
+    onProgress: (done, total, records) => {
+      if (!started) {
+        process.stdout.write(`demo tenant: generating ${days} days for ${users} users…\n`);
+        bar.start(total, 0, { records: 0 });
+        started = true;
+      }
+      bar.update(done, { records });
+    },
+  });
+  if (started) bar.stop();
+  if (demo.backfilled > 0) {
+    const s = ((performance.now() - t0) / 1000).toFixed(1);
+    process.stdout.write(`demo tenant: ${demo.backfilled} records in ${s} s; live traffic is flowing\n`);
+  } else {
+    process.stdout.write('demo tenant: history present; live traffic is flowing\n');
+  }
+  return demo;
+}
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -11,29 +48,45 @@ export function serveCommand(): Command {
     .addOption(new Option('--port <port>', 'port to listen on').env('IDTRAIL_PORT').default('8080'))
     .addOption(new Option('--data <dir>', 'data folder').env('IDTRAIL_DATA').default('./.idtrail'))
     .addOption(new Option('--store <url>', 'store URL (duckdb:<file>)').env('IDTRAIL_STORE'))
-    .action(async (opts: { host: string; port: string; data: string; store?: string }) => {
-      const config = loadConfig({
-        host: opts.host,
-        port: Number(opts.port),
-        dataDir: opts.data,
-        ...(opts.store ? { store: opts.store } : {}),
-      });
-      const running = await startServer(config);
-      process.stdout.write(`idtrail listening on ${running.url} (store ${config.store})\n`);
-      if (running.firstKey) {
-        process.stdout.write(
-          `first start: created an admin key (Global Administrator + ingest, tenant ${DEFAULT_TENANT}).\n` +
-            `It is shown only now:\n\n  ${running.firstKey}\n\n`,
-        );
-      } else if (config.bootstrapKey) {
-        process.stdout.write('bootstrap key: the value of IDTRAIL_BOOTSTRAP_KEY\n');
-      }
-      const stop = async (signal: string) => {
-        process.stdout.write(`${signal}: finishing in-flight commits…\n`);
-        await running.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop('SIGINT'));
-      process.once('SIGTERM', () => void stop('SIGTERM'));
-    });
+    .option('--demo', 'fill the default tenant with simulated history on first start, then live traffic')
+    .option('--demo-users <n>', 'users in the demo tenant', '1000')
+    .option('--demo-days <n>', 'days of demo history', '30')
+    .action(
+      async (opts: {
+        host: string;
+        port: string;
+        data: string;
+        store?: string;
+        demo?: boolean;
+        demoUsers: string;
+        demoDays: string;
+      }) => {
+        const config = loadConfig({
+          host: opts.host,
+          port: Number(opts.port),
+          dataDir: opts.data,
+          ...(opts.store ? { store: opts.store } : {}),
+        });
+        const running = await startServer(config);
+        process.stdout.write(`idtrail listening on ${running.url} (store ${config.store})\n`);
+        if (running.firstKey) {
+          process.stdout.write(
+            `first start: created an admin key (Global Administrator + ingest, tenant ${DEFAULT_TENANT}).\n` +
+              `It is shown only now:\n\n  ${running.firstKey}\n\n`,
+          );
+        } else if (config.bootstrapKey) {
+          process.stdout.write('bootstrap key: the value of IDTRAIL_BOOTSTRAP_KEY\n');
+        }
+        let demo: Demo | undefined;
+        const stop = async (signal: string) => {
+          process.stdout.write(`${signal}: finishing in-flight commits…\n`);
+          await demo?.stop();
+          await running.close();
+          process.exit(0);
+        };
+        process.once('SIGINT', () => void stop('SIGINT'));
+        process.once('SIGTERM', () => void stop('SIGTERM'));
+        if (opts.demo) demo = await runDemo(running, Number(opts.demoUsers), Number(opts.demoDays));
+      },
+    );
 }

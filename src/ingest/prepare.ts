@@ -94,7 +94,9 @@ export function prepareItems(
     }
     if (errors.length > 0) continue; // the batch is refused anyway: skip the work
     records.push({
-      id: String(record[type.idField]),
+      id: type.keyFields
+        ? type.keyFields.map((f) => String(record[f])).join('|')
+        : String(record[type.idField]),
       time: String(record[type.timeField]),
       canonical: canonicalJson(record),
       values: type.columns.map((c) => columnValue(c, record)),

@@ -197,6 +197,7 @@ export const LOG_TYPES: readonly LogType[] = [
     operationName: 'Risky user',
     operationVersion: '1.0',
     columns: riskyUserColumns,
+    keyFields: ['id', 'riskLastUpdatedDateTime'],
   },
   {
     category: 'UserRiskEvents',
@@ -237,6 +238,7 @@ export const LOG_TYPES: readonly LogType[] = [
     operationName: 'Risky service principal',
     operationVersion: '1.0',
     columns: riskyServicePrincipalColumns,
+    keyFields: ['id', 'riskLastUpdatedDateTime'],
   },
   {
     category: 'ServicePrincipalRiskEvents',

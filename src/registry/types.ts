@@ -52,6 +52,13 @@ export interface LogType {
   schema: TObject;
   idField: string;
   timeField: string;
+  /**
+   * The fields that make a record unique, when the id alone does not: risky users and risky
+   * service principals are state snapshots of one principal (id = the principal's id), so each
+   * change is a new record keyed by (id, riskLastUpdatedDateTime). The store's `id` column holds
+   * these values joined with '|'. Default: [idField].
+   */
+  keyFields?: readonly string[];
   /** Azure Monitor envelope `operationName` for records of this type (entra-formats.md §3.5). */
   operationName: string;
   operationVersion: string;

@@ -32,6 +32,12 @@ describe('canonicalJson (RFC 8785)', () => {
     );
   });
 
+  it('orders array-index-like keys as strings too (the hand-written path)', () => {
+    const value = { b: { '10': 'ten', '9': 'nine', x: 1 }, a: [{ '2': 0, '10': 1 }] };
+    assert.equal(canonicalJson(value), canonicalize(value));
+    assert.equal(canonicalJson(value), '{"a":[{"10":1,"2":0}],"b":{"10":"ten","9":"nine","x":1}}');
+  });
+
   it('drops undefined members, keeps nulls, nests', () => {
     assert.equal(
       canonicalJson({ b: undefined, a: null, c: [undefined, { z: 1, y: [true] }] }),

@@ -80,19 +80,27 @@ export class Rng {
     return k - 1;
   }
 
-  /** A random (version 4 layout) GUID. */
+  /** A random GUID in the version-4 layout (each hex digit from its own 4 bits of entropy). */
   guid(): string {
-    const h = (n: number) => Math.floor(this.next() * 16 ** n).toString(16).padStart(n, '0');
-    const variant = (8 + Math.floor(this.next() * 4)).toString(16);
-    return `${h(8)}-${h(4)}-4${h(3)}-${variant}${h(3)}-${h(12)}`;
+    const h = this.hex(32);
+    const variant = HEX[8 + (this.u32() & 3)]!;
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
   }
 
+  /** `n` random lower-case hex digits. */
   hex(n: number): string {
     let s = '';
-    while (s.length < n) s += Math.floor(this.next() * 4294967296).toString(16).padStart(8, '0');
+    while (s.length < n) s += this.u32().toString(16).padStart(8, '0');
     return s.slice(0, n);
   }
+
+  /** A uniform 32-bit unsigned integer. */
+  u32(): number {
+    return Math.floor(this.next() * 4294967296) >>> 0;
+  }
 }
+
+const HEX = '0123456789abcdef';
 
 /** FNV-1a, 32-bit: turns a seed string into the PRNG state. */
 export function hash32(s: string): number {

@@ -44,7 +44,11 @@ export interface User {
   apps: AppInfo[];
   appWeights: number[];
   /** Uses MFA by phone app (most) or SMS/voice. */
-  mfaMethod: 'Mobile app notification' | 'Text message' | 'OATH verification code' | 'Phone call approval (Authentication phone)';
+  mfaMethod:
+    | 'Mobile app notification'
+    | 'Text message'
+    | 'OATH verification code'
+    | 'Phone call approval (Authentication phone)';
   /** Number of the address inside the office's /16, so the same user keeps an IP. */
   ipSuffix: string;
   /** Sign-in activity level multiplier (some people sign in far more than others). */
@@ -135,6 +139,15 @@ const JOB_TITLES: Record<string, string[]> = {
   Executive: ['Vice President', 'Chief of Staff'],
 };
 
+const SP_CREDENTIALS = [
+  'clientSecret',
+  'certificate',
+  'clientSecret',
+  'federatedIdentityCredential',
+  'clientSecret',
+  'certificate',
+] as const;
+
 const ADMIN_ROLES = [
   'Global Administrator',
   'User Administrator',
@@ -179,7 +192,8 @@ export function buildTenant(opts: TenantOptions): Tenant {
     const devices: Device[] = [];
     const nDevices = rng.weighted([1, 2, 3], [5, 4, 1]);
     for (let d = 0; d < nDevices; d++) {
-      const profile = d === 0 ? rng.pick(DEVICE_PROFILES.filter((p) => !p.mobile)) : rng.pick(DEVICE_PROFILES);
+      const profile =
+        d === 0 ? rng.pick(DEVICE_PROFILES.filter((p) => !p.mobile)) : rng.pick(DEVICE_PROFILES);
       const managed = !guest && profile.trustType !== '';
       devices.push({
         id: managed ? rng.guid() : '',
@@ -206,7 +220,12 @@ export function buildTenant(opts: TenantOptions): Tenant {
       apps: userApps,
       appWeights: userApps.map((a) => a.weight * (0.5 + rng.next())),
       mfaMethod: rng.weighted(
-        ['Mobile app notification', 'Text message', 'OATH verification code', 'Phone call approval (Authentication phone)'] as const,
+        [
+          'Mobile app notification',
+          'Text message',
+          'OATH verification code',
+          'Phone call approval (Authentication phone)',
+        ] as const,
         [80, 12, 5, 3],
       ),
       ipSuffix: `${rng.int(0, 255)}.${rng.int(1, 254)}`,
@@ -231,29 +250,62 @@ export function buildTenant(opts: TenantOptions): Tenant {
       groupType: 'unifiedGroups' as const,
       members: users.filter((u) => u.department === d).map((u) => u.id),
     })),
-    ...['All Employees', 'VPN Users', 'Licensed E5', 'MFA Exclusions', 'Privileged Access Workstations'].map((name) => ({
-      id: rng.guid(),
-      displayName: name,
-      groupType: 'azureAD' as const,
-      members: users.filter(() => rng.chance(name === 'All Employees' ? 1 : 0.2)).map((u) => u.id),
-    })),
+    ...['All Employees', 'VPN Users', 'Licensed E5', 'MFA Exclusions', 'Privileged Access Workstations'].map(
+      (name) => ({
+        id: rng.guid(),
+        displayName: name,
+        groupType: 'azureAD' as const,
+        members: users
+          .filter(() => rng.chance(name === 'All Employees' ? 1 : name === 'MFA Exclusions' ? 0.02 : 0.2))
+          .map((u) => u.id),
+      }),
+    ),
   ];
 
-  const spNames = ['Contoso Payroll Sync', 'Contoso CRM Connector', 'Backup Automation', 'Terraform Deployer', 'HR Data Export', 'SIEM Collector'];
-  const spResources = [RESOURCES.graph, RESOURCES.graph, RESOURCES.storage, RESOURCES.azureManagement, RESOURCES.graph, RESOURCES.graph];
+  const spNames = [
+    'Contoso Payroll Sync',
+    'Contoso CRM Connector',
+    'Backup Automation',
+    'Terraform Deployer',
+    'HR Data Export',
+    'SIEM Collector',
+  ];
+  const spResources = [
+    RESOURCES.graph,
+    RESOURCES.graph,
+    RESOURCES.storage,
+    RESOURCES.azureManagement,
+    RESOURCES.graph,
+    RESOURCES.graph,
+  ];
   const servicePrincipals: ServicePrincipal[] = spNames.map((name, i) => ({
     id: rng.guid(),
     appId: rng.guid(),
     displayName: name,
-    credential: rng.weighted(['clientSecret', 'certificate', 'federatedIdentityCredential'] as const, [5, 3, 2]),
-    rate: rng.pick([4, 12, 30, 60]),
+    // Fixed by position, so every tenant has principals of each credential kind and rate.
+    credential: SP_CREDENTIALS[i % SP_CREDENTIALS.length]!,
+    rate: [12, 4, 30, 12, 60, 4][i % 6]!,
     resource: spResources[i]!,
     ip: `${rng.pick(['20.190', '40.126', '52.168', '13.107'])}.${rng.int(0, 255)}.${rng.int(1, 254)}`,
     location: rng.pick(OFFICES.slice(0, 5)),
   }));
-  const miNames = ['func-payroll-prod', 'app-intranet-prod', 'vm-build-agent-01', 'aks-platform-prod', 'logic-hr-onboarding'];
+  const miNames = [
+    'func-payroll-prod',
+    'app-intranet-prod',
+    'vm-build-agent-01',
+    'aks-platform-prod',
+    'logic-hr-onboarding',
+  ];
   const managedIdentities: ManagedIdentity[] = miNames.map((name) => {
-    const kind = name.startsWith('func') ? 'Microsoft.Web/sites' : name.startsWith('vm') ? 'Microsoft.Compute/virtualMachines' : name.startsWith('aks') ? 'Microsoft.ContainerService/managedClusters' : name.startsWith('logic') ? 'Microsoft.Logic/workflows' : 'Microsoft.Web/sites';
+    const kind = name.startsWith('func')
+      ? 'Microsoft.Web/sites'
+      : name.startsWith('vm')
+        ? 'Microsoft.Compute/virtualMachines'
+        : name.startsWith('aks')
+          ? 'Microsoft.ContainerService/managedClusters'
+          : name.startsWith('logic')
+            ? 'Microsoft.Logic/workflows'
+            : 'Microsoft.Web/sites';
     const sub = rng.guid();
     return {
       id: rng.guid(),
@@ -267,12 +319,48 @@ export function buildTenant(opts: TenantOptions): Tenant {
   });
 
   const policies: ConditionalAccessPolicy[] = [
-    { name: 'Require MFA for administrators', grant: ['Mfa'], session: [], applies: 'admins' as const, state: 'enabled' as const },
-    { name: 'Require MFA for all users', grant: ['Mfa'], session: [], applies: 'all' as const, state: 'enabled' as const },
-    { name: 'Block legacy authentication', grant: ['Block'], session: [], applies: 'legacy' as const, state: 'enabled' as const },
-    { name: 'Require compliant device', grant: ['RequireCompliantDevice'], session: [], applies: 'unmanagedDevices' as const, state: 'enabledForReportingButNotEnforced' as const },
-    { name: 'Sign-in risk policy', grant: ['Mfa'], session: ['SignInFrequency'], applies: 'riskySignIns' as const, state: 'enabled' as const },
-    { name: 'Guest access terms of use', grant: ['TermsOfUse'], session: [], applies: 'guests' as const, state: 'enabledForReportingButNotEnforced' as const },
+    {
+      name: 'Require MFA for administrators',
+      grant: ['Mfa'],
+      session: [],
+      applies: 'admins' as const,
+      state: 'enabled' as const,
+    },
+    {
+      name: 'Require MFA for all users',
+      grant: ['Mfa'],
+      session: [],
+      applies: 'all' as const,
+      state: 'enabled' as const,
+    },
+    {
+      name: 'Block legacy authentication',
+      grant: ['Block'],
+      session: [],
+      applies: 'legacy' as const,
+      state: 'enabled' as const,
+    },
+    {
+      name: 'Require compliant device',
+      grant: ['RequireCompliantDevice'],
+      session: [],
+      applies: 'unmanagedDevices' as const,
+      state: 'enabledForReportingButNotEnforced' as const,
+    },
+    {
+      name: 'Sign-in risk policy',
+      grant: ['Mfa'],
+      session: ['SignInFrequency'],
+      applies: 'riskySignIns' as const,
+      state: 'enabled' as const,
+    },
+    {
+      name: 'Guest access terms of use',
+      grant: ['TermsOfUse'],
+      session: [],
+      applies: 'guests' as const,
+      state: 'enabledForReportingButNotEnforced' as const,
+    },
   ].map((p) => ({
     id: rng.guid(),
     displayName: p.name,
@@ -283,7 +371,12 @@ export function buildTenant(opts: TenantOptions): Tenant {
   }));
 
   const namedLocations: NamedLocation[] = [
-    { id: rng.guid(), displayName: 'Corporate offices', countries: [...new Set(OFFICES.map((o) => o.countryOrRegion))], trusted: true },
+    {
+      id: rng.guid(),
+      displayName: 'Corporate offices',
+      countries: [...new Set(OFFICES.map((o) => o.countryOrRegion))],
+      trusted: true,
+    },
     { id: rng.guid(), displayName: 'Blocked countries', countries: ['RU', 'KP', 'IR'], trusted: false },
   ];
 

@@ -37,13 +37,15 @@ export const DAY = 24 * HOUR;
 /** ISO 8601 UTC with 7 fractional digits, as Entra writes times. */
 export function entraTime(ms: number, rng?: Rng): string {
   const base = new Date(Math.floor(ms)).toISOString().slice(0, 19);
-  const frac = rng ? String(rng.int(0, 9_999_999)).padStart(7, '0') : String(Math.floor((ms % 1000) * 10_000)).padStart(7, '0');
+  const frac = rng
+    ? String(rng.int(0, 9_999_999)).padStart(7, '0')
+    : String(Math.floor((ms % 1000) * 10_000)).padStart(7, '0');
   return `${base}.${frac}Z`;
 }
 
 /** Local hour of day (0–24, fractional) at an office with a UTC offset. */
 export function localHour(ms: number, utcOffset: number): number {
-  const h = ((ms / HOUR + utcOffset) % 24 + 24) % 24;
+  const h = (((ms / HOUR + utcOffset) % 24) + 24) % 24;
   return h;
 }
 

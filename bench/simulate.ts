@@ -1,0 +1,160 @@
+/**
+ * bench:simulate — how fast the simulator produces sign-ins as NDJSON. Generates hours of a
+ * tenant's sign-in traffic (all four Entra kinds and AD FS) until N records, serialises each
+ * record to a line and writes the lines to W NDJSON shard files (`FILE.0` … `FILE.W-1`), one worker
+ * thread per shard taking every W-th simulated hour (hours are independent, so the records are
+ * the same for any W). Prints records/s and MB/s
+ * next to a single-thread run of the same hours in the same process, as a ratio.
+ *
+ *   npm run bench:simulate -- [--records 10000000] [--users 10000] [--workers 2] [--out FILE]
+ */
+import { createWriteStream, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { SingleBar } from 'cli-progress';
+import { generateHour, tenantFor } from '../src/simulate/engine.ts';
+import { signInGenerators } from '../src/simulate/generators/signins.ts';
+import { DAY, HOUR, type SimContext } from '../src/simulate/types.ts';
+
+interface Job {
+  seed: string;
+  users: number;
+  from: number;
+}
+
+function context(job: Job): SimContext {
+  return { tenant: tenantFor(job.seed, job.users), seed: job.seed, from: job.from, to: job.from + 365 * DAY };
+}
+
+/** One hour of sign-ins as NDJSON text. */
+function hourText(ctx: SimContext, hourStart: number): { text: string; records: number } {
+  const recs = generateHour(ctx, signInGenerators, hourStart);
+  let text = '';
+  for (const [, r] of recs) text += `${JSON.stringify(r)}\n`;
+  return { text, records: recs.length };
+}
+
+if (!isMainThread) {
+  // Each worker takes every W-th hour and appends its lines to its own shard file: nothing large
+  // crosses threads, the main thread only counts.
+  const {
+    job,
+    shard,
+    shards,
+    file: shardFile,
+  } = workerData as { job: Job; shard: number; shards: number; file: string };
+  const ctx = context(job);
+  const out = createWriteStream(shardFile);
+  let stop = false;
+  parentPort!.on('message', () => {
+    stop = true;
+  });
+  void (async () => {
+    for (let h = shard; !stop; h += shards) {
+      const { text, records } = hourText(ctx, job.from + h * HOUR);
+      if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
+      parentPort!.postMessage({ records, bytes: text.length });
+      await new Promise((r) => setImmediate(r)); // let a stop message in
+    }
+    out.end(() => parentPort!.postMessage({ done: true }));
+  })();
+} else {
+  const { values } = parseArgs({
+    options: {
+      records: { type: 'string', default: '10000000' },
+      users: { type: 'string', default: '10000' },
+      workers: { type: 'string', default: '2' },
+      seed: { type: 'string', default: 'bench' },
+      out: { type: 'string' },
+      'baseline-hours': { type: 'string', default: '24' },
+    },
+  });
+  const target = Number(values.records);
+  const nWorkers = Math.max(1, Number(values.workers));
+  const job: Job = { seed: values.seed!, users: Number(values.users), from: Date.UTC(2026, 0, 5) }; // a Monday
+  const out = values.out ?? path.join(tmpdir(), `idtrail-bench-simulate-${process.pid}.ndjson`);
+
+  // Baseline in the same run: the same generator on this thread, for a day of hours.
+  const ctx = context(job);
+  const baseHours = Number(values['baseline-hours']);
+  let t0 = performance.now();
+  let baseRecords = 0;
+  let baseBytes = 0;
+  for (let h = 0; h < baseHours; h++) {
+    const { text, records } = hourText(ctx, job.from + h * HOUR);
+    baseRecords += records;
+    baseBytes += text.length;
+  }
+  const baseSeconds = (performance.now() - t0) / 1000;
+  const baseRate = baseRecords / baseSeconds;
+
+  const bar = new SingleBar({
+    format: 'simulate {bar} {percentage}% | {value}/{total} sign-ins | {rate} rec/s',
+    hideCursor: true,
+    noTTYOutput: true,
+    notTTYSchedule: 5000,
+  });
+  bar.start(target, 0, { rate: 0 });
+  t0 = performance.now();
+  let written = 0;
+  let bytes = 0;
+  const files = Array.from({ length: nWorkers }, (_, i) => `${out}.${i}`);
+  await new Promise<void>((resolve, reject) => {
+    let open = nWorkers;
+    let stopped = false;
+    const workers = files.map(
+      (file, shard) =>
+        new Worker(new URL('./lib/ts-worker.mjs', import.meta.url), {
+          workerData: { module: import.meta.url, job, shard, shards: nWorkers, file },
+        }),
+    );
+    for (const w of workers) {
+      w.on('error', reject);
+      w.on('message', (m: { records?: number; bytes?: number; done?: boolean }) => {
+        if (m.done) {
+          void w.terminate();
+          if (--open === 0) resolve();
+          return;
+        }
+        written += m.records!;
+        bytes += m.bytes!;
+        bar.update(Math.min(written, target), {
+          rate: Math.round(written / ((performance.now() - t0) / 1000)),
+        });
+        if (written >= target && !stopped) {
+          stopped = true;
+          for (const x of workers) x.postMessage('stop');
+        }
+      });
+    }
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  bar.stop();
+  const size = files.reduce((n, f) => n + statSync(f).size, 0);
+  if (!values.out) for (const f of files) rmSync(f, { force: true });
+  const rate = written / seconds;
+  const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(34)}${v}\n`);
+  process.stdout.write(
+    '\nbench:simulate — sign-ins (interactive, non-interactive, service principal, managed identity, AD FS) to NDJSON\n',
+  );
+  line('users / seed', `${job.users} / ${job.seed}`);
+  line(
+    'records',
+    `${written.toLocaleString('en-US')} (${(size / 2 ** 30).toFixed(2)} GiB, ${Math.round(bytes / written)} B/record)`,
+  );
+  line(
+    `workers (${nWorkers}) records/s`,
+    `${Math.round(rate).toLocaleString('en-US')}  (${(bytes / 2 ** 20 / seconds).toFixed(0)} MiB/s, ${seconds.toFixed(1)} s)`,
+  );
+  line(
+    'single thread, same run, records/s',
+    `${Math.round(baseRate).toLocaleString('en-US')}  (${baseHours} h: ${baseRecords} records, ${(baseBytes / 2 ** 20 / baseSeconds).toFixed(0)} MiB/s)`,
+  );
+  line('ratio workers / single thread', (rate / baseRate).toFixed(2));
+  line('budget ≥ 200,000 records/s', rate >= 200_000 ? 'met' : 'MISSED');
+  process.stdout.write(
+    `bench:simulate records=${written} workers=${nWorkers} rate=${Math.round(rate)}rec/s single=${Math.round(baseRate)}rec/s ratio=${(rate / baseRate).toFixed(2)}\n`,
+  );
+}

@@ -1,0 +1,392 @@
+/**
+ * Shared helpers of the sign-in and attack generators: fast identifiers and times drawn from the
+ * handed Rng (the hot loops make millions of them), identifiers derived from a key (stable across
+ * hours without drawing), and the ID Protection records (riskDetection, riskyUser,
+ * servicePrincipalRiskDetection, riskyServicePrincipal) in the Graph v1.0 shape.
+ *
+ * Every record is a fresh tree: ingest normalisation repairs records in place (enum arrays such as
+ * signInEventTypes included), so no object or array may be shared between records. Frozen
+ * templates (`frozen`) are copied into records, never placed in them.
+ */
+import type { City } from '../reference-data.ts';
+import { hash32, type Rng } from '../rng.ts';
+import { HOUR, type SimRecord } from '../types.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Identifiers
+//
+// Built with String.fromCharCode: it makes a flat one-byte string in one step. Concatenating the
+// pieces instead makes a tree of cons strings that JSON.stringify must flatten later; measured on
+// the 2-core machine, a GUID costs ~130 ns this way against ~800 ns, and serialises ~40% faster.
+
+const H: number[] = [];
+for (let i = 0; i < 16; i++) H.push('0123456789abcdef'.charCodeAt(i));
+const B64: number[] = [];
+for (let i = 0; i < 64; i++)
+  B64.push('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.charCodeAt(i));
+const DASH = 45;
+const ZERO = 48;
+
+/** A uniform unsigned 32-bit integer from the Rng (one draw). */
+export function u32(rng: Rng): number {
+  return (rng.next() * 4294967296) >>> 0;
+}
+
+/** Version-4 GUID text of four 32-bit words; `requestId` ends it in 00 as Entra request ids do. */
+function formatGuid(a: number, b: number, c: number, d: number, requestId: boolean): string {
+  return String.fromCharCode(
+    H[a >>> 28]!,
+    H[(a >>> 24) & 15]!,
+    H[(a >>> 20) & 15]!,
+    H[(a >>> 16) & 15]!,
+    H[(a >>> 12) & 15]!,
+    H[(a >>> 8) & 15]!,
+    H[(a >>> 4) & 15]!,
+    H[a & 15]!,
+    DASH,
+    H[b >>> 28]!,
+    H[(b >>> 24) & 15]!,
+    H[(b >>> 20) & 15]!,
+    H[(b >>> 16) & 15]!,
+    DASH,
+    52, // '4': version 4
+    H[(b >>> 8) & 15]!,
+    H[(b >>> 4) & 15]!,
+    H[b & 15]!,
+    DASH,
+    H[8 + (c >>> 30)]!, // variant 8, 9, a or b
+    H[(c >>> 24) & 15]!,
+    H[(c >>> 20) & 15]!,
+    H[(c >>> 16) & 15]!,
+    DASH,
+    H[(c >>> 12) & 15]!,
+    H[(c >>> 8) & 15]!,
+    H[(c >>> 4) & 15]!,
+    H[c & 15]!,
+    H[d >>> 28]!,
+    H[(d >>> 24) & 15]!,
+    H[(d >>> 20) & 15]!,
+    H[(d >>> 16) & 15]!,
+    H[(d >>> 12) & 15]!,
+    H[(d >>> 8) & 15]!,
+    requestId ? ZERO : H[(d >>> 4) & 15]!,
+    requestId ? ZERO : H[d & 15]!,
+  );
+}
+
+/** A version-4 GUID (four draws). */
+export function guid(rng: Rng): string {
+  return formatGuid(u32(rng), u32(rng), u32(rng), u32(rng), false);
+}
+
+/**
+ * A sign-in request id: a GUID whose last byte is 00, as Entra's request ids are
+ * (e.g. 933f20c0-efdf-477f-9586-e5cc566d2e00).
+ */
+export function requestId(rng: Rng): string {
+  return formatGuid(u32(rng), u32(rng), u32(rng), u32(rng), true);
+}
+
+/** A GUID derived from a key: the same key always gives the same id, and no Rng draw is spent. */
+export function keyGuid(key: string): string {
+  const a = hash32(key);
+  const b = hash32(`${key}\u0001${a}`);
+  const c = hash32(`${key}\u0002${b}`);
+  const d = hash32(`${key}\u0003${c}`);
+  return formatGuid(a, b, c, d, false);
+}
+
+/** An uniqueTokenIdentifier: 16 random bytes in base64url without padding (22 characters, 4 draws). */
+export function tokenId(rng: Rng): string {
+  const a = u32(rng);
+  const b = u32(rng);
+  const c = u32(rng);
+  const d = u32(rng);
+  // 128 bits → 21 characters of 6 bits and a last one of 2 bits.
+  return String.fromCharCode(
+    B64[a >>> 26]!,
+    B64[(a >>> 20) & 63]!,
+    B64[(a >>> 14) & 63]!,
+    B64[(a >>> 8) & 63]!,
+    B64[(a >>> 2) & 63]!,
+    B64[((a & 3) << 4) | (b >>> 28)]!,
+    B64[(b >>> 22) & 63]!,
+    B64[(b >>> 16) & 63]!,
+    B64[(b >>> 10) & 63]!,
+    B64[(b >>> 4) & 63]!,
+    B64[((b & 15) << 2) | (c >>> 30)]!,
+    B64[(c >>> 24) & 63]!,
+    B64[(c >>> 18) & 63]!,
+    B64[(c >>> 12) & 63]!,
+    B64[(c >>> 6) & 63]!,
+    B64[c & 63]!,
+    B64[d >>> 26]!,
+    B64[(d >>> 20) & 63]!,
+    B64[(d >>> 14) & 63]!,
+    B64[(d >>> 8) & 63]!,
+    B64[(d >>> 2) & 63]!,
+    B64[(d & 3) << 4]!,
+  );
+}
+
+/** Lower-case hex of n characters (ID Protection detection ids are 64 hex characters). */
+export function hexId(rng: Rng, n: number): string {
+  const codes: number[] = [];
+  for (let i = 0; i < n; i += 8) {
+    const w = u32(rng);
+    for (let k = 28; k >= 0 && codes.length < n; k -= 4) codes.push(H[(w >>> k) & 15]!);
+  }
+  return String.fromCharCode(...codes);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Times
+
+let cachedHour = Number.NaN;
+const prefix: number[] = [];
+
+/**
+ * `entraTime` without a Date per call: ISO 8601 UTC with 7 fractional digits taken from the
+ * (fractional) millisecond value, e.g. 2024-05-14T09:18:02.1130421Z, as one flat string.
+ */
+export function fmtTime(ms: number): string {
+  const whole = Math.floor(ms);
+  const hour = whole - (((whole % HOUR) + HOUR) % HOUR);
+  if (hour !== cachedHour) {
+    cachedHour = hour;
+    const p = new Date(hour).toISOString();
+    for (let i = 0; i < 14; i++) prefix[i] = p.charCodeAt(i);
+  }
+  const off = whole - hour;
+  const min = Math.floor(off / 60_000);
+  const sec = Math.floor((off % 60_000) / 1000);
+  const f = Math.floor((ms - Math.floor(ms / 1000) * 1000) * 10_000);
+  const P = prefix;
+  return String.fromCharCode(
+    P[0]!,
+    P[1]!,
+    P[2]!,
+    P[3]!,
+    P[4]!,
+    P[5]!,
+    P[6]!,
+    P[7]!,
+    P[8]!,
+    P[9]!,
+    P[10]!,
+    P[11]!,
+    P[12]!,
+    P[13]!,
+    ZERO + Math.floor(min / 10),
+    ZERO + (min % 10),
+    58, // ':'
+    ZERO + Math.floor(sec / 10),
+    ZERO + (sec % 10),
+    46, // '.'
+    ZERO + Math.floor(f / 1_000_000),
+    ZERO + (Math.floor(f / 100_000) % 10),
+    ZERO + (Math.floor(f / 10_000) % 10),
+    ZERO + (Math.floor(f / 1000) % 10),
+    ZERO + (Math.floor(f / 100) % 10),
+    ZERO + (Math.floor(f / 10) % 10),
+    ZERO + (f % 10),
+    90, // 'Z'
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Frozen templates (copied into records, never shared by them)
+
+export const EMPTY: readonly string[] = Object.freeze([]);
+
+/** A fresh copy of a short string array (Array.prototype.slice takes a slow path on frozen arrays). */
+export function copyStrings(a: readonly string[]): string[] {
+  switch (a.length) {
+    case 0:
+      return [];
+    case 1:
+      return [a[0]!];
+    case 2:
+      return [a[0]!, a[1]!];
+    default:
+      return [...a];
+  }
+}
+export function frozen(values: readonly string[]): readonly string[] {
+  return Object.freeze([...values]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Geography
+
+/** Great-circle distance in km. */
+export function distanceKm(
+  a: { latitude: number; longitude: number },
+  b: { latitude: number; longitude: number },
+): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.latitude - a.latitude) * rad;
+  const dLon = (b.longitude - a.longitude) * rad;
+  const h =
+    Math.sin(dLat / 2) ** 2 +
+    Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** A signInLocation for a city (fresh object). */
+export function cityLocation(c: City): SimRecord {
+  return {
+    city: c.city,
+    state: c.state,
+    countryOrRegion: c.countryOrRegion,
+    geoCoordinates: { altitude: null, latitude: c.latitude, longitude: c.longitude },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// ID Protection records
+
+/** Entra detection metadata: how each detection is made and the MITRE technique it maps to. */
+export const DETECTIONS = {
+  passwordSpray: { timing: 'offline', source: 'IdentityProtection', mitre: 'T1110.003' },
+  unlikelyTravel: { timing: 'offline', source: 'IdentityProtection', mitre: 'T1078' },
+  anonymizedIPAddress: { timing: 'realtime', source: 'IdentityProtection', mitre: 'T1090.003' },
+  unfamiliarFeatures: { timing: 'realtime', source: 'IdentityProtection', mitre: 'T1078' },
+  maliciousIPAddress: { timing: 'offline', source: 'IdentityProtection', mitre: 'T1078' },
+  suspiciousSignins: { timing: 'offline', source: 'IdentityProtection', mitre: 'T1078.004' },
+  suspiciousAPITraffic: { timing: 'offline', source: 'IdentityProtection', mitre: 'T1087' },
+} as const;
+export type DetectionType = keyof typeof DETECTIONS;
+export type RiskLevel = 'low' | 'medium' | 'high';
+
+export interface UserRef {
+  id: string;
+  displayName: string;
+  userPrincipalName: string;
+}
+
+export interface DetectionInput {
+  rng: Rng;
+  type: DetectionType;
+  level: RiskLevel;
+  /** When the risky activity happened (the sign-in's time), ms. */
+  activityTime: number;
+  /** When ID Protection flagged it, ms. */
+  detectedTime: number;
+  requestId: string | null;
+  correlationId: string | null;
+  ipAddress: string;
+  location: City;
+  userAgent?: string;
+  /** Extra additionalInfo entries after userAgent. */
+  extraInfo?: { Key: string; Value: unknown }[];
+}
+
+function additionalInfo(d: DetectionInput): string {
+  const info: { Key: string; Value: unknown }[] = [];
+  if (d.userAgent !== undefined) info.push({ Key: 'userAgent', Value: d.userAgent });
+  if (d.extraInfo) info.push(...d.extraInfo);
+  info.push({ Key: 'alertUrl', Value: null });
+  return JSON.stringify(info);
+}
+
+/** A riskDetection (UserRiskEvents). Record time: activityDateTime. */
+export function userRiskDetection(d: DetectionInput, user: UserRef): SimRecord {
+  const meta = DETECTIONS[d.type];
+  const detected = fmtTime(d.detectedTime);
+  return {
+    id: hexId(d.rng, 64),
+    requestId: d.requestId,
+    correlationId: d.correlationId,
+    riskEventType: d.type,
+    riskState: 'atRisk',
+    riskLevel: d.level,
+    riskDetail: 'none',
+    source: meta.source,
+    detectionTimingType: meta.timing,
+    activity: 'signin',
+    tokenIssuerType: 'AzureAD',
+    ipAddress: d.ipAddress,
+    location: cityLocation(d.location),
+    activityDateTime: fmtTime(d.activityTime),
+    detectedDateTime: detected,
+    lastUpdatedDateTime: detected,
+    userId: user.id,
+    userDisplayName: user.displayName,
+    userPrincipalName: user.userPrincipalName,
+    additionalInfo: additionalInfo(d),
+    mitreTechniqueId: meta.mitre,
+  };
+}
+
+/** A riskyUser (RiskyUsers). Record time: riskLastUpdatedDateTime. */
+export function riskyUser(user: UserRef, level: RiskLevel, updated: number): SimRecord {
+  return {
+    id: user.id,
+    isDeleted: false,
+    isProcessing: false,
+    riskLastUpdatedDateTime: fmtTime(updated),
+    riskLevel: level,
+    riskState: 'atRisk',
+    riskDetail: 'none',
+    userDisplayName: user.displayName,
+    userPrincipalName: user.userPrincipalName,
+  };
+}
+
+export interface SpRef {
+  id: string;
+  appId: string;
+  displayName: string;
+}
+
+/** A servicePrincipalRiskDetection (ServicePrincipalRiskEvents). Record time: activityDateTime. */
+export function spRiskDetection(
+  d: DetectionInput,
+  sp: SpRef,
+  keyIds: readonly string[],
+  activity: 'signin' | 'servicePrincipal',
+): SimRecord {
+  const meta = DETECTIONS[d.type];
+  const detected = fmtTime(d.detectedTime);
+  return {
+    id: hexId(d.rng, 64),
+    requestId: d.requestId,
+    correlationId: d.correlationId,
+    riskEventType: d.type,
+    riskState: 'atRisk',
+    riskLevel: d.level,
+    riskDetail: 'none',
+    source: meta.source,
+    detectionTimingType: meta.timing,
+    activity,
+    tokenIssuerType: 'AzureAD',
+    ipAddress: d.ipAddress,
+    location: cityLocation(d.location),
+    activityDateTime: fmtTime(d.activityTime),
+    detectedDateTime: detected,
+    lastUpdatedDateTime: detected,
+    servicePrincipalId: sp.id,
+    servicePrincipalDisplayName: sp.displayName,
+    appId: sp.appId,
+    keyIds: copyStrings(keyIds),
+    additionalInfo: additionalInfo(d),
+  };
+}
+
+/** A riskyServicePrincipal (RiskyServicePrincipals). Record time: riskLastUpdatedDateTime. */
+export function riskyServicePrincipal(sp: SpRef, level: RiskLevel, updated: number): SimRecord {
+  return {
+    id: sp.id,
+    appId: sp.appId,
+    displayName: sp.displayName,
+    servicePrincipalType: 'Application',
+    accountEnabled: true,
+    isEnabled: true,
+    isProcessing: false,
+    riskLastUpdatedDateTime: fmtTime(updated),
+    riskLevel: level,
+    riskState: 'atRisk',
+    riskDetail: 'none',
+  };
+}
