@@ -24,8 +24,8 @@ function collector() {
   const hash = createHash('sha256');
   const sink: Sink = {
     async write(category, records) {
-      let list = byCategory.get(category);
-      if (!list) byCategory.set(category, (list = []));
+      const list = byCategory.get(category) ?? [];
+      byCategory.set(category, list);
       for (const r of records) {
         hash.update(`${category}\n${JSON.stringify(r)}\n`);
         list.push(r);
