@@ -142,7 +142,7 @@ async function validateSample(sample: Record<string, unknown>[]): Promise<{ chan
   const dir = path.join(tmp, 'validate');
   const store = await openStore('duckdb::memory:', dir);
   try {
-    const { ingest } = wirePipeline(store, { catalogMode: 'strict' });
+    const { ingest } = wirePipeline(store, { catalogMode: 'strict', ingestWorkers: 0 });
     const body = sample.map((r) => JSON.stringify(r)).join('\n');
     let out: Awaited<ReturnType<typeof ingest.ingestText>>;
     try {

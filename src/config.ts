@@ -1,5 +1,6 @@
 /** Runtime configuration: command-line options over environment variables over defaults. */
 import path from 'node:path';
+import { defaultWorkerCount } from './ingest/prepare-pool.ts';
 import type { CatalogMode } from './ingest/validate.ts';
 
 export interface Config {
@@ -13,6 +14,8 @@ export interface Config {
   /** Largest accepted request body, bytes. */
   bodyLimit: number;
   logLevel: string;
+  /** Worker threads that prepare large ingest bodies (0: prepare on the main thread). */
+  ingestWorkers: number;
 }
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -30,5 +33,6 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     catalogMode,
     bodyLimit: overrides.bodyLimit ?? Number(env.IDTRAIL_BODY_LIMIT ?? 256 * 1024 * 1024),
     logLevel: overrides.logLevel ?? env.IDTRAIL_LOG_LEVEL ?? 'info',
+    ingestWorkers: overrides.ingestWorkers ?? Number(env.IDTRAIL_INGEST_WORKERS ?? defaultWorkerCount()),
   };
 }

@@ -7,6 +7,7 @@ import { buildApp } from './api/app.ts';
 import { Metrics } from './api/metrics.ts';
 import type { Config } from './config.ts';
 import { Committer } from './ingest/committer.ts';
+import { PreparePool } from './ingest/prepare-pool.ts';
 import { IngestService } from './ingest/service.ts';
 import { AuditCatalog } from './registry/catalog/catalog.ts';
 import { createKey, DEFAULT_TENANT, ensureBootstrapKey, KeyResolver } from './security/api-keys.ts';
@@ -25,7 +26,11 @@ export interface Running {
 }
 
 /** Wires the in-process pipeline on an open store (shared by the server and the CLI). */
-export function wirePipeline(store: Store, config: Pick<Config, 'catalogMode'>, metrics?: Metrics) {
+export function wirePipeline(
+  store: Store,
+  config: Pick<Config, 'catalogMode' | 'ingestWorkers'>,
+  metrics?: Metrics,
+) {
   const catalog = AuditCatalog.load();
   const committer = new Committer(store, {
     onCommit: (c) => {
@@ -35,8 +40,18 @@ export function wirePipeline(store: Store, config: Pick<Config, 'catalogMode'>, 
       for (const [category, n] of c.byCategory) if (n > 0) metrics.ingested.inc({ category }, n);
     },
   });
-  const ingest = new IngestService(committer, { catalog, catalogMode: config.catalogMode });
-  return { catalog, committer, ingest };
+  const pool = config.ingestWorkers > 0 ? new PreparePool(config.ingestWorkers) : undefined;
+  const ingest = new IngestService(committer, { catalog, catalogMode: config.catalogMode }, undefined, pool);
+  return {
+    catalog,
+    committer,
+    ingest,
+    /** Finishes queued commits and stops the workers (the store stays open). */
+    close: async () => {
+      await committer.close();
+      await pool?.close();
+    },
+  };
 }
 
 export async function startServer(config: Config): Promise<Running> {
@@ -54,7 +69,7 @@ export async function startServer(config: Config): Promise<Running> {
     ).secret;
   }
   const metrics = new Metrics();
-  const { catalog, committer, ingest } = wirePipeline(store, config, metrics);
+  const { catalog, committer, ingest, close: closePipeline } = wirePipeline(store, config, metrics);
   const keys = new KeyResolver(store);
   const app = await buildApp({
     store,
@@ -77,7 +92,7 @@ export async function startServer(config: Config): Promise<Running> {
     close: () =>
       (closing ??= (async () => {
         await app.close(); // stops accepting; waits for in-flight requests, whose commits it awaits
-        await committer.close();
+        await closePipeline();
         await store.close();
       })()),
   };

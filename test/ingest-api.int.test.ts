@@ -120,6 +120,20 @@ describe('ingest API', () => {
       assert.equal(ok.accepted, 2);
     });
 
+    it('large bodies, prepared on a worker thread, are refused and accepted exactly as small ones', async () => {
+      const batch = signIns('big-worker', 40); // ~100 KB: above the worker threshold
+      const bad = [...batch.slice(0, 39), { ...batch[39]!, location: { geoCoordinates: { latitude: 'north' } } }];
+      const res = await server.post('/api/v1/ingest/SignInLogs', bad);
+      assert.equal(res.status, 400);
+      assert.deepEqual(((await res.json()) as { error: { details: Rec[] } }).error.details, [
+        { index: 39, pointer: '/location/geoCoordinates/latitude', message: 'must be a number or null' },
+      ]);
+      const garbage = await server.post('/api/v1/ingest/SignInLogs', `[${'{"id":"x"},'.repeat(5000)}`);
+      assert.equal(garbage.status, 400);
+      const ok = (await (await server.post('/api/v1/ingest/SignInLogs', batch)).json()) as Rec;
+      assert.equal(ok.accepted, 40);
+    });
+
     it('unparseable bodies, empty batches and unknown categories', async () => {
       const garbage = await server.post('/api/v1/ingest/SignInLogs', '{"id":', server.adminKey);
       assert.equal(garbage.status, 400);

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { recordKey } from '../src/ingest/prepare.ts';
 import { toEnvelope } from '../src/records/envelope.ts';
 import { LOG_TYPES } from '../src/registry/log-types.ts';
 import type { LogType } from '../src/registry/types.ts';
@@ -68,8 +69,11 @@ describe('ingest accepts every input form for every category', () => {
       const got = await stored(server, type);
       assert.equal(got.size, 5);
       for (const [name, record] of Object.entries(forms)) {
-        const id = String(record[type.idField]);
-        assert.deepEqual(got.get(id), record, `${name} form was not stored in the Graph shape`);
+        assert.deepEqual(
+          got.get(recordKey(type, record)),
+          record,
+          `${name} form was not stored in the Graph shape`,
+        );
       }
       const report = await verifyChain(server.running.store, type, DEFAULT_TENANT);
       assert.equal(report.ok, true);

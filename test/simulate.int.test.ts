@@ -86,7 +86,7 @@ describe('simulator', () => {
       const ratio =
         month.byCategory.get('NonInteractiveUserSignInLogs')!.length /
         month.byCategory.get('SignInLogs')!.length;
-      assert.ok(ratio >= 5 && ratio <= 20, `ratio ${ratio.toFixed(1)}`);
+      assert.ok(ratio >= 5 && ratio <= 10, `ratio ${ratio.toFixed(1)}`);
     });
   });
 

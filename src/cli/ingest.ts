@@ -108,10 +108,10 @@ export function ingestCommand(): Command {
       } else {
         const config = loadConfig({ dataDir: opts.data, ...(opts.store ? { store: opts.store } : {}) });
         const store = await openStore(config.store, config.dataDir);
-        const { ingest, committer } = wirePipeline(store, config);
+        const { ingest, close } = wirePipeline(store, config);
         send = (text) => ingest.ingestText(opts.tenant, type, text, 'application/x-ndjson');
         done = async () => {
-          await committer.close();
+          await close();
           await store.close();
         };
       }

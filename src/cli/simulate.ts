@@ -59,10 +59,10 @@ export function simulateCommand(): Command {
       } else {
         const config = loadConfig({ dataDir: opts.data });
         const store = await openStore(config.store, config.dataDir);
-        const { ingest, committer } = wirePipeline(store, config);
+        const { ingest, close } = wirePipeline(store, config);
         sink = ingestSink(ingest, opts.tenant);
         done = async () => {
-          await committer.close();
+          await close();
           await store.close();
         };
       }

@@ -62,6 +62,13 @@ export function columnValue(col: ColumnDef, record: Json): unknown {
   return g(record);
 }
 
+/** The value stored in the `id` column: the record id, or its key fields joined with '|'. */
+export function recordKey(type: LogType, record: Json): string {
+  return type.keyFields
+    ? type.keyFields.map((f) => String(record[f])).join('|')
+    : String(record[type.idField]);
+}
+
 export function prepareItems(
   type: LogType,
   items: readonly unknown[],

@@ -4,9 +4,10 @@
  * An invalid batch is refused whole and nothing of it is stored.
  */
 import type { LogType } from '../registry/types.ts';
-import type { CommitResult, Committer } from './committer.ts';
+import type { CommitResult, Committer, PreparedRecord } from './committer.ts';
 import { parseBody } from './parse.ts';
 import { type PrepareOptions, prepareItems } from './prepare.ts';
+import type { PreparePool } from './prepare-pool.ts';
 import type { RecordError } from './validate.ts';
 
 export const MAX_RECORDS_PER_BATCH = 100_000;
@@ -25,11 +26,15 @@ export interface IngestOutcome extends CommitResult {
   received: number;
 }
 
+/** Bodies at least this large are prepared on a worker thread when a pool is configured. */
+const POOL_MIN_BYTES = 32 * 1024;
+
 export class IngestService {
   constructor(
     private readonly committer: Committer,
     private readonly opts: PrepareOptions,
     private readonly maxRecords = MAX_RECORDS_PER_BATCH,
+    private readonly pool?: PreparePool,
   ) {}
 
   async ingestText(
@@ -38,6 +43,18 @@ export class IngestService {
     body: string,
     contentType?: string,
   ): Promise<IngestOutcome> {
+    if (this.pool && body.length >= POOL_MIN_BYTES) {
+      const r = await this.pool.run({
+        category: type.category,
+        text: body,
+        contentType,
+        catalogMode: this.opts.catalogMode,
+        maxRecords: this.maxRecords,
+      });
+      if (r.failure) throw new Error(`prepare worker failed: ${r.failure}`);
+      if (r.parseOnlyErrors) throw new IngestRefused('invalid', r.errors[0]!.message, r.errors);
+      return this.commitPrepared(tenant, type, r.received, r.records, r.errors);
+    }
     const parsed = parseBody(body, contentType);
     if (parsed.errors.length > 0 && parsed.items.length === 0) {
       throw new IngestRefused('invalid', parsed.errors[0]!.message, parsed.errors);
@@ -59,7 +76,24 @@ export class IngestService {
     }
     if (items.length === 0) throw new IngestRefused('invalid', 'the batch holds no records');
     const { records, errors } = prepareItems(type, items, this.opts);
-    const all = [...parseErrors, ...errors].sort((a, b) => a.index - b.index);
+    return this.commitPrepared(tenant, type, items.length, records, [...parseErrors, ...errors]);
+  }
+
+  private async commitPrepared(
+    tenant: string,
+    type: LogType,
+    received: number,
+    records: PreparedRecord[],
+    errors: RecordError[],
+  ): Promise<IngestOutcome> {
+    if (received > this.maxRecords) {
+      throw new IngestRefused(
+        'too-large',
+        `a batch may hold at most ${this.maxRecords} records; this one has ${received}`,
+      );
+    }
+    if (received === 0) throw new IngestRefused('invalid', 'the batch holds no records');
+    const all = [...errors].sort((a, b) => a.index - b.index);
     if (all.length > 0) {
       throw new IngestRefused(
         'invalid',
@@ -68,6 +102,6 @@ export class IngestService {
       );
     }
     const result = await this.committer.submit({ type, tenant, records });
-    return { received: items.length, ...result };
+    return { received, ...result };
   }
 }

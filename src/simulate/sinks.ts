@@ -12,9 +12,14 @@ import type { SimRecord } from './types.ts';
  * with DuckDB committing the previous ones.
  */
 export function ingestSink(ingest: IngestService, tenant: string, inFlight = 4): Sink {
-  return pipelined(inFlight, (category, records) =>
-    ingest.ingestItems(tenant, logType(category), records).then(() => {}),
-  );
+  // As NDJSON text, like a client's request: large batches are then prepared on a worker thread.
+  return pipelined(inFlight, async (category, records) => {
+    let body = '';
+    for (const r of records)
+      body += `${JSON.stringify(r)}
+`;
+    await ingest.ingestText(tenant, logType(category), body, 'application/x-ndjson');
+  });
 }
 
 /** Runs up to `inFlight` writes at once; the first failure fails the next write and close(). */

@@ -313,7 +313,8 @@ export function buildTenant(opts: TenantOptions): Tenant {
       displayName: name,
       msiType: rng.chance(0.7) ? ('systemAssigned' as const) : ('userAssigned' as const),
       associatedResourceId: `/subscriptions/${sub}/resourceGroups/rg-${name.split('-')[1]}/providers/${kind}/${name}`,
-      rate: rng.pick([6, 20, 60]),
+      // Managed identities cache tokens for hours: a few sign-ins per hour each.
+      rate: rng.pick([2, 4, 8]),
       resource: rng.pick([RESOURCES.keyVault, RESOURCES.storage, RESOURCES.graph, RESOURCES.azureManagement]),
     };
   });

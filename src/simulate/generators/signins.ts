@@ -62,10 +62,14 @@ const WEEKDAY_RHYTHM = (() => {
 
 /** Interactive sign-in events per weekday for a user of activity 1. */
 export const INTERACTIVE_EVENTS_PER_WORKDAY = 4.0;
-/** Non-interactive refreshes per weekday for a user of activity 1 (workday part + flat floor). */
-export const NON_INTERACTIVE_PER_WORKDAY = 46;
+/**
+ * Non-interactive refreshes per weekday for a user of activity 1 (workday part + flat floor). Entra's
+ * docs put non-interactive and service principal sign-ins at 5 to 10 times the interactive ones
+ * (entra-formats.md §3.4); this gives about 7 to 8 times.
+ */
+export const NON_INTERACTIVE_PER_WORKDAY = 25;
 /** Background refreshes per hour at any time (phones and laptops left on). */
-export const NON_INTERACTIVE_FLOOR_PER_HOUR = 0.4;
+export const NON_INTERACTIVE_FLOOR_PER_HOUR = 0.2;
 /** AD FS sign-ins per weekday for a federated user. */
 export const ADFS_PER_WORKDAY = 1.5;
 /** Guests sign in far less than members. */
