@@ -122,7 +122,10 @@ describe('ingest API', () => {
 
     it('large bodies, prepared on a worker thread, are refused and accepted exactly as small ones', async () => {
       const batch = signIns('big-worker', 40); // ~100 KB: above the worker threshold
-      const bad = [...batch.slice(0, 39), { ...batch[39]!, location: { geoCoordinates: { latitude: 'north' } } }];
+      const bad = [
+        ...batch.slice(0, 39),
+        { ...batch[39]!, location: { geoCoordinates: { latitude: 'north' } } },
+      ];
       const res = await server.post('/api/v1/ingest/SignInLogs', bad);
       assert.equal(res.status, 400);
       assert.deepEqual(((await res.json()) as { error: { details: Rec[] } }).error.details, [

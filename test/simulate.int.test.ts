@@ -9,7 +9,7 @@ import { prepareItems } from '../src/ingest/prepare.ts';
 import { AuditCatalog } from '../src/registry/catalog/catalog.ts';
 import { LOG_TYPES, logType } from '../src/registry/log-types.ts';
 import { verifyChain } from '../src/security/verify.ts';
-import { run, type Sink } from '../src/simulate/engine.ts';
+import { follow, run, type Sink } from '../src/simulate/engine.ts';
 import { GENERATORS } from '../src/simulate/generators/index.ts';
 import { ingestSink } from '../src/simulate/sinks.ts';
 import { DAY } from '../src/simulate/types.ts';
@@ -130,5 +130,30 @@ describe('simulator', () => {
         );
       }
     });
+  });
+});
+
+describe('live traffic (follow)', () => {
+  it('releases the records whose time has come, from the start time on, and stops when asked', async () => {
+    const since = Date.now() - 2 * 3_600_000;
+    const abort = new AbortController();
+    const got: Array<[string, Rec]> = [];
+    const sink: Sink = {
+      async write(category, records) {
+        for (const r of records) got.push([category, r]);
+        abort.abort(); // one tick is enough
+      },
+    };
+    const released = await follow(
+      { seed: 'live', users: 30, generators: GENERATORS, since, signal: abort.signal, tickMs: 10 },
+      sink,
+    );
+    assert.equal(released, got.length);
+    assert.ok(got.length > 0);
+    const now = Date.now();
+    for (const [category, r] of got) {
+      const t = Date.parse(String(r[logType(category).timeField]));
+      assert.ok(t >= since && t <= now, `${category} at ${new Date(t).toISOString()}`);
+    }
   });
 });
