@@ -2839,17 +2839,32 @@ interface CatalogPools {
 }
 let pools: CatalogPools | undefined;
 
+/**
+ * Activities that only the onboarding/offboarding chains emit, so that every 'Add user' of Core
+ * Directory starts a chain (the long tail and round-robin leave them out).
+ */
+const CHAINED = new Set([
+  'Add user',
+  'Update user',
+  'Add member to group',
+  'Remove member from group',
+  'Change user license',
+  'Disable account',
+  'Delete user',
+]);
+
 function catalogPools(): CatalogPools {
   if (pools) return pools;
   const cat = catalog();
   const byService = new Map<string, { rows: CatalogRow[]; weights: number[] }>();
-  for (const r of cat.rows) {
+  const rows = cat.rows.filter((r) => !(r.service === 'Core Directory' && CHAINED.has(r.activity)));
+  for (const r of rows) {
     const e = byService.get(r.service) ?? { rows: [], weights: [] };
     e.rows.push(r);
     e.weights.push(r.source === '2024' ? 3 : 1);
     byService.set(r.service, e);
   }
-  const tail = cat.rows.filter((r) => r.service !== 'B2C');
+  const tail = rows.filter((r) => r.service !== 'B2C');
   pools = {
     services: cat.services(),
     byService,

@@ -13,7 +13,7 @@
  * Workday record → Workday2AD create → Entra Connect sync "Add user" → SaaS create.
  */
 import { type City, DEPARTMENTS, FIRST_NAMES, LAST_NAMES, OFFICES } from '../reference-data.ts';
-import { hash32, Rng } from '../rng.ts';
+import { guid, hash32, Rng, stableGuid } from '../rng.ts';
 import type { Tenant, User } from '../tenant.ts';
 import {
   DAY,
@@ -37,28 +37,8 @@ export function byRecordTime(field: string) {
   };
 }
 
-const HEX2: string[] = [];
-for (let i = 0; i < 256; i++) HEX2.push(i.toString(16).padStart(2, '0'));
-const hex8 = (n: number) =>
-  HEX2[n >>> 24]! + HEX2[(n >>> 16) & 255]! + HEX2[(n >>> 8) & 255]! + HEX2[n & 255]!;
-const u32 = (rng: Rng) => (rng.next() * 4294967296) >>> 0;
+export { guid, stableGuid };
 
-/**
- * A version-4 GUID with 122 random bits. (Rng.guid() draws one 32-bit value per group, so its
- * 12-digit last group always ends in 0000; ids like that look synthetic.)
- */
-export function guid(rng: Rng): string {
-  const a = u32(rng);
-  const b = hex8(u32(rng));
-  const c = hex8(u32(rng));
-  const d = hex8(u32(rng));
-  return `${hex8(a)}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${'89ab'[c.charCodeAt(0) & 3]}${c.slice(1, 4)}-${c.slice(4)}${d}`;
-}
-
-/** A GUID derived from a key: the same key always gives the same id (stable tenant facts). */
-export function stableGuid(key: string): string {
-  return guid(new Rng(`stable:${key}`));
-}
 /** The provisioning service's incremental cycle interval (Entra: fixed at 40 minutes). */
 export const CYCLE_INTERVAL = 40 * MINUTE;
 

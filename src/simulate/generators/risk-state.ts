@@ -9,7 +9,7 @@
  * templates (`frozen`) are copied into records, never placed in them.
  */
 import type { City } from '../reference-data.ts';
-import { hash32, type Rng } from '../rng.ts';
+import { formatGuid, guid, type Rng, stableGuid, u32 } from '../rng.ts';
 import { HOUR, type SimRecord } from '../types.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -21,63 +21,14 @@ import { HOUR, type SimRecord } from '../types.ts';
 
 const H: number[] = [];
 for (let i = 0; i < 16; i++) H.push('0123456789abcdef'.charCodeAt(i));
+const ZERO = 48;
 const B64: number[] = [];
 for (let i = 0; i < 64; i++)
   B64.push('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.charCodeAt(i));
-const DASH = 45;
-const ZERO = 48;
 
-/** A uniform unsigned 32-bit integer from the Rng (one draw). */
-export function u32(rng: Rng): number {
-  return (rng.next() * 4294967296) >>> 0;
-}
-
-/** Version-4 GUID text of four 32-bit words; `requestId` ends it in 00 as Entra request ids do. */
-function formatGuid(a: number, b: number, c: number, d: number, requestId: boolean): string {
-  return String.fromCharCode(
-    H[a >>> 28]!,
-    H[(a >>> 24) & 15]!,
-    H[(a >>> 20) & 15]!,
-    H[(a >>> 16) & 15]!,
-    H[(a >>> 12) & 15]!,
-    H[(a >>> 8) & 15]!,
-    H[(a >>> 4) & 15]!,
-    H[a & 15]!,
-    DASH,
-    H[b >>> 28]!,
-    H[(b >>> 24) & 15]!,
-    H[(b >>> 20) & 15]!,
-    H[(b >>> 16) & 15]!,
-    DASH,
-    52, // '4': version 4
-    H[(b >>> 8) & 15]!,
-    H[(b >>> 4) & 15]!,
-    H[b & 15]!,
-    DASH,
-    H[8 + (c >>> 30)]!, // variant 8, 9, a or b
-    H[(c >>> 24) & 15]!,
-    H[(c >>> 20) & 15]!,
-    H[(c >>> 16) & 15]!,
-    DASH,
-    H[(c >>> 12) & 15]!,
-    H[(c >>> 8) & 15]!,
-    H[(c >>> 4) & 15]!,
-    H[c & 15]!,
-    H[d >>> 28]!,
-    H[(d >>> 24) & 15]!,
-    H[(d >>> 20) & 15]!,
-    H[(d >>> 16) & 15]!,
-    H[(d >>> 12) & 15]!,
-    H[(d >>> 8) & 15]!,
-    requestId ? ZERO : H[(d >>> 4) & 15]!,
-    requestId ? ZERO : H[d & 15]!,
-  );
-}
-
-/** A version-4 GUID (four draws). */
-export function guid(rng: Rng): string {
-  return formatGuid(u32(rng), u32(rng), u32(rng), u32(rng), false);
-}
+export { guid, u32 };
+/** A GUID derived from a key (see rng.ts `stableGuid`). */
+export const keyGuid = stableGuid;
 
 /**
  * A sign-in request id: a GUID whose last byte is 00, as Entra's request ids are
@@ -85,15 +36,6 @@ export function guid(rng: Rng): string {
  */
 export function requestId(rng: Rng): string {
   return formatGuid(u32(rng), u32(rng), u32(rng), u32(rng), true);
-}
-
-/** A GUID derived from a key: the same key always gives the same id, and no Rng draw is spent. */
-export function keyGuid(key: string): string {
-  const a = hash32(key);
-  const b = hash32(`${key}\u0001${a}`);
-  const c = hash32(`${key}\u0002${b}`);
-  const d = hash32(`${key}\u0003${c}`);
-  return formatGuid(a, b, c, d, false);
 }
 
 /** An uniqueTokenIdentifier: 16 random bytes in base64url without padding (22 characters, 4 draws). */
