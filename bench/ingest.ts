@@ -6,7 +6,7 @@
  *   npm run bench:ingest -- [--records 300000] [--clients 8] [--batch 1000] [--seed 1]
  *                           [--mode child|inproc|both] [--cpu-prof DIR] [--skip-baseline] [--keep-temp]
  *
- * 1. Generates N sign-ins (bench/lib/signins.ts), pre-serialised as NDJSON batches, and writes the
+ * 1. Generates N sign-ins (the simulator, via bench/lib/signins.ts), pre-serialised as NDJSON batches, and writes the
  *    same lines to one file for the baseline; a sample goes through the real pipeline first.
  * 2. Starts the server as a child process (`bin/idtrail serve`, the headline) and/or in this
  *    process, and has C clients post the batches; measures records/s from the first send to the
