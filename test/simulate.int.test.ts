@@ -11,6 +11,7 @@ import { LOG_TYPES, logType } from '../src/registry/log-types.ts';
 import { verifyChain } from '../src/security/verify.ts';
 import { follow, run, type Sink } from '../src/simulate/engine.ts';
 import { GENERATORS } from '../src/simulate/generators/index.ts';
+import { startDemo } from '../src/simulate/run-demo.ts';
 import { ingestSink } from '../src/simulate/sinks.ts';
 import { DAY } from '../src/simulate/types.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
@@ -157,3 +158,48 @@ describe('live traffic (follow)', () => {
     }
   });
 });
+
+describe('the demo tenant', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it('resumes an interrupted backfill and ends with exactly the history of an uninterrupted one', async () => {
+    const tenant = '00000000-0000-0000-0000-000000000000';
+    const base = {
+      store: server.running.store,
+      ingest: server.running.ingest,
+      tenant,
+      users: 25,
+      days: 2,
+      seed: 'demo-test',
+      now: UNTIL,
+      live: false,
+    };
+    const stop = new AbortController();
+    const first = await startDemo({
+      ...base,
+      signal: stop.signal,
+      onProgress: (done) => done === 12 && stop.abort(),
+    });
+    await first.stop();
+    const partial = await server.running.store.count(logType('NonInteractiveUserSignInLogs'), tenant);
+    const resumed = await startDemo(base);
+    await resumed.stop();
+    assert.ok(resumed.backfilled > 0 && partial > 0);
+    const expected = await simulateWindow('demo-test', 25, UNTIL - 2 * DAY, UNTIL, tenant);
+    for (const [category, n] of Object.entries(expected)) {
+      assert.equal(await server.running.store.count(logType(category), tenant), n, category);
+    }
+  });
+});
+
+async function simulateWindow(seed: string, users: number, from: number, to: number, tenantId: string) {
+  const c = collector();
+  const result = await run({ seed, users, from, to, tenantId, generators: GENERATORS }, c.sink);
+  return result.byCategory;
+}

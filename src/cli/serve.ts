@@ -6,7 +6,7 @@ import { DEFAULT_TENANT } from '../security/api-keys.ts';
 import { type Running, startServer } from '../server.ts';
 import { type Demo, startDemo } from '../simulate/run-demo.ts';
 
-async function runDemo(running: Running, users: number, days: number): Promise<Demo> {
+async function runDemo(running: Running, users: number, days: number, signal: AbortSignal): Promise<Demo> {
   const bar = new SingleBar({
     format: 'demo tenant {bar} {percentage}% | {value}/{total} hours | {records} records',
     hideCursor: true,
@@ -22,6 +22,7 @@ async function runDemo(running: Running, users: number, days: number): Promise<D
     users,
     days,
     seed: 'demo',
+    signal,
     onProgress: (done, total, records) => {
       if (!started) {
         process.stdout.write(`demo tenant: generating ${days} days for ${users} users…\n`);
@@ -32,7 +33,9 @@ async function runDemo(running: Running, users: number, days: number): Promise<D
     },
   });
   if (started) bar.stop();
-  if (demo.backfilled > 0) {
+  if (signal.aborted) {
+    process.stdout.write('demo tenant: stopped; the next start resumes the history\n');
+  } else if (demo.backfilled > 0) {
     const s = ((performance.now() - t0) / 1000).toFixed(1);
     process.stdout.write(`demo tenant: ${demo.backfilled} records in ${s} s; live traffic is flowing\n`);
   } else {
@@ -77,16 +80,26 @@ export function serveCommand(): Command {
         } else if (config.bootstrapKey) {
           process.stdout.write('bootstrap key: the value of IDTRAIL_BOOTSTRAP_KEY\n');
         }
-        let demo: Demo | undefined;
+        // The demo backfill runs after the server is listening; a shutdown stops it between hours,
+        // lets its last batches commit, then closes the server.
+        const stopDemo = new AbortController();
+        let demoStarted: Promise<Demo> | undefined;
         const stop = async (signal: string) => {
           process.stdout.write(`${signal}: finishing in-flight commits…\n`);
+          stopDemo.abort();
+          const demo = await demoStarted?.catch(() => undefined);
           await demo?.stop();
           await running.close();
           process.exit(0);
         };
         process.once('SIGINT', () => void stop('SIGINT'));
         process.once('SIGTERM', () => void stop('SIGTERM'));
-        if (opts.demo) demo = await runDemo(running, Number(opts.demoUsers), Number(opts.demoDays));
+        if (opts.demo) {
+          demoStarted = runDemo(running, Number(opts.demoUsers), Number(opts.demoDays), stopDemo.signal);
+          await demoStarted.catch((err: unknown) => {
+            if (!stopDemo.signal.aborted) throw err;
+          });
+        }
       },
     );
 }

@@ -100,12 +100,19 @@ export function prepareItems(
       continue;
     }
     if (errors.length > 0) continue; // the batch is refused anyway: skip the work
+    let canonical: string;
+    try {
+      canonical = canonicalJson(record);
+    } catch (err) {
+      // Nesting deep enough to exhaust the stack, or a value JSON cannot hold.
+      const message = err instanceof RangeError ? 'is nested too deeply' : (err as Error).message;
+      errors.push({ index, pointer: '', message });
+      continue;
+    }
     records.push({
-      id: type.keyFields
-        ? type.keyFields.map((f) => String(record[f])).join('|')
-        : String(record[type.idField]),
+      id: recordKey(type, record),
       time: String(record[type.timeField]),
-      canonical: canonicalJson(record),
+      canonical,
       values: type.columns.map((c) => columnValue(c, record)),
     });
   }

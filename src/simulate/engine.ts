@@ -24,6 +24,8 @@ export interface RunOptions {
   batchSize?: number;
   generators: readonly Generator[];
   onHour?(done: number, total: number, records: number): void;
+  /** Stops the run between hours (what was handed to the sink stays handed). */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -58,7 +60,7 @@ export async function run(opts: RunOptions, sink: Sink): Promise<RunResult> {
   const byCategory: Record<string, number> = {};
   let records = 0;
   const total = Math.max(0, (to - from) / HOUR);
-  for (let h = 0; h < total; h++) {
+  for (let h = 0; h < total && !opts.signal?.aborted; h++) {
     for (const [category, record] of generateHour(ctx, opts.generators, from + h * HOUR)) {
       let buf = buffers.get(category);
       if (!buf) {

@@ -19,6 +19,12 @@ export interface DemoOptions {
   seed: string;
   onProgress?(done: number, total: number, records: number): void;
   onLive?(records: number): void;
+  /** Aborts the backfill and the live traffic (shutdown). */
+  signal?: AbortSignal;
+  /** The end of the history (default: now). */
+  now?: number;
+  /** Keep producing live traffic after the backfill (default true). */
+  live?: boolean;
 }
 
 export interface Demo {
@@ -29,19 +35,24 @@ export interface Demo {
 
 export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const sink = ingestSink(opts.ingest, opts.tenant);
-  const now = Date.now();
+  const now = opts.now ?? Date.now();
   const to = Math.floor(now / HOUR) * HOUR;
+  // Resume where an interrupted backfill stopped: from the hour of the latest stored sign-in
+  // (records of that hour come again and are dropped as duplicates).
+  const latest = await opts.store.maxTime(logType('NonInteractiveUserSignInLogs'), opts.tenant);
+  const from = Math.max(to - opts.days * DAY, latest ? Math.floor(Date.parse(latest) / HOUR) * HOUR : 0);
   let backfilled = 0;
-  if ((await opts.store.count(logType('SignInLogs'), opts.tenant)) === 0) {
+  if (from < to) {
     const result = await run(
       {
         seed: opts.seed,
         users: opts.users,
-        from: to - opts.days * DAY,
+        from,
         to,
         tenantId: opts.tenant,
         generators: GENERATORS,
         ...(opts.onProgress ? { onHour: opts.onProgress } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
       },
       sink,
     );
@@ -49,6 +60,8 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     backfilled = result.records;
   }
   const abort = new AbortController();
+  if (opts.signal?.aborted || opts.live === false) abort.abort();
+  else opts.signal?.addEventListener('abort', () => abort.abort(), { once: true });
   const live = follow(
     {
       seed: opts.seed,

@@ -72,5 +72,7 @@ export interface Store extends KeyStore {
   /** Records of one tenant's chain from a seq on, in seq order. */
   readChain(type: LogType, tenant: string, fromSeq: number, limit: number): Promise<StoredRecord[]>;
   count(type: LogType, tenant?: string): Promise<number>;
+  /** The latest record time (ISO 8601) a tenant has for a log type, or null when it has none. */
+  maxTime(type: LogType, tenant: string): Promise<string | null>;
   close(): Promise<void>;
 }
