@@ -12,7 +12,7 @@ import { verifyChain } from '../src/security/verify.ts';
 import { follow, run, type Sink } from '../src/simulate/engine.ts';
 import { GENERATORS } from '../src/simulate/generators/index.ts';
 import { startDemo } from '../src/simulate/run-demo.ts';
-import { ingestSink } from '../src/simulate/sinks.ts';
+import { httpSink, ingestSink } from '../src/simulate/sinks.ts';
 import { DAY } from '../src/simulate/types.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
@@ -98,6 +98,31 @@ describe('simulator', () => {
     });
     after(async () => {
       await server.close();
+    });
+
+    it('reaches a running server over HTTP with an ingest key', async () => {
+      const tenant = '33333333-3333-3333-3333-333333333333';
+      const key = await server.key(['ingest'], tenant);
+      const sink = httpSink(server.url, key);
+      const result = await run(
+        { seed: 'http', users: 15, from: UNTIL - 6 * 3_600_000, to: UNTIL, generators: GENERATORS },
+        sink,
+      );
+      await sink.close?.();
+      for (const [category, n] of Object.entries(result.byCategory)) {
+        assert.equal(await server.running.store.count(logType(category), tenant), n, category);
+      }
+      const denied = httpSink(server.url, await server.key(['Security Reader'], tenant));
+      await assert.rejects(
+        (async () => {
+          await run(
+            { seed: 'http', users: 15, from: UNTIL - 3_600_000, to: UNTIL, generators: GENERATORS },
+            denied,
+          );
+          await denied.close?.();
+        })(),
+        /403/,
+      );
     });
 
     it('stores what it generates, once, in verifiable chains; a rerun stores nothing new', async () => {

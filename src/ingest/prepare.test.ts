@@ -277,6 +277,14 @@ describe('invalid input is reported with a pointer and nothing is prepared', () 
     });
   }
 
+  it('a record nested too deeply is refused, not a crash', () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const { records, errors } = prepareOne('SignInLogs', { ...interactiveSignIn, extra: deep });
+    assert.equal(records.length, 0);
+    assert.deepEqual(errors, [{ index: 0, pointer: '', message: 'is nested too deeply' }]);
+  });
+
   it('invalid JSON lines are reported by record index and line', () => {
     const body = `${JSON.stringify(interactiveSignIn)}\n{"id": nope}\n`;
     const parsed = parseBody(body, 'application/x-ndjson');
