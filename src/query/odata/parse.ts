@@ -6,8 +6,9 @@
  * Hand-written recursive descent, on purpose: the OData ABNF subset Graph's activity logs accept is
  * small (comparisons, and/or/not, a few string functions, any/all lambdas, typed literals), we need
  * errors that give the position and what was expected, and we need to build our own plan rather
- * than walk a foreign AST. The npm OData parsers we know of (odata-v4-parser and its forks) are
- * unmaintained and produce an untyped token tree with positional errors only.
+ * than walk a foreign AST. The npm OData parsers (odata-v4-parser 0.1.x, @odata/parser 0.2.x) are
+ * pre-1.0, cover the whole OData grammar, and produce a generic token tree we would still have to
+ * walk, type and cut down to what Graph accepts: little would be saved.
  *
  * Precedence, from OData 4.01 §5.1.1.15: grouping and member access, then unary `not`, then the
  * relational and equality operators, then `and`, then `or`. As in OData, `not` applies to the
@@ -230,7 +231,12 @@ function readString(src: string, start: number): { value: string; end: number } 
   let i = start + 1;
   for (;;) {
     const q = src.indexOf("'", i);
-    if (q < 0) throw syntaxError(src, start, 'the string literal is not terminated (a quote inside a string is written as two quotes: \'\').');
+    if (q < 0)
+      throw syntaxError(
+        src,
+        start,
+        "the string literal is not terminated (a quote inside a string is written as two quotes: '').",
+      );
     value += src.slice(i, q);
     if (src[q + 1] === "'") {
       value += "'";
@@ -243,11 +249,11 @@ function readString(src: string, start: number): { value: string; end: number } 
 
 // ───────────────────────────── parser ─────────────────────────────
 
-
 /** A parsed term: an operand (field, literal, tolower(…)) or a boolean expression. */
 type Term = Operand | Expr;
 
-const isOperand = (t: Term): t is Operand => t.kind === 'field' || t.kind === 'literal' || t.kind === 'valueCall';
+const isOperand = (t: Term): t is Operand =>
+  t.kind === 'field' || t.kind === 'literal' || t.kind === 'valueCall';
 
 class Parser {
   private i = 0;
@@ -286,6 +292,9 @@ class Parser {
     const t = this.peek();
     if (t.kind !== 'eof') {
       if (this.isPunct(t, ')')) this.fail(t, "found ')' without a matching '('.");
+      if (t.kind === 'ident' && UNSUPPORTED_OPS.has(t.text.toLowerCase())) {
+        this.fail(t, `the operator '${t.text}' is not supported.`);
+      }
       this.fail(t, `expected 'and', 'or' or the end of the filter, found ${describe(t)}.`);
     }
     return e;
@@ -409,7 +418,8 @@ class Parser {
       return { kind: 'literal', type: 'boolean', value: lower === 'true', pos: t.pos };
     }
     if (lower === 'null') return { kind: 'literal', type: 'null', value: null, pos: t.pos };
-    if (KEYWORDS.has(lower)) this.fail(t, `expected a property, a literal or a function, found the operator '${t.text}'.`);
+    if (KEYWORDS.has(lower))
+      this.fail(t, `expected a property, a literal or a function, found the operator '${t.text}'.`);
     if (t.text.includes('.') || t.text.startsWith('$')) {
       this.fail(t, `'${t.text}' is not a property name.`);
     }
@@ -479,10 +489,18 @@ class Parser {
       this.expectPunct(')', `',' or ')' in the arguments of '${name.text}'`);
       const want = STRING_FNS.has(lower) ? 2 : 1;
       if (args.length !== want) {
-        this.fail(name, `the function '${name.text}' takes ${want} argument${want > 1 ? 's' : ''}, found ${args.length}.`);
+        this.fail(
+          name,
+          `the function '${name.text}' takes ${want} argument${want > 1 ? 's' : ''}, found ${args.length}.`,
+        );
       }
       if (VALUE_FNS.has(lower)) {
-        const call: ValueCall = { kind: 'valueCall', fn: lower as ValueCall['fn'], arg: args[0]!, pos: name.pos };
+        const call: ValueCall = {
+          kind: 'valueCall',
+          fn: lower as ValueCall['fn'],
+          arg: args[0]!,
+          pos: name.pos,
+        };
         return call;
       }
       const call: Call = {
