@@ -14,6 +14,8 @@ export interface Config {
   /** Largest accepted request body, bytes. */
   bodyLimit: number;
   logLevel: string;
+  /** Proxies whose X-Forwarded-* headers are believed: 'loopback' (default), 'false', or addresses. */
+  trustProxy: boolean | string;
   /** Worker threads that prepare large ingest bodies (0: prepare on the main thread). */
   ingestWorkers: number;
 }
@@ -33,6 +35,13 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     catalogMode,
     bodyLimit: overrides.bodyLimit ?? Number(env.IDTRAIL_BODY_LIMIT ?? 256 * 1024 * 1024),
     logLevel: overrides.logLevel ?? env.IDTRAIL_LOG_LEVEL ?? 'info',
+    trustProxy: parseTrust(overrides.trustProxy ?? env.IDTRAIL_TRUST_PROXY ?? 'loopback'),
     ingestWorkers: overrides.ingestWorkers ?? Number(env.IDTRAIL_INGEST_WORKERS ?? defaultWorkerCount()),
   };
+}
+
+function parseTrust(v: boolean | string): boolean | string {
+  if (v === 'true') return true;
+  if (v === 'false' || v === '') return false;
+  return v;
 }

@@ -79,6 +79,7 @@ export async function startServer(config: Config): Promise<Running> {
     metrics,
     bodyLimit: config.bodyLimit,
     logLevel: config.logLevel,
+    trustProxy: config.trustProxy,
   });
   const url = await app.listen({ host: config.host, port: config.port });
   let closing: Promise<void> | null = null;

@@ -12,6 +12,7 @@ import { ApiError, graphErrorBody, sendError } from './errors.ts';
 import type { Metrics } from './metrics.ts';
 import { catalogRoute } from './routes/catalog.ts';
 import { categoriesRoute } from './routes/categories.ts';
+import { graphRoutes } from './routes/graph/collection.ts';
 import { healthzRoute } from './routes/healthz.ts';
 import { ingestRoute } from './routes/ingest.ts';
 import { keysRoutes } from './routes/keys.ts';
@@ -25,6 +26,8 @@ export interface AppDeps {
   metrics: Metrics;
   bodyLimit: number;
   logLevel: string;
+  /** Fastify's trustProxy: which proxies' X-Forwarded-* headers to believe. */
+  trustProxy?: boolean | string;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -34,6 +37,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: 'client-request-id',
     return503OnClosing: true,
+    // Links (@odata.nextLink) use the scheme and host the client used; behind a TLS-terminating
+    // proxy on this machine, X-Forwarded-Proto/Host tell them (IDTRAIL_TRUST_PROXY to change).
+    trustProxy: deps.trustProxy ?? 'loopback',
     // Ingest runs at hundreds of requests a second: per-request logs only when debugging.
     // (Deprecated in favour of `logController` for fastify 6; still the simple switch in fastify 5.)
     disableRequestLogging: deps.logLevel !== 'debug' && deps.logLevel !== 'trace',
@@ -83,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await secured.register(categoriesRoute());
     await secured.register(ingestRoute(deps));
     await secured.register(keysRoutes(deps));
+    await secured.register(graphRoutes(deps));
   });
   return app;
 }

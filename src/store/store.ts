@@ -72,6 +72,11 @@ export interface Store extends KeyStore {
   /** Records of one tenant's chain from a seq on, in seq order. */
   readChain(type: LogType, tenant: string, fromSeq: number, limit: number): Promise<StoredRecord[]>;
   count(type: LogType, tenant?: string): Promise<number>;
+  /**
+   * Runs a read-only statement compiled for this engine (src/query/sql/<engine>.ts) with bound
+   * parameters, and returns its rows. The query layer owns the SQL; the store only runs it.
+   */
+  readSql(sql: string, params: readonly unknown[]): Promise<unknown[][]>;
   /** The latest record time (ISO 8601) a tenant has for a log type, or null when it has none. */
   maxTime(type: LogType, tenant: string): Promise<string | null>;
   close(): Promise<void>;

@@ -248,6 +248,10 @@ export class DuckDbStore implements Store {
     return Number(rows[0]![0]);
   }
 
+  async readSql(sql: string, params: readonly unknown[]): Promise<unknown[][]> {
+    return this.read(sql, params as DuckDBValue[]);
+  }
+
   async maxTime(type: LogType, tenant: string): Promise<string | null> {
     const rows = await this.read(
       `SELECT strftime(max(time), '%Y-%m-%dT%H:%M:%S.%fZ') FROM ${q(type.table)} WHERE tenant = $1`,

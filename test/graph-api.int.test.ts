@@ -1,0 +1,253 @@
+/**
+ * The Graph-compatible read API through Microsoft's own client library
+ * (@microsoft/microsoft-graph-client): paging with PageIterator while records keep arriving,
+ * entity reads, Graph errors, beta sign-in kinds and role separation.
+ *
+ * The client only treats https URLs as absolute (its nextLink handling) and only sends tokens to
+ * Graph hosts, while this server runs on plain-http loopback. So the client is built with a custom
+ * middleware chain (a documented client feature) that plays a TLS-terminating proxy: it sets the
+ * Authorization header, turns https://127.0.0.1 into http:// with `X-Forwarded-Proto: https`
+ * (the server trusts loopback proxies, so its links come back as https), and hands the request
+ * to the client's own HTTPMessageHandler.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  Client,
+  type Context,
+  type GraphError,
+  HTTPMessageHandler,
+  type Middleware,
+  PageIterator,
+} from '@microsoft/microsoft-graph-client';
+import { GRAPH_RESOURCES } from '../src/api/routes/graph/resources.ts';
+import {
+  customSecurityAttributeAudit,
+  directoryAudit,
+  interactiveSignIn,
+  nonInteractiveSignIn,
+  SAMPLES,
+} from './fixtures/samples.ts';
+import { startTestServer, type TestServer } from './helpers/server.ts';
+
+type Rec = Record<string, unknown>;
+const TENANT = '44444444-4444-4444-4444-444444444444';
+const T0 = Date.UTC(2026, 9, 1);
+
+function graphClient(server: TestServer, key: string, version = 'v1.0'): Client {
+  class BearerKey implements Middleware {
+    private next?: Middleware;
+    async execute(context: Context): Promise<void> {
+      const headers = new Headers(context.options?.headers as ConstructorParameters<typeof Headers>[0]);
+      headers.set('Authorization', `Bearer ${key}`);
+      headers.set('X-Forwarded-Proto', 'https');
+      context.options = { ...context.options, headers };
+      if (typeof context.request === 'string') context.request = context.request.replace(/^https:/, 'http:');
+      await this.next!.execute(context);
+    }
+    setNext(next: Middleware): void {
+      this.next = next;
+    }
+  }
+  const auth = new BearerKey();
+  auth.setNext(new HTTPMessageHandler());
+  return Client.initWithMiddleware({
+    middleware: auth,
+    baseUrl: server.url.replace(/^http:/, 'https:'),
+    defaultVersion: version,
+  });
+}
+
+const signIn = (n: number, app: string): Rec => ({
+  ...interactiveSignIn,
+  id: `sg-${String(n).padStart(6, '0')}`,
+  originalRequestId: `sg-${n}`,
+  createdDateTime: new Date(T0 + n * 60_000).toISOString(),
+  appDisplayName: app,
+});
+
+describe('Graph API with the official client', () => {
+  let server: TestServer;
+  let writer: string;
+  let reader: string;
+  const post = async (category: string, records: Rec[]) => {
+    const res = await server.post(`/api/v1/ingest/${category}`, records, writer);
+    assert.equal(res.status, 200, await res.clone().text());
+  };
+
+  before(async () => {
+    server = await startTestServer();
+    writer = await server.key(['ingest'], TENANT);
+    reader = await server.key(['Security Reader'], TENANT);
+    for (let b = 0; b < 15; b++) {
+      const batch = Array.from({ length: 1000 }, (_, i) => {
+        const n = b * 1000 + i;
+        return signIn(n, n % 3 === 0 ? 'Office 365 Exchange Online' : 'Microsoft Teams');
+      });
+      await post('SignInLogs', batch);
+    }
+    await post('NonInteractiveUserSignInLogs', [{ ...nonInteractiveSignIn, id: 'ni-1' }]);
+    await post('AuditLogs', [directoryAudit]);
+    await post('CustomSecurityAttributeAuditLogs', [customSecurityAttributeAudit]);
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it('pages through 10,000+ records with filter().top() and PageIterator while new ones arrive', async () => {
+    const client = graphClient(server, reader);
+    const expected = Array.from({ length: 15_000 }, (_, n) => n)
+      .filter((n) => n % 3 !== 0)
+      .map((n) => `sg-${String(n).padStart(6, '0')}`)
+      .reverse(); // newest first, as Graph orders sign-ins
+    const first = await client
+      .api('/auditLogs/signIns')
+      .filter("startswith(appDisplayName,'Microsoft')")
+      .top(500)
+      .get();
+    assert.equal(first['@odata.context'], 'https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns');
+    const seen: string[] = [];
+    let pages = 0;
+    const iterator = new PageIterator(client, first, (item: Rec) => {
+      seen.push(String(item.id));
+      return true;
+    });
+    // Records keep arriving between pages: newer than the first page, so not part of this listing.
+    let arriving = 15_000;
+    const originalNext = (iterator as unknown as { fetchAndUpdateNextPageData: () => Promise<void> })
+      .fetchAndUpdateNextPageData;
+    (iterator as unknown as { fetchAndUpdateNextPageData: () => Promise<void> }).fetchAndUpdateNextPageData =
+      async function () {
+        pages++;
+        await post('SignInLogs', [signIn(arriving++, 'Microsoft Teams')]);
+        return originalNext.call(this);
+      };
+    await iterator.iterate();
+    assert.ok(expected.length >= 10_000 && pages >= 19, `${pages} pages`);
+    assert.equal(seen.length, expected.length);
+    assert.equal(new Set(seen).size, seen.length, 'no duplicates');
+    assert.deepEqual(seen, expected, 'exactly the expected set, in order');
+  });
+
+  it('reads one entity, and answers 404 in Graph’s shape for a missing id', async () => {
+    const client = graphClient(server, reader);
+    const one = await client.api('/auditLogs/signIns/sg-000042').get();
+    assert.equal(one.id, 'sg-000042');
+    assert.equal(
+      one['@odata.context'],
+      'https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns/$entity',
+    );
+    await assert.rejects(client.api('/auditLogs/signIns/nope').get(), (err: GraphError) => {
+      assert.equal(err.statusCode, 404);
+      assert.equal(err.code, 'Request_ResourceNotFound');
+      return true;
+    });
+  });
+
+  it('refuses what Entra refuses, with a message', async () => {
+    const client = graphClient(server, reader);
+    await assert.rejects(
+      client.api('/auditLogs/signIns').filter('ipAddress gt 5').get(),
+      (err: GraphError) => {
+        assert.equal(err.statusCode, 400);
+        assert.equal(err.code, 'BadRequest');
+        assert.match(err.message, /ipAddress/);
+        return true;
+      },
+    );
+    await assert.rejects(
+      client.api('/auditLogs/signIns').skip(10).get(),
+      (err: GraphError) => err.statusCode === 400,
+    );
+  });
+
+  it('v1.0 lists interactive sign-ins only; beta adds a kind by signInEventTypes', async () => {
+    const v1 = await graphClient(server, reader).api('/auditLogs/signIns').filter("id eq 'ni-1'").get();
+    assert.deepEqual(v1.value, []);
+    const beta = await graphClient(server, reader, 'beta')
+      .api('/auditLogs/signIns')
+      .filter("signInEventTypes/any(t: t eq 'nonInteractiveUser')")
+      .get();
+    assert.deepEqual(
+      beta.value.map((r: Rec) => r.id),
+      ['ni-1'],
+    );
+  });
+
+  it('roles: readers read, writers do not; attribute-log audits only for attribute-log roles', async () => {
+    await assert.rejects(
+      graphClient(server, writer).api('/auditLogs/directoryAudits').get(),
+      (err: GraphError) => err.statusCode === 403,
+    );
+    const audits = await graphClient(server, reader).api('/auditLogs/directoryAudits').get();
+    assert.deepEqual(
+      audits.value.map((r: Rec) => r.id),
+      [directoryAudit.id],
+      'custom security attribute audits are not directory audits',
+    );
+    const admin = await server.key(['Global Administrator'], TENANT);
+    await assert.rejects(
+      graphClient(server, admin, 'beta').api('/auditLogs/customSecurityAttributeAudits').get(),
+      (err: GraphError) => err.statusCode === 403,
+    );
+    const attr = await server.key(['Attribute Log Reader'], TENANT);
+    const csa = await graphClient(server, attr, 'beta').api('/auditLogs/customSecurityAttributeAudits').get();
+    assert.deepEqual(
+      csa.value.map((r: Rec) => r.id),
+      [customSecurityAttributeAudit.id],
+    );
+  });
+
+  it('another tenant’s key sees none of these records', async () => {
+    const other = await server.key(['Security Reader'], '55555555-5555-5555-5555-555555555555');
+    const res = await graphClient(server, other).api('/auditLogs/signIns').top(5).get();
+    assert.deepEqual(res.value, []);
+    await assert.rejects(
+      graphClient(server, other).api('/auditLogs/signIns/sg-000042').get(),
+      (err: GraphError) => err.statusCode === 404,
+    );
+  });
+});
+
+describe('every Graph resource', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+    const writer = await server.key(['ingest'], TENANT);
+    for (const [category, record] of Object.entries(SAMPLES)) {
+      const res = await server.post(`/api/v1/ingest/${category}`, [record], writer);
+      assert.equal(res.status, 200);
+    }
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  for (const r of GRAPH_RESOURCES) {
+    for (const version of r.versions) {
+      it(`${version}${r.path}: lists its records for its roles, 401 without a key, 403 for others`, async () => {
+        const allowed = await server.key([r.roles[0]!], TENANT);
+        const res = await server.get(`/${version}${r.path}?$top=5`, allowed);
+        assert.equal(res.status, 200);
+        const body = (await res.json()) as { '@odata.context': string; value: Rec[] };
+        assert.equal(body['@odata.context'], `https://graph.microsoft.com/${version}/$metadata#${r.context}`);
+        const sample = SAMPLES[r.type.category]!;
+        assert.deepEqual(
+          body.value.map((x) => x[r.type.idField]),
+          [sample[r.type.idField]],
+        );
+        const one = await server.get(
+          `/${version}${r.path}/${encodeURIComponent(String(sample[r.type.idField]))}`,
+          allowed,
+        );
+        assert.equal(one.status, 200);
+        assert.equal(((await one.json()) as Rec)[r.type.idField], sample[r.type.idField]);
+        assert.equal((await server.get(`/${version}${r.path}`, null)).status, 401);
+        assert.equal(
+          (await server.get(`/${version}${r.path}`, await server.key(['ingest'], TENANT))).status,
+          403,
+        );
+      });
+    }
+  }
+});
