@@ -16,6 +16,8 @@ export interface Config {
   logLevel: string;
   /** Proxies whose X-Forwarded-* headers are believed: 'loopback' (default), 'false', or addresses. */
   trustProxy: boolean | string;
+  /** Graph API requests allowed per 10 seconds per key (0: unlimited). */
+  graphRate: number;
   /** Worker threads that prepare large ingest bodies (0: prepare on the main thread). */
   ingestWorkers: number;
 }
@@ -36,6 +38,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     bodyLimit: overrides.bodyLimit ?? Number(env.IDTRAIL_BODY_LIMIT ?? 256 * 1024 * 1024),
     logLevel: overrides.logLevel ?? env.IDTRAIL_LOG_LEVEL ?? 'info',
     trustProxy: parseTrust(overrides.trustProxy ?? env.IDTRAIL_TRUST_PROXY ?? 'loopback'),
+    graphRate: overrides.graphRate ?? Number(env.IDTRAIL_GRAPH_RATE ?? 1000),
     ingestWorkers: overrides.ingestWorkers ?? Number(env.IDTRAIL_INGEST_WORKERS ?? defaultWorkerCount()),
   };
 }

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.ts';
 import { Metrics } from './api/metrics.ts';
+import { Throttle } from './api/throttle.ts';
 import type { Config } from './config.ts';
 import { Committer } from './ingest/committer.ts';
 import { PreparePool } from './ingest/prepare-pool.ts';
@@ -80,6 +81,7 @@ export async function startServer(config: Config): Promise<Running> {
     bodyLimit: config.bodyLimit,
     logLevel: config.logLevel,
     trustProxy: config.trustProxy,
+    throttle: new Throttle(config.graphRate),
   });
   const url = await app.listen({ host: config.host, port: config.port });
   let closing: Promise<void> | null = null;

@@ -144,6 +144,23 @@ describe('Graph API with the official client', () => {
     });
   });
 
+  it('v1.0 bodies carry v1.0 properties with nulls; beta adds the beta ones', async () => {
+    const v1 = await graphClient(server, reader).api('/auditLogs/signIns/sg-000042').get();
+    assert.equal('authenticationDetails' in v1, false, 'authenticationDetails is beta-only');
+    assert.equal('signInEventTypes' in v1, false);
+    assert.equal(v1.riskEventTypes, null, 'absent v1.0 properties come back as null');
+    assert.equal(v1.status.errorCode, 0);
+    const beta = await graphClient(server, reader, 'beta').api('/auditLogs/signIns/sg-000042').get();
+    assert.deepEqual(beta.signInEventTypes, ['interactiveUser']);
+    assert.ok(Array.isArray(beta.authenticationDetails));
+    const selected = await graphClient(server, reader)
+      .api('/auditLogs/signIns')
+      .select(['id', 'userPrincipalName'])
+      .top(1)
+      .get();
+    assert.deepEqual(Object.keys(selected.value[0]).sort(), ['id', 'userPrincipalName']);
+  });
+
   it('refuses what Entra refuses, with a message', async () => {
     const client = graphClient(server, reader);
     await assert.rejects(
@@ -250,4 +267,28 @@ describe('every Graph resource', () => {
       });
     }
   }
+});
+
+describe('throttling', () => {
+  it('answers 429 with Retry-After and Graph’s TooManyRequests body past the per-key rate', async () => {
+    const server = await startTestServer({ graphRate: 3 });
+    try {
+      const key = await server.key(['Reports Reader'], TENANT);
+      for (let i = 0; i < 3; i++)
+        assert.equal((await server.get('/v1.0/auditLogs/signIns', key)).status, 200);
+      const res = await server.get('/v1.0/auditLogs/signIns', key);
+      assert.equal(res.status, 429);
+      assert.ok(Number(res.headers.get('retry-after')) >= 1);
+      const body = (await res.json()) as { error: Rec & { innerError: Rec } };
+      assert.equal(body.error.code, 'TooManyRequests');
+      assert.equal(body.error.innerError.status, '429');
+      // Another key of the same tenant has its own bucket.
+      assert.equal(
+        (await server.get('/v1.0/auditLogs/signIns', await server.key(['Reports Reader'], TENANT))).status,
+        200,
+      );
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -17,6 +17,7 @@ import { healthzRoute } from './routes/healthz.ts';
 import { ingestRoute } from './routes/ingest.ts';
 import { keysRoutes } from './routes/keys.ts';
 import { metricsRoute } from './routes/metrics.ts';
+import type { Throttle } from './throttle.ts';
 
 export interface AppDeps {
   store: Store;
@@ -26,6 +27,8 @@ export interface AppDeps {
   metrics: Metrics;
   bodyLimit: number;
   logLevel: string;
+  /** Per-key request limits on the Graph routes. */
+  throttle: Throttle;
   /** Fastify's trustProxy: which proxies' X-Forwarded-* headers to believe. */
   trustProxy?: boolean | string;
 }

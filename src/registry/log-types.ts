@@ -35,7 +35,7 @@ import {
   RiskyUser,
   ServicePrincipalRiskDetection,
 } from './schemas/risk.ts';
-import { SignIn } from './schemas/sign-in.ts';
+import { SIGN_IN_BETA_ONLY, SignIn } from './schemas/sign-in.ts';
 import type { ColumnDef, LogType } from './types.ts';
 
 const col = (name: string, type: ColumnDef['type'], ...path: string[]): ColumnDef => ({ name, type, path });
@@ -124,6 +124,7 @@ const signInKind = (
         // Only interactive sign-ins are in v1.0; the other kinds need beta's signInEventTypes filter (§2.2).
         version: signInEventType === 'interactiveUser' ? 'v1.0' : 'beta',
         signInEventType,
+        betaOnly: SIGN_IN_BETA_ONLY,
       }
     : null,
   family: 'signIn',
@@ -143,7 +144,12 @@ export const LOG_TYPES: readonly LogType[] = [
     category: 'AuditLogs',
     laTable: 'AuditLogs',
     table: 'audit_logs',
-    graph: { resource: 'directoryAudit', path: '/auditLogs/directoryAudits', version: 'v1.0' },
+    graph: {
+      resource: 'directoryAudit',
+      path: '/auditLogs/directoryAudits',
+      version: 'v1.0',
+      betaOnly: ['userAgent'],
+    },
     family: 'audit',
     schema: DirectoryAudit,
     idField: 'id',
@@ -175,7 +181,12 @@ export const LOG_TYPES: readonly LogType[] = [
     category: 'ProvisioningLogs',
     laTable: 'AADProvisioningLogs',
     table: 'provisioning_logs',
-    graph: { resource: 'provisioningObjectSummary', path: '/auditLogs/provisioning', version: 'v1.0' },
+    graph: {
+      resource: 'provisioningObjectSummary',
+      path: '/auditLogs/provisioning',
+      version: 'v1.0',
+      betaOnly: ['action', 'statusInfo'],
+    },
     family: 'provisioning',
     schema: ProvisioningObjectSummary,
     idField: 'id',
@@ -203,7 +214,12 @@ export const LOG_TYPES: readonly LogType[] = [
     category: 'UserRiskEvents',
     laTable: 'AADUserRiskEvents',
     table: 'user_risk_events',
-    graph: { resource: 'riskDetection', path: '/identityProtection/riskDetections', version: 'v1.0' },
+    graph: {
+      resource: 'riskDetection',
+      path: '/identityProtection/riskDetections',
+      version: 'v1.0',
+      betaOnly: ['mitreTechniqueId', 'riskType'],
+    },
     family: 'riskDetection',
     schema: RiskDetection,
     ...riskDetectionKeys,

@@ -37,6 +37,8 @@ export interface GraphResource {
   version: 'v1.0' | 'beta';
   /** For the sign-in kinds that share /auditLogs/signIns: the signInEventTypes value that selects them. */
   signInEventType?: string;
+  /** Top-level schema properties that only Graph beta returns (v1.0 responses leave them out). */
+  betaOnly?: readonly string[];
 }
 
 export interface LogType {

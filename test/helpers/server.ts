@@ -38,7 +38,7 @@ export interface TestServer {
 export const ADMIN_SECRET = 'test-admin-key';
 
 export async function startTestServer(
-  opts: { catalogMode?: 'strict' | 'lenient'; bodyLimit?: number } = {},
+  opts: { catalogMode?: 'strict' | 'lenient'; bodyLimit?: number; graphRate?: number } = {},
 ): Promise<TestServer> {
   const data = tempDataDir();
   const config = loadConfig(
@@ -49,6 +49,7 @@ export async function startTestServer(
       logLevel: 'silent',
       ...(opts.catalogMode ? { catalogMode: opts.catalogMode } : {}),
       ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
+      ...(opts.graphRate !== undefined ? { graphRate: opts.graphRate } : {}),
     },
     {},
   );

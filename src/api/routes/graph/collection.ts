@@ -10,9 +10,11 @@ import type { GraphVersion } from '../../../query/odata/capabilities.ts';
 import { buildODataQuery } from '../../../query/odata/query.ts';
 import { compileCountDuckDb, compileDuckDb } from '../../../query/sql/duckdb.ts';
 import { logType } from '../../../registry/log-types.ts';
+import type { LogType } from '../../../registry/types.ts';
 import type { AppDeps } from '../../app.ts';
 import { requireRole } from '../../auth.ts';
 import { ApiError } from '../../errors.ts';
+import { throttled } from '../../throttle.ts';
 import { GRAPH_RESOURCES, type GraphResourceRoute } from './resources.ts';
 
 const SIGN_IN_KINDS = [
@@ -31,6 +33,23 @@ function origin(req: FastifyRequest): string {
 
 function queryParams(req: FastifyRequest): Record<string, string | string[] | undefined> {
   return req.query as Record<string, string | string[] | undefined>;
+}
+
+/**
+ * A stored record as Graph returns it: every property of the resource, null when the record has
+ * none (Graph writes nulls; exports omit them). v1.0 leaves out beta-only properties and anything
+ * outside the schema; beta keeps the record's extra (open-type) properties after the schema's.
+ */
+function shape(type: LogType, version: GraphVersion, record: Json): Json {
+  const props = Object.keys(type.schema.properties);
+  const betaOnly = new Set(type.graph?.betaOnly ?? []);
+  const out: Json = {};
+  for (const p of props) {
+    if (version === 'v1.0' && betaOnly.has(p)) continue;
+    out[p] = record[p] ?? null;
+  }
+  if (version === 'beta') for (const k of Object.keys(record)) if (!(k in out)) out[k] = record[k];
+  return out;
 }
 
 function select(record: Json, fields: readonly string[] | undefined): Json {
@@ -54,13 +73,13 @@ function toApiError(err: unknown): never {
 
 function register(
   app: Parameters<FastifyPluginAsync>[0],
-  deps: Pick<AppDeps, 'store'>,
+  deps: Pick<AppDeps, 'store' | 'throttle'>,
   r: GraphResourceRoute,
   version: GraphVersion,
 ) {
   const base = `/${version}${r.path}`;
   const contextBase = `https://graph.microsoft.com/${version}/$metadata#${r.context}`;
-  const guard = { preHandler: requireRole(...r.roles) };
+  const guard = { preHandler: [requireRole(...r.roles), throttled(deps.throttle)] };
 
   app.get(base, guard, async (req) => {
     const tenant = req.principal!.tenant;
@@ -83,7 +102,9 @@ function register(
       const c = compileCountDuckDb(query, tenant);
       body['@odata.count'] = Number((await deps.store.readSql(c.sql, c.params))[0]![0]);
     }
-    body.value = page.rows.map((row) => select(JSON.parse(row.record) as Json, query.select));
+    body.value = page.rows.map((row) =>
+      select(shape(r.type, version, JSON.parse(row.record) as Json), query.select),
+    );
     if (page.next) body['@odata.nextLink'] = nextLink(req, encodeCursor(page.next, fingerprint));
     return body;
   });
@@ -109,12 +130,15 @@ function register(
         `Resource '${req.params.id}' does not exist or one of its queried reference-property objects are not present.`,
       );
     }
-    return { '@odata.context': `${contextBase}/$entity`, ...(JSON.parse(String(rows[0]![0])) as Json) };
+    return {
+      '@odata.context': `${contextBase}/$entity`,
+      ...shape(r.type, version, JSON.parse(String(rows[0]![0])) as Json),
+    };
   });
 }
 
 export const graphRoutes =
-  (deps: Pick<AppDeps, 'store'>): FastifyPluginAsync =>
+  (deps: Pick<AppDeps, 'store' | 'throttle'>): FastifyPluginAsync =>
   async (app) => {
     for (const r of GRAPH_RESOURCES) for (const v of r.versions) register(app, deps, r, v);
   };
