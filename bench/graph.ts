@@ -1,0 +1,171 @@
+/**
+ * bench:graph — the Graph-compatible list API over many sign-ins: a filtered page of 100 at
+ * page 1 and at page 1,000 (p50, p99), and requests/s from 8 concurrent clients; beside each, the
+ * same compiled SQL run directly on DuckDB in the same run (the floor the API adds to).
+ *
+ *   npm run bench:graph -- [--records 1000000] [--requests 200] [--clients 8] [--seconds 10]
+ *
+ * Records are the simulator's interactive sign-ins (3,000 users), loaded through the real ingest
+ * pipeline in process, then served by `bin/idtrail serve` as a child process.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildODataQuery } from '../src/query/odata/query.ts';
+import { compileDuckDb } from '../src/query/sql/duckdb.ts';
+import { logType } from '../src/registry/log-types.ts';
+import { DEFAULT_TENANT } from '../src/security/api-keys.ts';
+import { wirePipeline } from '../src/server.ts';
+import { openStore } from '../src/store/open-store.ts';
+import { fixed, int, percentile, progressBar, table } from './lib/report.ts';
+import { killChildServers, startChildServer } from './lib/server.ts';
+import { signIns } from './lib/signins.ts';
+
+const { values } = parseArgs({
+  options: {
+    records: { type: 'string', default: '1000000' },
+    requests: { type: 'string', default: '200' },
+    clients: { type: 'string', default: '8' },
+    seconds: { type: 'string', default: '10' },
+    batch: { type: 'string', default: '5000' },
+  },
+});
+const N = Number(values.records);
+const REQUESTS = Number(values.requests);
+const CLIENTS = Number(values.clients);
+const SECONDS = Number(values.seconds);
+const KEY = 'bench-graph-key';
+const FILTER = "startswith(appDisplayName,'Microsoft')";
+const PATH = `/v1.0/auditLogs/signIns?$filter=${encodeURIComponent(FILTER)}&$top=100`;
+const SignInLogs = logType('SignInLogs');
+process.on('exit', killChildServers);
+
+const dir = mkdtempSync(path.join(tmpdir(), 'idtrail-bench-graph-'));
+try {
+  // 1. Load through the real pipeline.
+  const store = await openStore(`duckdb:${path.join(dir, 'idtrail.duckdb')}`, dir);
+  const { ingest, close } = wirePipeline(store, { catalogMode: 'strict', ingestWorkers: 1 });
+  const bar = progressBar('load', 'sign-ins');
+  bar.start(N, 0, { rate: '' });
+  const t0 = performance.now();
+  let lines: string[] = [];
+  let loaded = 0;
+  const inflight = new Set<Promise<unknown>>();
+  const flush = async () => {
+    const body = `${lines.join('\n')}\n`;
+    const n = lines.length;
+    lines = [];
+    const p = ingest.ingestText(DEFAULT_TENANT, SignInLogs, body, 'application/x-ndjson').then(() => {
+      loaded += n;
+      bar.update(loaded, { rate: `${int(loaded / ((performance.now() - t0) / 1000))} rec/s` });
+    });
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+    if (inflight.size >= 4) await Promise.race(inflight);
+  };
+  for (const r of signIns(N, 7)) {
+    lines.push(JSON.stringify(r));
+    if (lines.length >= Number(values.batch)) await flush();
+  }
+  if (lines.length) await flush();
+  await Promise.all(inflight);
+  bar.stop();
+  const loadSeconds = (performance.now() - t0) / 1000;
+  await close();
+  await store.close();
+
+  // 2. Serve and measure.
+  const server = await startChildServer(dir, KEY);
+  const get = async (url: string) => {
+    const t = performance.now();
+    const res = await fetch(url, { headers: { authorization: `Bearer ${KEY}` } });
+    const body = (await res.json()) as { value: unknown[]; '@odata.nextLink'?: string };
+    if (res.status !== 200) throw new Error(`${res.status} ${JSON.stringify(body)}`);
+    return { ms: performance.now() - t, body };
+  };
+  const latencies = async (url: string) => {
+    const ms: number[] = [];
+    for (let i = 0; i < REQUESTS; i++) ms.push((await get(url)).ms);
+    return ms.sort((a, b) => a - b);
+  };
+  const page1Url = server.url + PATH;
+  await latencies(page1Url); // warm up
+  const page1 = await latencies(page1Url);
+  // Walk to page 1,000 through nextLinks.
+  let url = page1Url;
+  const walk = progressBar('walk', 'pages');
+  walk.start(999, 0, { rate: '' });
+  const walkStart = performance.now();
+  for (let p = 1; p < 1000; p++) {
+    const { body } = await get(url);
+    if (!body['@odata.nextLink']) throw new Error(`only ${p} pages match; load more records`);
+    url = body['@odata.nextLink'];
+    walk.update(p, { rate: `${fixed((performance.now() - walkStart) / p)} ms/page` });
+  }
+  walk.stop();
+  const walkMs = (performance.now() - walkStart) / 999;
+  const page1000Url = url;
+  const page1000 = await latencies(page1000Url);
+  // Throughput: C clients on page 1 for S seconds.
+  let done = 0;
+  const until = performance.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (performance.now() < until) {
+        await get(page1Url);
+        done++;
+      }
+    }),
+  );
+  const rps = done / SECONDS;
+  await server.stop();
+
+  // 3. Baseline in the same run: the compiled SQL straight on DuckDB (page 1 and page 1,000).
+  const direct = await openStore(`duckdb:${path.join(dir, 'idtrail.duckdb')}`, dir);
+  const sqlFor = (u: string) => {
+    const params = Object.fromEntries(new URL(u).searchParams.entries());
+    const { query } = buildODataQuery(SignInLogs, params, { version: 'v1.0' });
+    return compileDuckDb(query, DEFAULT_TENANT);
+  };
+  const sqlLatencies = async (u: string) => {
+    const { sql, params } = sqlFor(u);
+    const ms: number[] = [];
+    for (let i = 0; i < REQUESTS; i++) {
+      const t = performance.now();
+      await direct.readSql(sql, params);
+      ms.push(performance.now() - t);
+    }
+    return ms.sort((a, b) => a - b);
+  };
+  await sqlLatencies(page1Url);
+  const sql1 = await sqlLatencies(page1Url);
+  const sql1000 = await sqlLatencies(page1000Url);
+  await direct.close();
+
+  const row = (name: string, api: number[], sql: number[]) => [
+    name,
+    fixed(percentile(api, 50), 2),
+    fixed(percentile(api, 99), 2),
+    fixed(percentile(sql, 50), 2),
+    fixed(percentile(sql, 99), 2),
+    fixed(percentile(api, 50) / percentile(sql, 50), 2),
+  ];
+  process.stdout.write(`\nbench:graph — ${int(N)} sign-ins loaded in ${fixed(loadSeconds)} s; GET ${PATH}\n`);
+  process.stdout.write(
+    `${table(['page', 'API p50 ms', 'API p99 ms', 'SQL p50 ms', 'SQL p99 ms', 'API/SQL p50'], [row('1', page1, sql1), row('1,000', page1000, sql1000)])}\n`,
+  );
+  process.stdout.write(
+    `walk to page 1,000: ${fixed(walkMs, 2)} ms/page; ${CLIENTS} clients on page 1: ${int(rps)} requests/s\n`,
+  );
+  const ok = (v: number, budget: number) => (v < budget ? 'met' : 'MISSED');
+  process.stdout.write(
+    `budget p50 < 10 ms, p99 < 50 ms: page 1 ${ok(percentile(page1, 50), 10)}/${ok(percentile(page1, 99), 50)}, page 1,000 ${ok(percentile(page1000, 50), 10)}/${ok(percentile(page1000, 99), 50)}\n`,
+  );
+  process.stdout.write(
+    `bench:graph records=${N} p1_p50=${fixed(percentile(page1, 50), 2)}ms p1_p99=${fixed(percentile(page1, 99), 2)}ms p1000_p50=${fixed(percentile(page1000, 50), 2)}ms p1000_p99=${fixed(percentile(page1000, 99), 2)}ms rps=${int(rps)}\n`,
+  );
+} finally {
+  killChildServers();
+  rmSync(dir, { recursive: true, force: true });
+}
