@@ -172,6 +172,11 @@ export interface Query {
   limit: number;
   /** Resume after this position (exclusive). */
   after?: Cursor;
+  /**
+   * Only rows at or after this time (ISO 8601). Not a user option: a route searching newest-first
+   * in widening time windows sets it, so engines can skip old data (see api/routes/graph).
+   */
+  notBefore?: string;
   /** Top-level properties to return; undefined = the whole record. */
   select?: readonly string[];
 }

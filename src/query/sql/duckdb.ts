@@ -317,6 +317,9 @@ function whereClause(type: LogType, query: Query, params: unknown[], withCursor:
   const c = new Compiler(type, params);
   const parts = ['tenant = $1'];
   if (query.filter) parts.push(c.expr(query.filter));
+  if (withCursor && query.notBefore) {
+    parts.push(`time >= CAST(${c.bind(timestampText(query.notBefore))} AS TIMESTAMP)`);
+  }
   if (withCursor && query.after) {
     const t = c.bind(timestampText(query.after.t));
     const id = c.bind(query.after.id);

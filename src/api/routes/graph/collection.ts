@@ -8,9 +8,11 @@ import { encodeCursor, pageOf } from '../../../query/cursor.ts';
 import { QueryError } from '../../../query/errors.ts';
 import type { GraphVersion } from '../../../query/odata/capabilities.ts';
 import { buildODataQuery } from '../../../query/odata/query.ts';
+import type { Query } from '../../../query/plan.ts';
 import { compileCountDuckDb, compileDuckDb } from '../../../query/sql/duckdb.ts';
 import { logType } from '../../../registry/log-types.ts';
 import type { LogType } from '../../../registry/types.ts';
+import type { Store } from '../../../store/store.ts';
 import type { AppDeps } from '../../app.ts';
 import { requireRole } from '../../auth.ts';
 import { ApiError } from '../../errors.ts';
@@ -66,6 +68,36 @@ function nextLink(req: FastifyRequest, skiptoken: string): string {
   return url.toString();
 }
 
+/** Widening windows (hours) for newest-first pages; the last step has no lower bound. */
+const WINDOWS_H = [1, 8, 64, 512, 4096];
+
+/**
+ * A page, newest first, found by looking back from the cursor (or now) in widening time windows:
+ * a window holding a full page already holds the newest rows, and DuckDB skips the row groups
+ * older than it (zone maps on `time`), instead of sorting every matching row of the table.
+ */
+async function newestFirst(
+  store: Store,
+  query: Query,
+  tenant: string,
+): Promise<Array<{ id: string; t: string; record: string }>> {
+  const run = async (q: Query) => {
+    const { sql, params } = compileDuckDb(q, tenant);
+    return (await store.readSql(sql, params)).map((row) => ({
+      id: String(row[0]),
+      t: String(row[1]),
+      record: String(row[2]),
+    }));
+  };
+  if (query.orderBy[0]!.dir !== 'desc') return run(query);
+  const anchor = query.after ? Date.parse(query.after.t) : Date.now();
+  for (const h of WINDOWS_H) {
+    const rows = await run({ ...query, notBefore: new Date(anchor - h * 3_600_000).toISOString() });
+    if (rows.length > query.limit) return rows;
+  }
+  return run(query);
+}
+
 function toApiError(err: unknown): never {
   if (err instanceof QueryError) throw new ApiError(err.status, err.code, err.message);
   throw err;
@@ -90,12 +122,7 @@ function register(
       toApiError(err);
     }
     const { query, count, fingerprint } = built;
-    const { sql, params } = compileDuckDb(query, tenant);
-    const rows = (await deps.store.readSql(sql, params)).map((row) => ({
-      id: String(row[0]),
-      t: String(row[1]),
-      record: String(row[2]),
-    }));
+    const rows = await newestFirst(deps.store, query, tenant);
     const page = pageOf(rows, query.limit, query.orderBy[0]!.dir);
     const body: Json = { '@odata.context': contextBase };
     if (count) {
