@@ -5,8 +5,8 @@
  *
  *   npm run bench:graph -- [--records 1000000] [--requests 200] [--clients 8] [--seconds 10]
  *
- * Records are the simulator's interactive sign-ins (3,000 users), loaded through the real ingest
- * pipeline in process, then served by `bin/idtrail serve` as a child process.
+ * Records are the simulator's interactive sign-ins (3,000 users) of the last weeks, loaded through
+ * the real ingest pipeline in process, then served by `bin/idtrail serve` as a child process.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,7 +64,10 @@ try {
     void p.finally(() => inflight.delete(p));
     if (inflight.size >= 4) await Promise.race(inflight);
   };
-  for (const r of signIns(N, 7)) {
+  // Recent records, as a live tenant has: from about 40 days per 400k sign-ins ago, up to now.
+  const days = Math.max(2, Math.ceil((N / 400_000) * 40));
+  const from = Math.floor((Date.now() - days * 86_400_000) / 3_600_000) * 3_600_000;
+  for (const r of signIns(N, 7, 3000, from)) {
     lines.push(JSON.stringify(r));
     if (lines.length >= Number(values.batch)) await flush();
   }

@@ -6,8 +6,12 @@ import { generateHour, tenantFor } from '../../src/simulate/engine.ts';
 import { interactiveSignIns } from '../../src/simulate/generators/signins.ts';
 import { DAY, HOUR, type SimContext } from '../../src/simulate/types.ts';
 
-export function* signIns(n: number, seed: number, users = 3000): Generator<Record<string, unknown>> {
-  const from = Date.UTC(2026, 0, 5); // a Monday
+export function* signIns(
+  n: number,
+  seed: number,
+  users = 3000,
+  from = Date.UTC(2026, 0, 5), // a Monday
+): Generator<Record<string, unknown>> {
   const ctx: SimContext = {
     tenant: tenantFor(String(seed), users),
     seed: String(seed),
