@@ -1,7 +1,7 @@
 /**
  * The Store: where sealed records live. Append-only: there is no update or delete of a record.
- * Engines (DuckDB now, ClickHouse later) implement this interface; nothing above the store
- * writes SQL.
+ * Engines (DuckDB now, ClickHouse later) implement this interface. Reads of the query paths are
+ * compiled by src/query/sql/<engine>.ts and run through `readSql`; no other module writes SQL.
  */
 import type { LogType } from '../registry/types.ts';
 

@@ -384,3 +384,15 @@ export function compileCountDuckDb(query: Query, tenant: string): CompiledSql {
 export function compileFilterDuckDb(type: LogType, filter: Expr, params: unknown[]): string {
   return new Compiler(type, params).expr(filter);
 }
+
+/**
+ * One record by its Graph id, for GET /{resource}/{id}: the row itself, or — for snapshot types
+ * keyed by (id, time) — the principal's latest snapshot.
+ */
+export function compileByIdDuckDb(type: LogType, tenant: string, id: string): CompiledSql {
+  const match = type.keyFields ? `starts_with(id, $2 || '|')` : 'id = $2';
+  return {
+    sql: `SELECT record FROM ${q(type.table)} WHERE tenant = $1 AND ${match} ORDER BY time DESC LIMIT 1`,
+    params: [tenant, id],
+  };
+}

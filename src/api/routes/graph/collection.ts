@@ -9,7 +9,7 @@ import { QueryError } from '../../../query/errors.ts';
 import type { GraphVersion } from '../../../query/odata/capabilities.ts';
 import { buildODataQuery } from '../../../query/odata/query.ts';
 import type { Query } from '../../../query/plan.ts';
-import { compileCountDuckDb, compileDuckDb } from '../../../query/sql/duckdb.ts';
+import { compileByIdDuckDb, compileCountDuckDb, compileDuckDb } from '../../../query/sql/duckdb.ts';
 import { logType } from '../../../registry/log-types.ts';
 import type { LogType } from '../../../registry/types.ts';
 import type { Store } from '../../../store/store.ts';
@@ -142,12 +142,8 @@ function register(
     const tenant = req.principal!.tenant;
     let rows: unknown[][] = [];
     for (const type of byIdTypes) {
-      // Snapshot types (keyFields) store `id|time`: the Graph id names the principal; take its latest state.
-      const match = type.keyFields ? `starts_with(id, $2 || '|')` : 'id = $2';
-      rows = await deps.store.readSql(
-        `SELECT record FROM "${type.table}" WHERE tenant = $1 AND ${match} ORDER BY time DESC LIMIT 1`,
-        [tenant, req.params.id],
-      );
+      const { sql, params } = compileByIdDuckDb(type, tenant, req.params.id);
+      rows = await deps.store.readSql(sql, params);
       if (rows.length > 0) break;
     }
     if (rows.length === 0) {
