@@ -269,6 +269,61 @@ describe('every Graph resource', () => {
   }
 });
 
+describe('risky users: state snapshots', () => {
+  it('lists each principal once, in its latest state; the entity is the latest state too', async () => {
+    const server = await startTestServer();
+    try {
+      const writer = await server.key(['ingest'], TENANT);
+      const reader = await server.key(['Security Reader'], TENANT);
+      const base = SAMPLES.RiskyUsers!;
+      const snapshots = [
+        { ...base, riskState: 'atRisk', riskLevel: 'high', riskLastUpdatedDateTime: '2026-10-01T10:00:00Z' },
+        {
+          ...base,
+          riskState: 'remediated',
+          riskLevel: 'none',
+          riskLastUpdatedDateTime: '2026-10-02T10:00:00Z',
+        },
+        {
+          ...base,
+          id: 'other-user',
+          riskState: 'atRisk',
+          riskLevel: 'medium',
+          riskLastUpdatedDateTime: '2026-10-01T12:00:00Z',
+        },
+      ];
+      assert.equal((await server.post('/api/v1/ingest/RiskyUsers', snapshots, writer)).status, 200);
+      const list = (await (await server.get('/v1.0/identityProtection/riskyUsers', reader)).json()) as {
+        value: Rec[];
+      };
+      assert.deepEqual(
+        list.value.map((r) => [r.id, r.riskState]),
+        [
+          [base.id, 'remediated'],
+          ['other-user', 'atRisk'],
+        ],
+      );
+      const atRisk = (await (
+        await server.get(
+          `/v1.0/identityProtection/riskyUsers?$filter=${encodeURIComponent("riskState eq 'atRisk'")}`,
+          reader,
+        )
+      ).json()) as { value: Rec[] };
+      assert.deepEqual(
+        atRisk.value.map((r) => r.id),
+        ['other-user'],
+        'filters apply to the current state',
+      );
+      const one = (await (
+        await server.get(`/v1.0/identityProtection/riskyUsers/${base.id}`, reader)
+      ).json()) as Rec;
+      assert.equal(one.riskState, 'remediated');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('throttling', () => {
   it('answers 429 with Retry-After and Graph’s TooManyRequests body past the per-key rate', async () => {
     const server = await startTestServer({ graphRate: 3 });

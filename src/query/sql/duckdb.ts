@@ -341,6 +341,17 @@ function recordSql(select: readonly string[] | undefined): string {
 }
 
 /**
+ * What a query reads from a table. Snapshot types (keyFields: risky users and risky service
+ * principals) keep every state change; Graph shows each principal's current state, so they read
+ * the latest snapshot per principal (the key's first part is the Graph id). Filters and paging
+ * then apply to those, so a principal never reappears with an older state on a later page.
+ */
+function source(type: LogType): string {
+  if (!type.keyFields) return q(type.table);
+  return `(SELECT * FROM ${q(type.table)} WHERE tenant = $1 QUALIFY row_number() OVER (PARTITION BY split_part(id, '|', 1) ORDER BY time DESC, id DESC) = 1)`;
+}
+
+/**
  * A page of a query for one tenant: rows of (id, t, record) in order, at most `limit + 1` of them
  * (the extra row only says that a next page exists; see cursor.ts `pageOf`).
  */
@@ -354,14 +365,14 @@ export function compileDuckDb(query: Query, tenant: string): CompiledSql {
   const record = recordSql(query.select);
   if (types.length === 1) {
     return {
-      sql: `SELECT id, ${TIME_TEXT} AS t, ${record} AS record\nFROM ${q(query.type.table)}\nWHERE ${whereClause(query.type, query, params, true)}\n${order}\nLIMIT ${limit}`,
+      sql: `SELECT id, ${TIME_TEXT} AS t, ${record} AS record\nFROM ${source(query.type)}\nWHERE ${whereClause(query.type, query, params, true)}\n${order}\nLIMIT ${limit}`,
       params,
     };
   }
   // Each table sorts and limits its own rows (a top-N each), then the pages are merged.
   const branches = types.map(
     (t) =>
-      `(SELECT id, time, ${record} AS record FROM ${q(t.table)}\n WHERE ${whereClause(t, query, params, true)}\n ${order} LIMIT ${limit})`,
+      `(SELECT id, time, ${record} AS record FROM ${source(t)}\n WHERE ${whereClause(t, query, params, true)}\n ${order} LIMIT ${limit})`,
   );
   return {
     sql: `SELECT id, ${TIME_TEXT} AS t, record FROM (\n${branches.join('\nUNION ALL\n')}\n)\n${order}\nLIMIT ${limit}`,
@@ -375,7 +386,7 @@ export function compileCountDuckDb(query: Query, tenant: string): CompiledSql {
   const params: unknown[] = [tenant];
   const types = [query.type, ...(query.union ?? [])];
   const counts = types.map(
-    (t) => `(SELECT count(*) FROM ${q(t.table)} WHERE ${whereClause(t, query, params, false)})`,
+    (t) => `(SELECT count(*) FROM ${source(t)} WHERE ${whereClause(t, query, params, false)})`,
   );
   return { sql: `SELECT ${counts.join(' + ')} AS count`, params };
 }
