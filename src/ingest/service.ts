@@ -68,15 +68,19 @@ export class IngestService {
     items: readonly unknown[],
     parseErrors: RecordError[] = [],
   ): Promise<IngestOutcome> {
-    if (items.length > this.maxRecords) {
-      throw new IngestRefused(
-        'too-large',
-        `a batch may hold at most ${this.maxRecords} records; this one has ${items.length}`,
-      );
-    }
-    if (items.length === 0) throw new IngestRefused('invalid', 'the batch holds no records');
+    this.checkSize(items.length); // before the work of preparing
     const { records, errors } = prepareItems(type, items, this.opts);
     return this.commitPrepared(tenant, type, items.length, records, [...parseErrors, ...errors]);
+  }
+
+  private checkSize(received: number): void {
+    if (received > this.maxRecords) {
+      throw new IngestRefused(
+        'too-large',
+        `a batch may hold at most ${this.maxRecords} records; this one has ${received}`,
+      );
+    }
+    if (received === 0) throw new IngestRefused('invalid', 'the batch holds no records');
   }
 
   private async commitPrepared(
@@ -86,13 +90,7 @@ export class IngestService {
     records: PreparedRecord[],
     errors: RecordError[],
   ): Promise<IngestOutcome> {
-    if (received > this.maxRecords) {
-      throw new IngestRefused(
-        'too-large',
-        `a batch may hold at most ${this.maxRecords} records; this one has ${received}`,
-      );
-    }
-    if (received === 0) throw new IngestRefused('invalid', 'the batch holds no records');
+    this.checkSize(received);
     const all = [...errors].sort((a, b) => a.index - b.index);
     if (all.length > 0) {
       throw new IngestRefused(

@@ -21,8 +21,9 @@
  * attribute admins (loggedByService 'Core Directory', category 'AttributeManagement').
  */
 import { AuditCatalog, type CatalogRow } from '../../registry/catalog/catalog.ts';
+import { DIRECTORY_ROLE_TEMPLATES } from '../../registry/roles.ts';
 import { OFFICES } from '../reference-data.ts';
-import { Rng } from '../rng.ts';
+import { guid, Rng, stableGuid } from '../rng.ts';
 import type { Group, Tenant, User } from '../tenant.ts';
 import {
   DAY,
@@ -36,15 +37,7 @@ import {
   type SimRecord,
   workdayRhythm,
 } from '../types.ts';
-import {
-  byRecordTime,
-  guid,
-  type Joiner,
-  type Leaver,
-  lifecycleAround,
-  MINUTE,
-  stableGuid,
-} from './provisioning.ts';
+import { byRecordTime, type Joiner, type Leaver, lifecycleAround, MINUTE } from './provisioning.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Catalog
@@ -161,22 +154,7 @@ interface Bucket {
 }
 
 /** Directory role template ids (well-known, the same in every tenant). */
-const ROLE_TEMPLATES: Record<string, string> = {
-  'Global Administrator': '62e90394-69f5-4237-9190-012177145e10',
-  'User Administrator': 'fe930be7-5e62-47db-91af-98c3a49a38b1',
-  'Security Administrator': '194ae4cb-b126-40b2-bd5b-6091b380977d',
-  'Application Administrator': '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3',
-  'Groups Administrator': 'fdd7a751-b60b-444a-984c-02652fe8fa1c',
-  'Privileged Role Administrator': 'e8611ab8-c189-46e8-94e1-60213ab1f814',
-  'Conditional Access Administrator': 'b1be1c3e-b65d-4f19-8427-f6fa0d97feb9',
-  'Helpdesk Administrator': '729827e3-9c14-49f7-bb1b-9608f156bbb8',
-  'Exchange Administrator': '29232cdf-9323-42fd-ade2-1d097af3e4de',
-  'SharePoint Administrator': 'f28a1f50-f6e7-4571-818b-6a12f2af6b6c',
-  'Security Reader': '5d6b6bb7-de71-4623-b4af-96380a352509',
-  'Global Reader': 'f2ef992c-3afb-46b9-b7cf-a126ee74c451',
-  'Attribute Assignment Administrator': '58a13ea3-c632-46ae-9ee0-9c0d43cd7f3d',
-  'Attribute Definition Administrator': '8424c6f0-a189-499e-bbd0-26c1753c96d4',
-};
+const ROLE_TEMPLATES: Readonly<Record<string, string>> = DIRECTORY_ROLE_TEMPLATES;
 
 const LICENSES = [
   { sku: 'SPE_E5', id: '06ebc4ee-1bb5-47dd-8120-11324bc54e06' },

@@ -13,7 +13,7 @@
  */
 import type { City } from '../reference-data.ts';
 import { OFFICES } from '../reference-data.ts';
-import { hash32, type Rng } from '../rng.ts';
+import { guid, hash32, type Rng, stableGuid } from '../rng.ts';
 import type { Tenant, User } from '../tenant.ts';
 import {
   type Emit,
@@ -24,7 +24,7 @@ import {
   type SimRecord,
   workdayRhythm,
 } from '../types.ts';
-import { byRecordTime, guid, MINUTE, stableGuid } from './provisioning.ts';
+import { byRecordTime, MINUTE } from './provisioning.ts';
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 

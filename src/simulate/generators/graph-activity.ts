@@ -12,8 +12,11 @@
  * Mostly 200s; 201 / 202 / 204 for writes; some 403 (missing permission), 404, 429 (throttled),
  * 401 and 503.
  */
+
+import { DIRECTORY_ROLE_TEMPLATES } from '../../registry/roles.ts';
 import type { City } from '../reference-data.ts';
 import type { Rng } from '../rng.ts';
+import { guid, stableGuid } from '../rng.ts';
 import type { ManagedIdentity, ServicePrincipal, Tenant, User } from '../tenant.ts';
 import {
   type Emit,
@@ -24,22 +27,13 @@ import {
   type SimRecord,
   workdayRhythm,
 } from '../types.ts';
-import { byRecordTime, guid, stableGuid } from './provisioning.ts';
+import { byRecordTime } from './provisioning.ts';
 
 const GRAPH = 'https://graph.microsoft.com';
 const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 
 /** Well-known directory role template ids, for the `wids` claim. */
-const ROLE_WIDS: Record<string, string> = {
-  'Global Administrator': '62e90394-69f5-4237-9190-012177145e10',
-  'User Administrator': 'fe930be7-5e62-47db-91af-98c3a49a38b1',
-  'Security Administrator': '194ae4cb-b126-40b2-bd5b-6091b380977d',
-  'Application Administrator': '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3',
-  'Groups Administrator': 'fdd7a751-b60b-444a-984c-02652fe8fa1c',
-  'Privileged Role Administrator': 'e8611ab8-c189-46e8-94e1-60213ab1f814',
-  'Conditional Access Administrator': 'b1be1c3e-b65d-4f19-8427-f6fa0d97feb9',
-  'Helpdesk Administrator': '729827e3-9c14-49f7-bb1b-9608f156bbb8',
-};
+const ROLE_WIDS: Readonly<Record<string, string>> = DIRECTORY_ROLE_TEMPLATES;
 /** Every member's token carries the default user role template. */
 const DEFAULT_USER_WID = 'b79fbf4d-3ef9-4689-8143-76b194e85509';
 

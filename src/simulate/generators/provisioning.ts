@@ -13,7 +13,7 @@
  * Workday record → Workday2AD create → Entra Connect sync "Add user" → SaaS create.
  */
 import { type City, DEPARTMENTS, FIRST_NAMES, LAST_NAMES, OFFICES } from '../reference-data.ts';
-import { guid, hash32, Rng, stableGuid } from '../rng.ts';
+import { guid, hash32, Rng } from '../rng.ts';
 import type { Tenant, User } from '../tenant.ts';
 import {
   DAY,
@@ -36,8 +36,6 @@ export function byRecordTime(field: string) {
     return x < y ? -1 : x > y ? 1 : 0;
   };
 }
-
-export { guid, stableGuid };
 
 /** The provisioning service's incremental cycle interval (Entra: fixed at 40 minutes). */
 export const CYCLE_INTERVAL = 40 * MINUTE;

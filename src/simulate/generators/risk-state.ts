@@ -232,8 +232,8 @@ function additionalInfo(d: DetectionInput): string {
   return JSON.stringify(info);
 }
 
-/** A riskDetection (UserRiskEvents). Record time: activityDateTime. */
-export function userRiskDetection(d: DetectionInput, user: UserRef): SimRecord {
+/** The fields user and service principal risk detections share (Graph riskDetection shape). */
+function detectionFields(d: DetectionInput, activity: 'signin' | 'servicePrincipal'): SimRecord {
   const meta = DETECTIONS[d.type];
   const detected = fmtTime(d.detectedTime);
   return {
@@ -246,18 +246,25 @@ export function userRiskDetection(d: DetectionInput, user: UserRef): SimRecord {
     riskDetail: 'none',
     source: meta.source,
     detectionTimingType: meta.timing,
-    activity: 'signin',
+    activity,
     tokenIssuerType: 'AzureAD',
     ipAddress: d.ipAddress,
     location: cityLocation(d.location),
     activityDateTime: fmtTime(d.activityTime),
     detectedDateTime: detected,
     lastUpdatedDateTime: detected,
+    additionalInfo: additionalInfo(d),
+  };
+}
+
+/** A riskDetection (UserRiskEvents). Record time: activityDateTime. */
+export function userRiskDetection(d: DetectionInput, user: UserRef): SimRecord {
+  return {
+    ...detectionFields(d, 'signin'),
     userId: user.id,
     userDisplayName: user.displayName,
     userPrincipalName: user.userPrincipalName,
-    additionalInfo: additionalInfo(d),
-    mitreTechniqueId: meta.mitre,
+    mitreTechniqueId: DETECTIONS[d.type].mitre,
   };
 }
 
@@ -289,30 +296,12 @@ export function spRiskDetection(
   keyIds: readonly string[],
   activity: 'signin' | 'servicePrincipal',
 ): SimRecord {
-  const meta = DETECTIONS[d.type];
-  const detected = fmtTime(d.detectedTime);
   return {
-    id: hexId(d.rng, 64),
-    requestId: d.requestId,
-    correlationId: d.correlationId,
-    riskEventType: d.type,
-    riskState: 'atRisk',
-    riskLevel: d.level,
-    riskDetail: 'none',
-    source: meta.source,
-    detectionTimingType: meta.timing,
-    activity,
-    tokenIssuerType: 'AzureAD',
-    ipAddress: d.ipAddress,
-    location: cityLocation(d.location),
-    activityDateTime: fmtTime(d.activityTime),
-    detectedDateTime: detected,
-    lastUpdatedDateTime: detected,
+    ...detectionFields(d, activity),
     servicePrincipalId: sp.id,
     servicePrincipalDisplayName: sp.displayName,
     appId: sp.appId,
     keyIds: copyStrings(keyIds),
-    additionalInfo: additionalInfo(d),
   };
 }
 
