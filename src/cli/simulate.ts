@@ -6,8 +6,10 @@
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
+import type { CatalogMode } from '../ingest/validate.ts';
 import { DEFAULT_TENANT } from '../security/api-keys.ts';
 import { wirePipeline } from '../server.ts';
+import { backfill } from '../simulate/backfill.ts';
 import { follow, run, type Sink } from '../simulate/engine.ts';
 import { GENERATORS } from '../simulate/generators/index.ts';
 import { httpSink, ingestSink, ndjsonSink } from '../simulate/sinks.ts';
@@ -49,7 +51,9 @@ export function simulateCommand(): Command {
       if (Number.isNaN(until)) throw new Error(`--until: not a time: ${opts.until}`);
       const to = Math.floor(until / HOUR) * HOUR;
       const from = to - Number(opts.days) * DAY;
-      let sink: Sink;
+      let sink: Sink | undefined;
+      let inProcess: ReturnType<typeof wirePipeline> | undefined;
+      let catalogMode: CatalogMode = 'strict';
       let done = async () => {};
       if (opts.out) {
         sink = ndjsonSink(opts.out);
@@ -59,10 +63,11 @@ export function simulateCommand(): Command {
       } else {
         const config = loadConfig({ dataDir: opts.data });
         const store = await openStore(config.store, config.dataDir);
-        const { ingest, close } = wirePipeline(store, config);
-        sink = ingestSink(ingest, opts.tenant);
+        const pipeline = wirePipeline(store, config);
+        inProcess = pipeline;
+        catalogMode = config.catalogMode;
         done = async () => {
-          await close();
+          await pipeline.close();
           await store.close();
         };
       }
@@ -74,21 +79,32 @@ export function simulateCommand(): Command {
       });
       try {
         bar.start((to - from) / HOUR, 0, { records: 0 });
-        const result = await run(
-          {
-            seed: opts.seed,
-            users: Number(opts.users),
-            from,
-            to,
-            ...(opts.out || opts.url ? {} : { tenantId: opts.tenant }),
-            batchSize: Number(opts.batch),
-            generators: GENERATORS,
-            onHour: (h, _total, records) => bar.update(h, { records }),
-          },
-          sink,
-        );
+        const onHour = (h: number, _total: number, records: number) => bar.update(h, { records });
+        // In process, generation and preparation run on a worker thread beside the commits.
+        const result = inProcess
+          ? await backfill(inProcess.ingest, {
+              seed: opts.seed,
+              users: Number(opts.users),
+              from,
+              to,
+              tenant: opts.tenant,
+              catalogMode,
+              onHour,
+            })
+          : await run(
+              {
+                seed: opts.seed,
+                users: Number(opts.users),
+                from,
+                to,
+                batchSize: Number(opts.batch),
+                generators: GENERATORS,
+                onHour,
+              },
+              sink!,
+            );
         bar.stop();
-        await sink.close?.();
+        await sink?.close?.();
         process.stdout.write(`${result.records} records\n`);
         for (const [c, n] of Object.entries(result.byCategory).sort()) process.stdout.write(`  ${c}\t${n}\n`);
         if (opts.follow) {
@@ -96,6 +112,7 @@ export function simulateCommand(): Command {
           process.once('SIGINT', () => abort.abort());
           process.once('SIGTERM', () => abort.abort());
           process.stdout.write('following: live traffic until Ctrl-C\n');
+          const live = sink ?? ingestSink(inProcess!.ingest, opts.tenant);
           const n = await follow(
             {
               seed: opts.seed,
@@ -105,9 +122,9 @@ export function simulateCommand(): Command {
               since: to,
               signal: abort.signal,
             },
-            sink,
+            live,
           );
-          await sink.close?.();
+          await live.close?.();
           process.stdout.write(`${n} live records\n`);
         }
       } finally {

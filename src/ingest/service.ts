@@ -53,7 +53,7 @@ export class IngestService {
       });
       if (r.failure) throw new Error(`prepare worker failed: ${r.failure}`);
       if (r.parseOnlyErrors) throw new IngestRefused('invalid', r.errors[0]!.message, r.errors);
-      return this.commitPrepared(tenant, type, r.received, r.records, r.errors);
+      return this.submitPrepared(tenant, type, r.received, r.records, r.errors);
     }
     const parsed = parseBody(body, contentType);
     if (parsed.errors.length > 0 && parsed.items.length === 0) {
@@ -70,7 +70,7 @@ export class IngestService {
   ): Promise<IngestOutcome> {
     this.checkSize(items.length); // before the work of preparing
     const { records, errors } = prepareItems(type, items, this.opts);
-    return this.commitPrepared(tenant, type, items.length, records, [...parseErrors, ...errors]);
+    return this.submitPrepared(tenant, type, items.length, records, [...parseErrors, ...errors]);
   }
 
   private checkSize(received: number): void {
@@ -83,7 +83,11 @@ export class IngestService {
     if (received === 0) throw new IngestRefused('invalid', 'the batch holds no records');
   }
 
-  private async commitPrepared(
+  /**
+   * Commits records prepared elsewhere (a prepare worker, the simulator's backfill worker) with the
+   * same checks as every write: size, then any record error refuses the whole batch.
+   */
+  async submitPrepared(
     tenant: string,
     type: LogType,
     received: number,

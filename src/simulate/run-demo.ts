@@ -3,9 +3,11 @@
  * pipeline; then live traffic until shutdown.
  */
 import type { IngestService } from '../ingest/service.ts';
+import type { CatalogMode } from '../ingest/validate.ts';
 import { logType } from '../registry/log-types.ts';
 import type { Store } from '../store/store.ts';
-import { follow, run } from './engine.ts';
+import { backfill } from './backfill.ts';
+import { follow } from './engine.ts';
 import { GENERATORS } from './generators/index.ts';
 import { ingestSink } from './sinks.ts';
 import { DAY, HOUR } from './types.ts';
@@ -25,6 +27,8 @@ export interface DemoOptions {
   now?: number;
   /** Keep producing live traffic after the backfill (default true). */
   live?: boolean;
+  /** The server's catalog mode (default strict). */
+  catalogMode?: CatalogMode;
 }
 
 export interface Demo {
@@ -43,20 +47,17 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const from = Math.max(to - opts.days * DAY, latest ? Math.floor(Date.parse(latest) / HOUR) * HOUR : 0);
   let backfilled = 0;
   if (from < to) {
-    const result = await run(
-      {
-        seed: opts.seed,
-        users: opts.users,
-        from,
-        to,
-        tenantId: opts.tenant,
-        generators: GENERATORS,
-        ...(opts.onProgress ? { onHour: opts.onProgress } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      },
-      sink,
-    );
-    await sink.close?.();
+    // Generated and prepared on a worker thread; sealed and committed here (backfill.ts).
+    const result = await backfill(opts.ingest, {
+      seed: opts.seed,
+      users: opts.users,
+      from,
+      to,
+      tenant: opts.tenant,
+      catalogMode: opts.catalogMode ?? 'strict',
+      ...(opts.onProgress ? { onHour: opts.onProgress } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
     backfilled = result.records;
   }
   const abort = new AbortController();

@@ -1,0 +1,67 @@
+/**
+ * The worker half of a backfill (backfill.ts). The window is cut into chunks of a few hours; worker
+ * `shard` of `shards` takes every shards-th chunk, generates it (the same generators and per-hour
+ * Rngs as `run`, with the whole window as context) and prepares each category's records with the
+ * ingest pipeline's own `prepareItems` (normalise, validate, catalog check, columns, canonical
+ * JSON). The prepared chunk goes to the main thread, which seals and commits chunks in order.
+ * Generating and preparing side by side spares serialising every record to NDJSON and parsing it
+ * back, and leaves the main thread to sealing and the store.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { prepareItems } from '../ingest/prepare.ts';
+import { AuditCatalog } from '../registry/catalog/catalog.ts';
+import { logType } from '../registry/log-types.ts';
+import type { BackfillJob, FromMain, PreparedCategory, ToMain } from './backfill.ts';
+import { generateHour, tenantFor } from './engine.ts';
+import { GENERATORS } from './generators/index.ts';
+import { HOUR, type SimContext, type SimRecord } from './types.ts';
+
+const { job, shard, shards } = workerData as { job: BackfillJob; shard: number; shards: number };
+const port = parentPort!;
+const catalog = AuditCatalog.load();
+let aborted = false;
+let credit = job.inFlight;
+let waiting: (() => void) | null = null;
+
+port.on('message', (m: FromMain) => {
+  if (m.kind === 'abort') aborted = true;
+  else credit++;
+  waiting?.();
+  waiting = null;
+});
+
+const send = (m: ToMain) => port.postMessage(m);
+
+try {
+  const ctx: SimContext = {
+    tenant: tenantFor(job.seed, job.users, job.tenantId),
+    seed: job.seed,
+    from: job.from,
+    to: job.to,
+  };
+  const hours = (job.to - job.from) / HOUR;
+  const chunks = Math.ceil(hours / job.chunkHours);
+  for (let c = shard; c < chunks && !aborted; c += shards) {
+    while (credit <= 0 && !aborted) await new Promise<void>((r) => (waiting = r));
+    if (aborted) break;
+    credit--;
+    const byCategory = new Map<string, SimRecord[]>();
+    const end = Math.min(hours, (c + 1) * job.chunkHours);
+    for (let h = c * job.chunkHours; h < end; h++) {
+      for (const [category, record] of generateHour(ctx, GENERATORS, job.from + h * HOUR)) {
+        let list = byCategory.get(category);
+        if (!list) byCategory.set(category, (list = []));
+        list.push(record);
+      }
+    }
+    const batches: PreparedCategory[] = [];
+    for (const [category, records] of byCategory) {
+      const prepared = prepareItems(logType(category), records, { catalog, catalogMode: job.catalogMode });
+      batches.push({ category, received: records.length, ...prepared });
+    }
+    send({ kind: 'chunk', index: c, hours: end - c * job.chunkHours, batches });
+  }
+  send({ kind: 'done' });
+} catch (err) {
+  send({ kind: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+}
