@@ -347,3 +347,98 @@ describe('throttling', () => {
     }
   });
 });
+
+describe('Graph bodies: nested nulls, evolvable enums, Conditional Access data', () => {
+  let server: TestServer;
+  let securityReader: string;
+  let reportsReader: string;
+  const record: Rec = {
+    ...interactiveSignIn,
+    id: 'evolve-1',
+    riskDetail: 'userChangedPasswordOnPremises', // after unknownFutureValue in riskDetail
+    location: { city: 'Oslo', countryOrRegion: 'NO' }, // no state, no geoCoordinates
+    appliedConditionalAccessPolicies: [
+      {
+        id: 'de7e60eb-ed89-4d73-8205-2227def6b7c9',
+        displayName: 'Block legacy authentication (report-only)',
+        enforcedGrantControls: ['Block'],
+        enforcedSessionControls: [],
+        result: 'reportOnlyFailure',
+      },
+    ],
+  };
+  const get = async (path: string, key: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${server.url}${path}`, {
+      headers: { authorization: `Bearer ${key}`, ...headers },
+    });
+    return { res, body: (await res.json()) as Rec };
+  };
+
+  before(async () => {
+    server = await startTestServer();
+    const writer = await server.key(['ingest'], TENANT);
+    assert.equal((await server.post('/api/v1/ingest/SignInLogs', [record], writer)).status, 200);
+    securityReader = await server.key(['Security Reader'], TENANT);
+    reportsReader = await server.key(['Reports Reader'], TENANT);
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it('writes every property of nested complex types, null when the record lacks it', async () => {
+    const { body } = await get('/v1.0/auditLogs/signIns/evolve-1', securityReader);
+    assert.deepEqual(body.location, {
+      city: 'Oslo',
+      state: null,
+      countryOrRegion: 'NO',
+      geoCoordinates: null,
+    });
+    const status = body.status as Rec;
+    assert.deepEqual(Object.keys(status).sort(), ['additionalDetails', 'errorCode', 'failureReason']);
+  });
+
+  it('evolvable enum members come out as unknownFutureValue unless the client prefers them', async () => {
+    for (const path of [
+      '/v1.0/auditLogs/signIns/evolve-1',
+      "/v1.0/auditLogs/signIns?$filter=id eq 'evolve-1'",
+    ]) {
+      const plain = await get(path, securityReader);
+      const one = (plain.body.value as Rec[] | undefined)?.[0] ?? plain.body;
+      assert.equal(one.riskDetail, 'unknownFutureValue', path);
+      assert.equal((one.appliedConditionalAccessPolicies as Rec[])[0]!.result, 'unknownFutureValue', path);
+      assert.equal(plain.res.headers.get('preference-applied'), null);
+      const opted = await get(path, securityReader, { prefer: 'include-unknown-enum-members' });
+      const two = (opted.body.value as Rec[] | undefined)?.[0] ?? opted.body;
+      assert.equal(two.riskDetail, 'userChangedPasswordOnPremises', path);
+      assert.equal((two.appliedConditionalAccessPolicies as Rec[])[0]!.result, 'reportOnlyFailure', path);
+      assert.equal(opted.res.headers.get('preference-applied'), 'include-unknown-enum-members');
+    }
+    // Members before the sentinel pass unchanged.
+    const { body } = await get('/v1.0/auditLogs/signIns/evolve-1', securityReader);
+    assert.equal(body.riskState, 'none');
+  });
+
+  it('leaves appliedConditionalAccessPolicies out for readers without Conditional Access roles', async () => {
+    for (const version of ['v1.0', 'beta']) {
+      const entity = await get(`/${version}/auditLogs/signIns/evolve-1`, reportsReader);
+      assert.equal(entity.res.status, 200);
+      assert.equal('appliedConditionalAccessPolicies' in entity.body, false, version);
+      assert.equal(entity.body.conditionalAccessStatus, 'success', 'the overall status stays');
+      const list = await get(`/${version}/auditLogs/signIns`, reportsReader);
+      assert.equal('appliedConditionalAccessPolicies' in (list.body.value as Rec[])[0]!, false, version);
+      const full = await get(`/${version}/auditLogs/signIns/evolve-1`, securityReader);
+      assert.equal((full.body.appliedConditionalAccessPolicies as Rec[]).length, 1, version);
+    }
+    const filtered = await get(
+      "/v1.0/auditLogs/signIns?$filter=appliedConditionalAccessPolicies/any(p: p/id eq 'de7e60eb-ed89-4d73-8205-2227def6b7c9')",
+      reportsReader,
+    );
+    assert.equal(filtered.res.status, 403);
+    assert.equal((filtered.body.error as Rec).code, 'Authorization_RequestDenied');
+    const allowed = await get(
+      "/v1.0/auditLogs/signIns?$filter=appliedConditionalAccessPolicies/any(p: p/id eq 'de7e60eb-ed89-4d73-8205-2227def6b7c9')",
+      securityReader,
+    );
+    assert.equal((allowed.body.value as Rec[]).length, 1);
+  });
+});

@@ -239,3 +239,41 @@ export function walkExpr(e: Expr, visit: (e: Expr) => void): void {
       break;
   }
 }
+
+/** The top-level record properties an expression reads (lambda variables resolved to their collection). */
+export function propertiesRead(expr: Expr | undefined, into: Set<string> = new Set()): Set<string> {
+  if (!expr) return into;
+  const operand = (o: Operand) => {
+    if (o.kind === 'field' && !o.variable && o.path.length > 0) into.add(o.path[0]!);
+    else if (o.kind === 'valueCall') operand(o.arg);
+  };
+  switch (expr.kind) {
+    case 'compare':
+      operand(expr.left);
+      operand(expr.right);
+      break;
+    case 'call':
+      operand(expr.args[0]);
+      operand(expr.args[1]);
+      break;
+    case 'in':
+      operand(expr.operand);
+      break;
+    case 'and':
+    case 'or':
+      propertiesRead(expr.left, into);
+      propertiesRead(expr.right, into);
+      break;
+    case 'not':
+      propertiesRead(expr.arg, into);
+      break;
+    case 'lambda':
+      operand(expr.collection);
+      propertiesRead(expr.predicate, into);
+      break;
+    case 'bool':
+      operand(expr.operand);
+      break;
+  }
+  return into;
+}

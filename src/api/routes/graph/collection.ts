@@ -8,16 +8,16 @@ import { encodeCursor, pageOf } from '../../../query/cursor.ts';
 import { QueryError } from '../../../query/errors.ts';
 import type { GraphVersion } from '../../../query/odata/capabilities.ts';
 import { buildODataQuery } from '../../../query/odata/query.ts';
-import type { Query } from '../../../query/plan.ts';
+import { propertiesRead, type Query } from '../../../query/plan.ts';
 import { compileByIdDuckDb, compileCountDuckDb, compileDuckDb } from '../../../query/sql/duckdb.ts';
 import { logType } from '../../../registry/log-types.ts';
-import type { LogType } from '../../../registry/types.ts';
 import type { Store } from '../../../store/store.ts';
 import type { AppDeps } from '../../app.ts';
 import { requireRole } from '../../auth.ts';
 import { ApiError } from '../../errors.ts';
 import { throttled } from '../../throttle.ts';
 import { GRAPH_RESOURCES, type GraphResourceRoute } from './resources.ts';
+import { CONDITIONAL_ACCESS_READERS, select, shape, shapeOptions } from './shape.ts';
 
 const SIGN_IN_KINDS = [
   'SignInLogs',
@@ -35,30 +35,6 @@ function origin(req: FastifyRequest): string {
 
 function queryParams(req: FastifyRequest): Record<string, string | string[] | undefined> {
   return req.query as Record<string, string | string[] | undefined>;
-}
-
-/**
- * A stored record as Graph returns it: every property of the resource, null when the record has
- * none (Graph writes nulls; exports omit them). v1.0 leaves out beta-only properties and anything
- * outside the schema; beta keeps the record's extra (open-type) properties after the schema's.
- */
-function shape(type: LogType, version: GraphVersion, record: Json): Json {
-  const props = Object.keys(type.schema.properties);
-  const betaOnly = new Set(type.graph?.betaOnly ?? []);
-  const out: Json = {};
-  for (const p of props) {
-    if (version === 'v1.0' && betaOnly.has(p)) continue;
-    out[p] = record[p] ?? null;
-  }
-  if (version === 'beta') for (const k of Object.keys(record)) if (!(k in out)) out[k] = record[k];
-  return out;
-}
-
-function select(record: Json, fields: readonly string[] | undefined): Json {
-  if (!fields || fields.length === 0) return record;
-  const out: Json = {};
-  for (const f of fields) out[f] = record[f] ?? null;
-  return out;
 }
 
 function nextLink(req: FastifyRequest, skiptoken: string): string {
@@ -113,7 +89,7 @@ function register(
   const contextBase = `https://graph.microsoft.com/${version}/$metadata#${r.context}`;
   const guard = { preHandler: [requireRole(...r.roles), throttled(deps.throttle)] };
 
-  app.get(base, guard, async (req) => {
+  app.get(base, guard, async (req, reply) => {
     const tenant = req.principal!.tenant;
     let built: ReturnType<typeof buildODataQuery>;
     try {
@@ -122,6 +98,20 @@ function register(
       toApiError(err);
     }
     const { query, count, fingerprint } = built;
+    const opts = shapeOptions(req.headers.prefer, req.principal!.roles);
+    if (
+      !opts.readsConditionalAccess &&
+      propertiesRead(query.filter).has('appliedConditionalAccessPolicies')
+    ) {
+      // Entra leaves the property out for such callers (§2.4); filtering on it would reveal it.
+      throw new ApiError(
+        403,
+        'Authorization_RequestDenied',
+        'Reading Conditional Access data needs one of these roles: ' +
+          CONDITIONAL_ACCESS_READERS.join(', ') +
+          '.',
+      );
+    }
     const rows = await newestFirst(deps.store, query, tenant);
     const page = pageOf(rows, query.limit, query.orderBy[0]!.dir);
     const body: Json = { '@odata.context': contextBase };
@@ -130,15 +120,16 @@ function register(
       body['@odata.count'] = Number((await deps.store.readSql(c.sql, c.params))[0]![0]);
     }
     body.value = page.rows.map((row) =>
-      select(shape(r.type, version, JSON.parse(row.record) as Json), query.select),
+      select(shape(r.type, version, JSON.parse(row.record) as Json, opts), query.select),
     );
     if (page.next) body['@odata.nextLink'] = nextLink(req, encodeCursor(page.next, fingerprint));
+    if (opts.includeUnknownEnumMembers) reply.header('Preference-Applied', 'include-unknown-enum-members');
     return body;
   });
 
   // Beta's signIns holds every sign-in kind; v1.0's only the interactive ones.
   const byIdTypes = version === 'beta' && r.path === '/auditLogs/signIns' ? SIGN_IN_KINDS : [r.type];
-  app.get<{ Params: { id: string } }>(`${base}/:id`, guard, async (req) => {
+  app.get<{ Params: { id: string } }>(`${base}/:id`, guard, async (req, reply) => {
     const tenant = req.principal!.tenant;
     let rows: unknown[][] = [];
     for (const type of byIdTypes) {
@@ -153,9 +144,11 @@ function register(
         `Resource '${req.params.id}' does not exist or one of its queried reference-property objects are not present.`,
       );
     }
+    const opts = shapeOptions(req.headers.prefer, req.principal!.roles);
+    if (opts.includeUnknownEnumMembers) reply.header('Preference-Applied', 'include-unknown-enum-members');
     return {
       '@odata.context': `${contextBase}/$entity`,
-      ...shape(r.type, version, JSON.parse(String(rows[0]![0])) as Json),
+      ...shape(r.type, version, JSON.parse(String(rows[0]![0])) as Json, opts),
     };
   });
 }
