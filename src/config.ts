@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { defaultWorkerCount } from './ingest/prepare-pool.ts';
 import type { CatalogMode } from './ingest/validate.ts';
+import type { OidcIssuer } from './security/oidc.ts';
 
 export interface Config {
   host: string;
@@ -20,6 +21,8 @@ export interface Config {
   graphRate: number;
   /** Worker threads that prepare large ingest bodies (0: prepare on the main thread). */
   ingestWorkers: number;
+  /** Trusted OIDC issuers for bearer JWTs (none: API keys only). */
+  oidc: OidcIssuer[];
 }
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -40,7 +43,43 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     trustProxy: parseTrust(overrides.trustProxy ?? env.IDTRAIL_TRUST_PROXY ?? 'loopback'),
     graphRate: overrides.graphRate ?? Number(env.IDTRAIL_GRAPH_RATE ?? 1000),
     ingestWorkers: overrides.ingestWorkers ?? Number(env.IDTRAIL_INGEST_WORKERS ?? defaultWorkerCount()),
+    oidc: overrides.oidc ?? parseOidc(env),
   };
+}
+
+/**
+ * IDTRAIL_OIDC_ISSUERS: a JSON array of {issuer, audience, jwksUri | jwks}; or, for one issuer,
+ * IDTRAIL_OIDC_ISSUER + IDTRAIL_OIDC_AUDIENCE + IDTRAIL_OIDC_JWKS_URI.
+ */
+function parseOidc(env: NodeJS.ProcessEnv): OidcIssuer[] {
+  if (env.IDTRAIL_OIDC_ISSUERS) {
+    let list: unknown;
+    try {
+      list = JSON.parse(env.IDTRAIL_OIDC_ISSUERS);
+    } catch {
+      throw new Error('IDTRAIL_OIDC_ISSUERS must be a JSON array of {issuer, audience, jwksUri | jwks}');
+    }
+    if (!Array.isArray(list)) throw new Error('IDTRAIL_OIDC_ISSUERS must be a JSON array');
+    for (const i of list as OidcIssuer[]) {
+      if (typeof i?.issuer !== 'string' || !i.audience || (!i.jwksUri && !i.jwks)) {
+        throw new Error('each IDTRAIL_OIDC_ISSUERS entry needs issuer, audience, and jwksUri or jwks');
+      }
+    }
+    return list as OidcIssuer[];
+  }
+  if (env.IDTRAIL_OIDC_ISSUER) {
+    if (!env.IDTRAIL_OIDC_AUDIENCE || !env.IDTRAIL_OIDC_JWKS_URI) {
+      throw new Error('IDTRAIL_OIDC_ISSUER needs IDTRAIL_OIDC_AUDIENCE and IDTRAIL_OIDC_JWKS_URI');
+    }
+    return [
+      {
+        issuer: env.IDTRAIL_OIDC_ISSUER,
+        audience: env.IDTRAIL_OIDC_AUDIENCE,
+        jwksUri: env.IDTRAIL_OIDC_JWKS_URI,
+      },
+    ];
+  }
+  return [];
 }
 
 function parseTrust(v: boolean | string): boolean | string {

@@ -12,6 +12,7 @@ import { PreparePool } from './ingest/prepare-pool.ts';
 import { IngestService } from './ingest/service.ts';
 import { AuditCatalog } from './registry/catalog/catalog.ts';
 import { createKey, DEFAULT_TENANT, ensureBootstrapKey, KeyResolver } from './security/api-keys.ts';
+import { OidcVerifier } from './security/oidc.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 
@@ -82,6 +83,7 @@ export async function startServer(config: Config): Promise<Running> {
     logLevel: config.logLevel,
     trustProxy: config.trustProxy,
     throttle: new Throttle(config.graphRate),
+    ...(config.oidc.length > 0 ? { oidc: new OidcVerifier(config.oidc) } : {}),
   });
   const url = await app.listen({ host: config.host, port: config.port });
   let closing: Promise<void> | null = null;

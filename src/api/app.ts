@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { IngestService } from '../ingest/service.ts';
 import type { AuditCatalog } from '../registry/catalog/catalog.ts';
 import type { KeyResolver } from '../security/api-keys.ts';
+import type { OidcVerifier } from '../security/oidc.ts';
 import type { Store } from '../store/store.ts';
 import { authenticate } from './auth.ts';
 import { ApiError, graphErrorBody, sendError } from './errors.ts';
@@ -31,6 +32,8 @@ export interface AppDeps {
   throttle: Throttle;
   /** Fastify's trustProxy: which proxies' X-Forwarded-* headers to believe. */
   trustProxy?: boolean | string;
+  /** Validates OIDC bearer tokens (absent: API keys only). */
+  oidc?: OidcVerifier;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -83,7 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       .send(graphErrorBody(req, 'NotFound', `no route for ${req.method} ${req.url.split('?')[0]}`)),
   );
 
-  const auth = authenticate(deps.keys);
+  const auth = authenticate(deps.keys, deps.oidc);
   await app.register(healthzRoute(deps));
   await app.register(metricsRoute(deps));
   await app.register(async (secured) => {

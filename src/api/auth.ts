@@ -5,16 +5,22 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { RoleName } from '../registry/roles.ts';
 import type { KeyResolver } from '../security/api-keys.ts';
+import { looksLikeJwt, type OidcVerifier, type TokenPrincipal, TokenRefused } from '../security/oidc.ts';
 import type { ApiKeyRow } from '../store/store.ts';
 import { ApiError } from './errors.ts';
 
+/** Who a request speaks for: an API key, or a validated OIDC token (security/oidc.ts). */
+export type Principal =
+  | (Pick<ApiKeyRow, 'tenant' | 'keyId' | 'name'> & { kind: 'apiKey'; roles: string[] })
+  | TokenPrincipal;
+
 declare module 'fastify' {
   interface FastifyRequest {
-    principal?: ApiKeyRow;
+    principal?: Principal;
   }
 }
 
-export function authenticate(keys: KeyResolver): preHandlerAsyncHookHandler {
+export function authenticate(keys: KeyResolver, oidc?: OidcVerifier): preHandlerAsyncHookHandler {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
@@ -22,12 +28,32 @@ export function authenticate(keys: KeyResolver): preHandlerAsyncHookHandler {
       reply.header('WWW-Authenticate', 'Bearer');
       throw new ApiError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
     }
+    if (oidc?.configured && looksLikeJwt(match[1]!)) {
+      try {
+        req.principal = await oidc.verify(match[1]!);
+        return;
+      } catch (err) {
+        if (!(err instanceof TokenRefused)) throw err;
+        reply.header('WWW-Authenticate', 'Bearer error="invalid_token"');
+        throw new ApiError(
+          401,
+          'InvalidAuthenticationToken',
+          `Access token validation failure. ${err.message}`,
+        );
+      }
+    }
     const key = await keys.resolve(match[1]!);
     if (!key) {
       reply.header('WWW-Authenticate', 'Bearer error="invalid_token"');
       throw new ApiError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid key.');
     }
-    req.principal = key;
+    req.principal = {
+      kind: 'apiKey',
+      tenant: key.tenant,
+      keyId: key.keyId,
+      name: key.name,
+      roles: key.roles,
+    };
   };
 }
 

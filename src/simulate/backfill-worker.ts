@@ -49,9 +49,9 @@ try {
     const end = Math.min(hours, (c + 1) * job.chunkHours);
     for (let h = c * job.chunkHours; h < end; h++) {
       for (const [category, record] of generateHour(ctx, GENERATORS, job.from + h * HOUR)) {
-        let list = byCategory.get(category);
-        if (!list) byCategory.set(category, (list = []));
-        list.push(record);
+        const list = byCategory.get(category);
+        if (list) list.push(record);
+        else byCategory.set(category, [record]);
       }
     }
     const batches: PreparedCategory[] = [];

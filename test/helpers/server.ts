@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import { createKey } from '../../src/security/api-keys.ts';
+import type { OidcIssuer } from '../../src/security/oidc.ts';
 import { type Running, startServer } from '../../src/server.ts';
 
 export function assertUnderTest(): void {
@@ -38,7 +39,12 @@ export interface TestServer {
 export const ADMIN_SECRET = 'test-admin-key';
 
 export async function startTestServer(
-  opts: { catalogMode?: 'strict' | 'lenient'; bodyLimit?: number; graphRate?: number } = {},
+  opts: {
+    catalogMode?: 'strict' | 'lenient';
+    bodyLimit?: number;
+    graphRate?: number;
+    oidc?: OidcIssuer[];
+  } = {},
 ): Promise<TestServer> {
   const data = tempDataDir();
   const config = loadConfig(
@@ -50,6 +56,7 @@ export async function startTestServer(
       ...(opts.catalogMode ? { catalogMode: opts.catalogMode } : {}),
       ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
       ...(opts.graphRate !== undefined ? { graphRate: opts.graphRate } : {}),
+      ...(opts.oidc ? { oidc: opts.oidc } : {}),
     },
     {},
   );

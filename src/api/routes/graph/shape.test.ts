@@ -15,7 +15,12 @@ describe('Graph shaping', () => {
   it('maps evolvable members inside collections of enums, and leaves non-evolvable enums alone', () => {
     const type = logType('UserRiskEvents');
     const opts = shapeOptions(undefined, ['Security Reader']);
-    const out = shape(type, 'v1.0', { id: 'r1', riskDetail: 'adminConfirmedAccountSafe', riskLevel: 'high' }, opts);
+    const out = shape(
+      type,
+      'v1.0',
+      { id: 'r1', riskDetail: 'adminConfirmedAccountSafe', riskLevel: 'high' },
+      opts,
+    );
     assert.equal(out.riskDetail, 'unknownFutureValue');
     assert.equal(out.riskLevel, 'high');
     assert.equal(out.userDisplayName, null, 'absent properties are null');
