@@ -3,6 +3,7 @@ import path from 'node:path';
 import { defaultWorkerCount } from './ingest/prepare-pool.ts';
 import type { CatalogMode } from './ingest/validate.ts';
 import type { OidcIssuer } from './security/oidc.ts';
+import { DEFAULT_RETENTION_DAYS } from './security/retention.ts';
 
 export interface Config {
   host: string;
@@ -23,6 +24,12 @@ export interface Config {
   ingestWorkers: number;
   /** Trusted OIDC issuers for bearer JWTs (none: API keys only). */
   oidc: OidcIssuer[];
+  /** Seconds between signed checkpoints (0: only at shutdown and on demand). */
+  checkpointInterval: number;
+  /** Seconds between retention runs (0: only on demand). */
+  retentionInterval: number;
+  /** Default retention in days, for every tenant and category without its own. */
+  retentionDays: number;
 }
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -44,6 +51,9 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     graphRate: overrides.graphRate ?? Number(env.IDTRAIL_GRAPH_RATE ?? 1000),
     ingestWorkers: overrides.ingestWorkers ?? Number(env.IDTRAIL_INGEST_WORKERS ?? defaultWorkerCount()),
     oidc: overrides.oidc ?? parseOidc(env),
+    checkpointInterval: overrides.checkpointInterval ?? Number(env.IDTRAIL_CHECKPOINT_INTERVAL ?? 3600),
+    retentionInterval: overrides.retentionInterval ?? Number(env.IDTRAIL_RETENTION_INTERVAL ?? 3600),
+    retentionDays: overrides.retentionDays ?? Number(env.IDTRAIL_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS),
   };
 }
 

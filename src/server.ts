@@ -12,7 +12,9 @@ import { PreparePool } from './ingest/prepare-pool.ts';
 import { IngestService } from './ingest/service.ts';
 import { AuditCatalog } from './registry/catalog/catalog.ts';
 import { createKey, DEFAULT_TENANT, ensureBootstrapKey, KeyResolver } from './security/api-keys.ts';
+import { IntegrityJobs } from './security/integrity-jobs.ts';
 import { OidcVerifier } from './security/oidc.ts';
+import { loadOrCreateSigningKey } from './security/signing-key.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 
@@ -21,6 +23,7 @@ export interface Running {
   store: Store;
   committer: Committer;
   ingest: IngestService;
+  integrity: IntegrityJobs;
   url: string;
   /** Set on a first start without IDTRAIL_BOOTSTRAP_KEY: the admin key made for it (shown once). */
   firstKey?: string;
@@ -73,6 +76,19 @@ export async function startServer(config: Config): Promise<Running> {
   const metrics = new Metrics();
   const { catalog, committer, ingest, close: closePipeline } = wirePipeline(store, config, metrics);
   const keys = new KeyResolver(store);
+  const integrity = new IntegrityJobs(store, loadOrCreateSigningKey(config.dataDir), {
+    checkpointMs: config.checkpointInterval * 1000,
+    retentionMs: config.retentionInterval * 1000,
+    retentionDays: config.retentionDays,
+    onCheckpoint: (run) => {
+      metrics.checkpointsSigned.inc(run.signed);
+      metrics.lastCheckpoint.set(Date.parse(run.at) / 1000);
+    },
+    onRetention: (run) => {
+      metrics.retentionRuns.inc({ outcome: run.error ? 'failed' : 'ok' });
+      for (const p of run.purged) metrics.retentionPurged.inc({ category: p.category }, p.records);
+    },
+  });
   const app = await buildApp({
     store,
     ingest,
@@ -83,21 +99,25 @@ export async function startServer(config: Config): Promise<Running> {
     logLevel: config.logLevel,
     trustProxy: config.trustProxy,
     throttle: new Throttle(config.graphRate),
+    integrity,
     ...(config.oidc.length > 0 ? { oidc: new OidcVerifier(config.oidc) } : {}),
   });
   const url = await app.listen({ host: config.host, port: config.port });
+  integrity.start();
   let closing: Promise<void> | null = null;
   return {
     app,
     store,
     committer,
     ingest,
+    integrity,
     url,
     ...(firstKey ? { firstKey } : {}),
     close: () =>
       (closing ??= (async () => {
         await app.close(); // stops accepting; waits for in-flight requests, whose commits it awaits
         await closePipeline();
+        await integrity.stop(); // a last checkpoint over everything committed
         await store.close();
       })()),
   };

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { IngestService } from '../ingest/service.ts';
 import type { AuditCatalog } from '../registry/catalog/catalog.ts';
 import type { KeyResolver } from '../security/api-keys.ts';
+import type { IntegrityJobs } from '../security/integrity-jobs.ts';
 import type { OidcVerifier } from '../security/oidc.ts';
 import type { Store } from '../store/store.ts';
 import { authenticate } from './auth.ts';
@@ -16,8 +17,10 @@ import { categoriesRoute } from './routes/categories.ts';
 import { graphRoutes } from './routes/graph/collection.ts';
 import { healthzRoute } from './routes/healthz.ts';
 import { ingestRoute } from './routes/ingest.ts';
+import { integrityPublicRoute, integrityRoutes } from './routes/integrity.ts';
 import { keysRoutes } from './routes/keys.ts';
 import { metricsRoute } from './routes/metrics.ts';
+import { retentionRoutes } from './routes/retention.ts';
 import type { Throttle } from './throttle.ts';
 
 export interface AppDeps {
@@ -32,6 +35,8 @@ export interface AppDeps {
   throttle: Throttle;
   /** Fastify's trustProxy: which proxies' X-Forwarded-* headers to believe. */
   trustProxy?: boolean | string;
+  /** Checkpoints, retention and the signing key. */
+  integrity: IntegrityJobs;
   /** Validates OIDC bearer tokens (absent: API keys only). */
   oidc?: OidcVerifier;
 }
@@ -89,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const auth = authenticate(deps.keys, deps.oidc);
   await app.register(healthzRoute(deps));
   await app.register(metricsRoute(deps));
+  await app.register(integrityPublicRoute(deps));
   await app.register(async (secured) => {
     secured.addHook('preHandler', auth);
     await secured.register(catalogRoute(deps));
@@ -96,6 +102,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await secured.register(ingestRoute(deps));
     await secured.register(keysRoutes(deps));
     await secured.register(graphRoutes(deps));
+    await secured.register(integrityRoutes(deps));
+    await secured.register(retentionRoutes(deps));
   });
   return app;
 }

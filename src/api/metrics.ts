@@ -40,6 +40,29 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly checkpointsSigned = new client.Counter({
+    name: 'idtrail_checkpoints_signed_total',
+    help: 'Signed chain checkpoints written',
+    registers: [this.registry],
+  });
+  readonly lastCheckpoint = new client.Gauge({
+    name: 'idtrail_last_checkpoint_timestamp_seconds',
+    help: 'When the last checkpoint run finished (Unix time)',
+    registers: [this.registry],
+  });
+  readonly retentionRuns = new client.Counter({
+    name: 'idtrail_retention_runs_total',
+    help: 'Retention runs, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly retentionPurged = new client.Counter({
+    name: 'idtrail_retention_purged_records_total',
+    help: 'Records dropped by retention, by category',
+    labelNames: ['category'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     client.collectDefaultMetrics({ register: this.registry, prefix: 'idtrail_' });
   }

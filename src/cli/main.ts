@@ -4,6 +4,7 @@ import { ingestCommand } from './ingest.ts';
 import { keysCommand } from './keys.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
+import { verifyCommand } from './verify.ts';
 
 const program = new Command('idtrail')
   .description('Self-hosted identity activity logs, wire-compatible with Microsoft Entra ID')
@@ -13,6 +14,7 @@ program.addCommand(serveCommand());
 program.addCommand(ingestCommand());
 program.addCommand(keysCommand());
 program.addCommand(simulateCommand());
+program.addCommand(verifyCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`idtrail: ${err instanceof Error ? err.message : String(err)}\n`);

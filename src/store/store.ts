@@ -57,11 +57,61 @@ export interface KeyStore {
   revokeKey(keyId: string): Promise<boolean>;
 }
 
-export interface Store extends KeyStore {
+/** A signed checkpoint or purge record as stored (security/checkpoints.ts makes and checks them). */
+export interface SignedRow {
+  tenant: string;
+  category: string;
+  /** The chain position it speaks for: a checkpoint's seq, a purge's last_seq. */
+  seq: number;
+  /** The chain's hash at `seq`. */
+  hash: string;
+  keyId: string;
+  /** The canonical JSON that was signed, and its Ed25519 signature (base64url). */
+  payload: string;
+  signature: string;
+}
+
+export interface PurgeRow extends SignedRow {
+  firstSeq: number;
+  records: number;
+}
+
+/** Where the records a retention run would drop end: the chain prefix up to `lastSeq`. */
+export interface PurgeBoundary {
+  firstSeq: number;
+  lastSeq: number;
+  lastHash: string;
+  records: number;
+  minTime: string;
+  maxTime: string;
+}
+
+/** Checkpoints, purges and retention policies (tamper evidence and retention, security/). */
+export interface IntegrityStore {
+  insertCheckpoint(row: SignedRow, signedAt: string): Promise<void>;
+  /** Checkpoints in seq order; of one chain, of one tenant, or all. */
+  listCheckpoints(filter?: { tenant?: string; category?: string }): Promise<SignedRow[]>;
+  listPurges(filter?: { tenant?: string; category?: string }): Promise<PurgeRow[]>;
+  /**
+   * The longest chain prefix whose records are all older than `before` (ISO 8601), or null when
+   * the first record is not.
+   */
+  purgeBoundary(type: LogType, tenant: string, before: string): Promise<PurgeBoundary | null>;
+  /** Drops the chain prefix up to `purge.seq` and stores the signed purge record, in one transaction. */
+  purge(type: LogType, purge: PurgeRow, purgedAt: string): Promise<number>;
+  setRetention(tenant: string, category: string, days: number): Promise<void>;
+  /** Retention overrides: per tenant, or all. */
+  listRetention(tenant?: string): Promise<Array<{ tenant: string; category: string; days: number }>>;
+}
+
+export interface Store extends KeyStore, IntegrityStore {
   readonly engine: string;
   /** Applies pending schema migrations; safe to call on every start. */
   migrate(): Promise<void>;
-  /** The last seq and hash of every tenant's chain for a log type. */
+  /**
+   * The last seq and hash of every tenant's chain for a log type (a chain retention emptied ends
+   * at its last purge record).
+   */
   chainHeads(type: LogType): Promise<Map<string, ChainHead>>;
   /** Every (tenant, id) stored for a log type, in pages; used to build the dedupe index. */
   scanIds(type: LogType, onPage: (tenants: string[], ids: string[]) => void): Promise<void>;

@@ -13,7 +13,16 @@ import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { LogType } from '../../registry/types.ts';
 import { duckdbDialect, tableColumns } from '../sql/dialect.ts';
-import type { ApiKeyRow, AppendBatch, ChainHead, Store, StoredRecord } from '../store.ts';
+import type {
+  ApiKeyRow,
+  AppendBatch,
+  ChainHead,
+  PurgeBoundary,
+  PurgeRow,
+  SignedRow,
+  Store,
+  StoredRecord,
+} from '../store.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 const q = duckdbDialect.quote;
@@ -115,8 +124,13 @@ export class DuckDbStore implements Store {
   }
 
   async chainHeads(type: LogType): Promise<Map<string, ChainHead>> {
+    // A purge record stands for the records it dropped: a chain retention emptied goes on from it.
     const rows = await this.read(
-      `SELECT tenant, max(seq), arg_max(hash, seq) FROM ${q(type.table)} GROUP BY tenant`,
+      `SELECT tenant, max(seq), arg_max(hash, seq) FROM (
+         SELECT tenant, seq, hash FROM ${q(type.table)}
+         UNION ALL SELECT tenant, last_seq, last_hash FROM purges WHERE category = $1
+       ) GROUP BY tenant`,
+      [type.category],
     );
     return new Map(rows.map((r) => [String(r[0]), { seq: Number(r[1]), hash: String(r[2]) }]));
   }
@@ -289,6 +303,128 @@ export class DuckDbStore implements Store {
     return true;
   }
 
+  async insertCheckpoint(row: SignedRow, signedAt: string): Promise<void> {
+    await this.withWriteLock(() =>
+      this.writer.run(
+        `INSERT INTO checkpoints (tenant, category, seq, hash, signed_at, key_id, payload, signature)
+         VALUES ($1, $2, $3, $4, $5::TIMESTAMP, $6, $7, $8) ON CONFLICT DO NOTHING`,
+        [row.tenant, row.category, row.seq, row.hash, signedAt, row.keyId, row.payload, row.signature],
+      ),
+    );
+  }
+
+  async listCheckpoints(filter: { tenant?: string; category?: string } = {}): Promise<SignedRow[]> {
+    const { where, params } = tenantCategory(filter);
+    const rows = await this.read(
+      `SELECT tenant, category, seq, hash, key_id, payload, signature FROM checkpoints ${where}
+       ORDER BY tenant, category, seq`,
+      params,
+    );
+    return rows.map((r) => ({
+      tenant: String(r[0]),
+      category: String(r[1]),
+      seq: Number(r[2]),
+      hash: String(r[3]),
+      keyId: String(r[4]),
+      payload: String(r[5]),
+      signature: String(r[6]),
+    }));
+  }
+
+  async listPurges(filter: { tenant?: string; category?: string } = {}): Promise<PurgeRow[]> {
+    const { where, params } = tenantCategory(filter);
+    const rows = await this.read(
+      `SELECT tenant, category, last_seq, last_hash, key_id, payload, signature, first_seq, records
+       FROM purges ${where} ORDER BY tenant, category, last_seq`,
+      params,
+    );
+    return rows.map((r) => ({
+      tenant: String(r[0]),
+      category: String(r[1]),
+      seq: Number(r[2]),
+      hash: String(r[3]),
+      keyId: String(r[4]),
+      payload: String(r[5]),
+      signature: String(r[6]),
+      firstSeq: Number(r[7]),
+      records: Number(r[8]),
+    }));
+  }
+
+  async purgeBoundary(type: LogType, tenant: string, before: string): Promise<PurgeBoundary | null> {
+    // The prefix ends just before the first record (in seq order) at or after the cutoff.
+    const rows = await this.read(
+      `WITH stop AS (SELECT min(seq) AS s FROM ${q(type.table)} WHERE tenant = $1 AND time >= $2::TIMESTAMP)
+       SELECT min(seq), max(seq), arg_max(hash, seq), count(*),
+              strftime(min(time), '%Y-%m-%dT%H:%M:%S.%fZ'), strftime(max(time), '%Y-%m-%dT%H:%M:%S.%fZ')
+       FROM ${q(type.table)}, stop WHERE tenant = $1 AND (stop.s IS NULL OR seq < stop.s)`,
+      [tenant, before],
+    );
+    const r = rows[0];
+    if (!r || r[0] == null || Number(r[3]) === 0) return null;
+    return {
+      firstSeq: Number(r[0]),
+      lastSeq: Number(r[1]),
+      lastHash: String(r[2]),
+      records: Number(r[3]),
+      minTime: String(r[4]),
+      maxTime: String(r[5]),
+    };
+  }
+
+  async purge(type: LogType, p: PurgeRow, purgedAt: string): Promise<number> {
+    return this.withWriteLock(async () => {
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        const deleted = await this.writer.run(
+          `DELETE FROM ${q(type.table)} WHERE tenant = $1 AND seq <= $2`,
+          [p.tenant, p.seq],
+        );
+        await this.writer.run(
+          `INSERT INTO purges (tenant, category, first_seq, last_seq, last_hash, records, purged_at, key_id, payload, signature)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::TIMESTAMP, $8, $9, $10)`,
+          [
+            p.tenant,
+            p.category,
+            p.firstSeq,
+            p.seq,
+            p.hash,
+            p.records,
+            purgedAt,
+            p.keyId,
+            p.payload,
+            p.signature,
+          ],
+        );
+        await this.writer.run('COMMIT');
+        return Number(deleted.rowsChanged);
+      } catch (err) {
+        await this.writer.run('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    });
+  }
+
+  async setRetention(tenant: string, category: string, days: number): Promise<void> {
+    await this.withWriteLock(() =>
+      this.writer.run(
+        `INSERT INTO retention_policies (tenant, category, days) VALUES ($1, $2, $3)
+         ON CONFLICT (tenant, category) DO UPDATE SET days = excluded.days, updated_at = now()`,
+        [tenant, category, days],
+      ),
+    );
+  }
+
+  async listRetention(tenant?: string): Promise<Array<{ tenant: string; category: string; days: number }>> {
+    const rows = tenant
+      ? await this.read(
+          'SELECT tenant, category, days FROM retention_policies WHERE tenant = $1 ORDER BY category',
+          [tenant],
+        )
+      : await this.read('SELECT tenant, category, days FROM retention_policies ORDER BY tenant, category');
+    return rows.map((r) => ({ tenant: String(r[0]), category: String(r[1]), days: Number(r[2]) }));
+  }
+
   private async keyRows(where: string, params: DuckDBValue[]): Promise<ApiKeyRow[]> {
     const rows = await this.read(
       `SELECT hash, key_id, tenant, name, roles, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ'), strftime(revoked_at, '%Y-%m-%dT%H:%M:%SZ') FROM api_keys ${where}`,
@@ -311,6 +447,17 @@ export class DuckDbStore implements Store {
     this.writer.closeSync();
     this.instance.closeSync();
   }
+}
+
+function tenantCategory(filter: { tenant?: string; category?: string }): {
+  where: string;
+  params: DuckDBValue[];
+} {
+  const conds: string[] = [];
+  const params: DuckDBValue[] = [];
+  if (filter.tenant !== undefined) conds.push(`tenant = $${params.push(filter.tenant)}`);
+  if (filter.category !== undefined) conds.push(`category = $${params.push(filter.category)}`);
+  return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
 }
 
 function listLiteral(items: readonly string[]): string {

@@ -25,4 +25,25 @@ export const MIGRATIONS: readonly Migration[] = [
          created_at TIMESTAMP NOT NULL DEFAULT current_timestamp, revoked_at TIMESTAMP)`,
     ],
   },
+  {
+    // Numbered 3: version 2 (diagnostic settings) lands from the router branch.
+    version: 3,
+    name: 'integrity checkpoints, purge records and retention policies',
+    statements: () => [
+      // A signed statement per (tenant, category) chain: "up to seq, the head hash was …".
+      `CREATE TABLE IF NOT EXISTS checkpoints (
+         tenant VARCHAR NOT NULL, category VARCHAR NOT NULL, seq BIGINT NOT NULL, hash VARCHAR NOT NULL,
+         signed_at TIMESTAMP NOT NULL, key_id VARCHAR NOT NULL, payload VARCHAR NOT NULL,
+         signature VARCHAR NOT NULL, PRIMARY KEY (tenant, category, seq))`,
+      // What retention dropped: the chain prefix up to last_seq, whose head hash was last_hash.
+      `CREATE TABLE IF NOT EXISTS purges (
+         tenant VARCHAR NOT NULL, category VARCHAR NOT NULL, first_seq BIGINT NOT NULL,
+         last_seq BIGINT NOT NULL, last_hash VARCHAR NOT NULL, records BIGINT NOT NULL,
+         purged_at TIMESTAMP NOT NULL, key_id VARCHAR NOT NULL, payload VARCHAR NOT NULL,
+         signature VARCHAR NOT NULL, PRIMARY KEY (tenant, category, last_seq))`,
+      `CREATE TABLE IF NOT EXISTS retention_policies (
+         tenant VARCHAR NOT NULL, category VARCHAR NOT NULL, days INTEGER NOT NULL,
+         updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp, PRIMARY KEY (tenant, category))`,
+    ],
+  },
 ];
