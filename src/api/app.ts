@@ -9,6 +9,7 @@ import type { KeyResolver } from '../security/api-keys.ts';
 import type { IntegrityJobs } from '../security/integrity-jobs.ts';
 import type { OidcVerifier } from '../security/oidc.ts';
 import type { Store } from '../store/store.ts';
+import { ActivityRecorder } from './activity-recorder.ts';
 import { authenticate } from './auth.ts';
 import { ApiError, graphErrorBody, sendError } from './errors.ts';
 import type { Metrics } from './metrics.ts';
@@ -59,6 +60,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Ingest bodies are parsed by the pipeline (JSON, NDJSON, envelopes); keep them as text.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  // Reads through the Graph, workspace and download doors are recorded for the caller's tenant.
+  const recorder = new ActivityRecorder(deps.ingest);
+  app.addHook('onResponse', async (req, reply) => recorder.record(req, reply));
+  app.addHook('onClose', async () => recorder.close());
 
   app.addHook('onSend', async (req, reply) => {
     reply.header('request-id', req.id);
