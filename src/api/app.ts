@@ -42,6 +42,13 @@ export interface AppDeps {
   oidc?: OidcVerifier;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The routes this app registered (method, URL pattern). */
+    idtrailRoutes: ReadonlyArray<{ method: string; url: string }>;
+  }
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logLevel === 'silent' ? false : { level: deps.logLevel },
@@ -96,6 +103,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       .code(404)
       .send(graphErrorBody(req, 'NotFound', `no route for ${req.method} ${req.url.split('?')[0]}`)),
   );
+
+  // Every route, for the role-matrix test (docs/role-matrix.md must list each one).
+  const routes: Array<{ method: string; url: string }> = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
+  });
+  app.decorate('idtrailRoutes', routes);
 
   const auth = authenticate(deps.keys, deps.oidc);
   await app.register(healthzRoute(deps));

@@ -1,0 +1,102 @@
+/**
+ * docs/role-matrix.md is the specification: every cell is checked against a running server with a
+ * key holding just that role (or no key), and every route the server registers must have a row.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { parseRole, type RoleName } from '../src/registry/roles.ts';
+import { startTestServer, type TestServer } from './helpers/server.ts';
+
+const TENANT = '77777777-7777-4777-8777-777777777777';
+
+interface Row {
+  method: string;
+  path: string;
+  /** Column header → allowed. */
+  cells: Map<string, boolean>;
+}
+
+function readMatrix(): { columns: string[]; rows: Row[] } {
+  const lines = readFileSync(new URL('../docs/role-matrix.md', import.meta.url), 'utf8').split('\n');
+  const split = (l: string) =>
+    l
+      .trim()
+      .replace(/^\||\|$/g, '')
+      .split('|')
+      .map((c) => c.trim());
+  const header = lines.findIndex((l) => l.startsWith('| Endpoint |'));
+  assert.ok(header >= 0, 'the matrix table');
+  const columns = split(lines[header]!).slice(1);
+  const rows: Row[] = [];
+  for (const l of lines.slice(header + 2)) {
+    if (!l.startsWith('|')) break;
+    const [endpoint, ...cells] = split(l);
+    const m = /^`(GET|POST|PUT|DELETE|PATCH) (\S+)`$/.exec(endpoint!);
+    assert.ok(m, `an endpoint cell: ${endpoint}`);
+    assert.equal(cells.length, columns.length, `${endpoint}: one cell per column`);
+    rows.push({ method: m[1]!, path: m[2]!, cells: new Map(columns.map((c, i) => [c, cells[i] === '✓'])) });
+  }
+  return { columns, rows };
+}
+
+const SAMPLES: Record<string, string> = { id: 'no-such-id', category: 'SignInLogs', keyId: 'no-such-key' };
+const BODIES: Record<string, string> = {
+  'POST /api/v1/keys': JSON.stringify({ roles: ['Reports Reader'], name: 'matrix' }),
+  'PUT /api/v1/retention/{category}': JSON.stringify({ days: 90 }),
+  'POST /api/v1/ingest/{category}': '[]',
+};
+const pattern = (p: string) => p.replace(/\{[^}]+\}|:[A-Za-z]+/g, ':p');
+
+describe('role matrix (docs/role-matrix.md)', () => {
+  const { columns, rows } = readMatrix();
+  let server: TestServer;
+  const keys = new Map<string, string | null>();
+
+  before(async () => {
+    server = await startTestServer();
+    for (const c of columns) {
+      if (c === 'no key') keys.set(c, null);
+      else {
+        const role = parseRole(c);
+        assert.ok(role, `column ${c} names a role`);
+        keys.set(c, await server.key([role as RoleName], TENANT));
+      }
+    }
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it('lists every route the server registers', () => {
+    const documented = new Set(rows.map((r) => `${r.method} ${pattern(r.path)}`));
+    const missing = server.running.app.idtrailRoutes
+      .map((r) => `${r.method} ${pattern(r.url)}`)
+      .filter((r) => !documented.has(r));
+    assert.deepEqual(missing, [], 'routes without a row in docs/role-matrix.md');
+  });
+
+  for (const row of rows) {
+    it(`${row.method} ${row.path}`, async () => {
+      const url = row.path.replace(/\{([^}]+)\}/g, (_, name: string) => SAMPLES[name] ?? 'x');
+      const body = BODIES[`${row.method} ${row.path}`];
+      for (const [column, allowed] of row.cells) {
+        const key = keys.get(column)!;
+        const res = await fetch(`${server.url}${url}`, {
+          method: row.method,
+          headers: {
+            ...(key ? { authorization: `Bearer ${key}` } : {}),
+            ...(body ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(body ? { body } : {}),
+        });
+        await res.arrayBuffer();
+        if (allowed) {
+          assert.ok(res.status !== 401 && res.status !== 403, `${column}: allowed, got ${res.status}`);
+        } else {
+          assert.equal(res.status, key ? 403 : 401, `${column}: refused`);
+        }
+      }
+    });
+  }
+});
