@@ -2,7 +2,7 @@
  * The HTTP server: Fastify with Graph-shaped errors, key authentication and the routes.
  * Routes live in routes/, one file per path.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { IngestService } from '../ingest/service.ts';
 import type { AuditCatalog } from '../registry/catalog/catalog.ts';
 import type { KeyResolver } from '../security/api-keys.ts';
@@ -62,6 +62,31 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Ingest runs at hundreds of requests a second: per-request logs only when debugging.
     // (Deprecated in favour of `logController` for fastify 6; still the simple switch in fastify 5.)
     disableRequestLogging: deps.logLevel !== 'debug' && deps.logLevel !== 'trace',
+    // Errors raised before routing (a path parameter too long, a malformed URL) in Graph's shape.
+    frameworkErrors: (err, req, reply) => {
+      const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      const code = status === 414 ? 'RequestUriTooLong' : 'BadRequest';
+      void (reply as FastifyReply).code(status).send(graphErrorBody(req as FastifyRequest, code, err.message));
+    },
+    // Requests Node's HTTP parser refuses (oversized headers, garbage) never reach a route: answer
+    // in Graph's shape too, without a request id (there is no request).
+    clientErrorHandler: (err, socket) => {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+      const [status, code] =
+        e.code === 'HPE_HEADER_OVERFLOW' ? [431, 'RequestHeaderFieldsTooLarge'] : [400, 'BadRequest'];
+      const body = JSON.stringify({
+        error: {
+          code,
+          message:
+            e.code === 'HPE_HEADER_OVERFLOW' ? 'the request headers are too large' : 'malformed request',
+          innerError: { date: new Date().toISOString().slice(0, 19) },
+        },
+      });
+      socket.end(
+        `HTTP/1.1 ${status} ${code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
   });
 
   // Ingest bodies are parsed by the pipeline (JSON, NDJSON, envelopes); keep them as text.

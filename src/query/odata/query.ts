@@ -149,11 +149,12 @@ export function buildODataQuery(
       throw bad('$select', `Query option '$select' is not supported on resource '${caps.resource}'.`);
     const names = topLevelProperties(type.schema);
     const picked: string[] = [];
+    let all = false;
     for (const item of parseSelect(selectText)) {
+      // `*` selects everything, but the other items must still name properties.
       if (item === '*') {
-        picked.length = 0;
-        select = undefined;
-        break;
+        all = true;
+        continue;
       }
       if (item.includes('/')) {
         throw bad(
@@ -169,8 +170,8 @@ export function buildODataQuery(
         );
       }
       if (!picked.includes(name)) picked.push(name);
-      select = picked;
     }
+    select = all || picked.length === 0 ? undefined : picked;
   }
 
   // $count
