@@ -17,6 +17,9 @@ import { healthzRoute } from './routes/healthz.ts';
 import { ingestRoute } from './routes/ingest.ts';
 import { keysRoutes } from './routes/keys.ts';
 import { metricsRoute } from './routes/metrics.ts';
+import { laErrorHandler } from './routes/workspace/la-errors.ts';
+import { workspaceQueryRoute } from './routes/workspace/query.ts';
+import { workspacesRoute } from './routes/workspace/workspaces.ts';
 import type { Throttle } from './throttle.ts';
 
 export interface AppDeps {
@@ -93,6 +96,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await secured.register(ingestRoute(deps));
     await secured.register(keysRoutes(deps));
     await secured.register(graphRoutes(deps));
+    await secured.register(workspacesRoute());
+  });
+  // The Log Analytics query API: its own scope, so that every error has LA's shape.
+  await app.register(async (workspace) => {
+    workspace.setErrorHandler(laErrorHandler);
+    workspace.addHook('preHandler', auth);
+    await workspace.register(workspaceQueryRoute(deps));
   });
   return app;
 }
