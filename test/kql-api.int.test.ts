@@ -199,8 +199,11 @@ describe('Log Analytics query API', () => {
     const c = client(server, reader);
     await assert.rejects(
       c.queryWorkspace(TENANT, 'SigninLogs | mv-expand x', { duration: 'P1D' }),
-      (e: Error & { statusCode?: number; response?: { bodyAsText?: string } }) =>
-        e.statusCode === 400 && /operator 'mv-expand' is not supported/.test(e.response?.bodyAsText ?? ''),
+      (e: Error & { statusCode?: number; code?: string; details?: unknown }) => {
+        return (
+          e.statusCode === 400 && /operator 'mv-expand' is not supported/.test(JSON.stringify(e.details))
+        );
+      },
     );
   });
 });
