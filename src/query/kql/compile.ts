@@ -56,11 +56,37 @@ export function compileKql(script: Script, ctx: CompileContext): CompiledQuery {
 
 const NUMERIC = new Set<KType>(['int', 'long', 'real']);
 
+export const AGGREGATE_NAMES = new Set([
+  'count',
+  'countif',
+  'dcount',
+  'dcountif',
+  'sum',
+  'sumif',
+  'avg',
+  'avgif',
+  'min',
+  'max',
+  'minif',
+  'maxif',
+  'make_set',
+  'makeset',
+  'make_list',
+  'makelist',
+  'percentile',
+  'arg_max',
+  'arg_min',
+  'any',
+  'take_any',
+]);
+
 class Compiler {
   private readonly d: KqlDialect;
   private readonly lets = new Map<string, Let>();
   private render: CompiledQuery['render'];
   private alias = 0;
+  /** Inside a summarize aggregate expression: the input scope that aggregation calls read. */
+  private aggScope: Scope | undefined;
 
   constructor(private readonly ctx: CompileContext) {
     this.d = ctx.dialect;
@@ -128,7 +154,8 @@ class Compiler {
       case 'datatable':
         return this.datatable(t);
       case 'print': {
-        const parts = t.exprs.map((e, i) => this.column(e, { cols: [] }, i, new Set()));
+        const used = new Set<string>();
+        const parts = t.exprs.map((e, i) => this.column(e, { cols: [] }, i, used));
         return {
           sql: `SELECT ${parts.map((p) => `${p.sql} AS ${this.d.quote(p.name)}`).join(', ')}`,
           cols: parts.map((p) => ({ name: p.name, type: p.type })),
@@ -341,8 +368,22 @@ class Compiler {
     op.aggregates.forEach((e, i) => {
       const names = e.kind === 'named' ? e.names : undefined;
       const call = e.kind === 'named' ? e.expr : e;
-      if (call.kind !== 'call')
-        throw new KqlError('summarize: expected an aggregation function', call.pos, call.len);
+      if (call.kind !== 'call' || !AGGREGATE_NAMES.has(call.name.toLowerCase())) {
+        // A scalar expression over aggregates, e.g. dcount(a) * 2 or array_length(make_set(x)).
+        this.aggScope = scope;
+        let v: Sc;
+        try {
+          v = this.scalar(call, { cols: by.map((b) => ({ name: b.name, type: b.type })) });
+        } finally {
+          this.aggScope = undefined;
+        }
+        const name = names?.[0] ?? this.autoName(call, i, used);
+        used.add(name);
+        inner.push(`${v.sql} AS ${q(name)}`);
+        outer.push(q(name));
+        cols.push({ name, type: v.type });
+        return;
+      }
       const fn = call.name.toLowerCase();
       if (fn === 'arg_max' || fn === 'arg_min') {
         const [key, ...rest] = call.args;
@@ -530,10 +571,14 @@ class Compiler {
     return { name, sql: s.sql, type: s.type };
   }
 
-  private autoName(e: Expr, i: number, used: Set<string>, forced?: string): string {
+  /** Kusto names an unnamed, non-column expression Column1, Column2, … (the first free one). */
+  private autoName(e: Expr, _i: number, used: Set<string>, forced?: string): string {
     if (forced) return forced;
     const base = this.baseName(e);
-    return this.unique(base ?? `Column${i + 1}`, used);
+    if (base) return this.unique(base, used);
+    let n = 1;
+    while (used.has(`Column${n}`)) n++;
+    return `Column${n}`;
   }
 
   private unique(name: string, used: Set<string>): string {
@@ -965,6 +1010,17 @@ class Compiler {
   }
 
   private call(e: Extract<Expr, { kind: 'call' }>, scope: Scope): Sc {
+    const fn = e.name.toLowerCase();
+    if (this.aggScope && AGGREGATE_NAMES.has(fn) && fn !== 'arg_max' && fn !== 'arg_min') {
+      const input = this.aggScope;
+      this.aggScope = undefined;
+      try {
+        const a = this.aggregate(fn, e, input);
+        return { sql: a.sql, type: a.type };
+      } finally {
+        this.aggScope = input;
+      }
+    }
     return callScalar(this, e, scope);
   }
 

@@ -1,33 +1,9 @@
 /** KQL scalar functions, compiled to SQL through the dialect. Unknown names are errors. */
 import type { Expr, KType } from './ast.ts';
-import type { Compiler, Sc, Scope } from './compile.ts';
+import { AGGREGATE_NAMES, type Compiler, type Sc, type Scope } from './compile.ts';
 import { KqlError, unsupported } from './errors.ts';
 
 type Call = Extract<Expr, { kind: 'call' }>;
-
-const AGGREGATES = new Set([
-  'count',
-  'countif',
-  'dcount',
-  'dcountif',
-  'sum',
-  'sumif',
-  'avg',
-  'avgif',
-  'min',
-  'max',
-  'minif',
-  'maxif',
-  'make_set',
-  'makeset',
-  'make_list',
-  'makelist',
-  'percentile',
-  'arg_max',
-  'arg_min',
-  'any',
-  'take_any',
-]);
 
 export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
   const d = c.dialect;
@@ -402,7 +378,7 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       return R(`(SELECT ${d.quote(col.name)} FROM (${rel.sql}) AS ${c.freshAlias()} LIMIT 1)`, col.type);
     }
     default:
-      if (AGGREGATES.has(fn))
+      if (AGGREGATE_NAMES.has(fn))
         throw new KqlError(
           `The aggregation function '${e.name}' can only be used in summarize`,
           e.pos,

@@ -382,6 +382,7 @@ function json(n: Node): unknown {
     case 'JsonArrayExpression':
       return elements(n.Values).map(json);
     case 'LiteralExpression': {
+      if (n.Token.ValueText === 'null') return null;
       const e = literal(n, span(n));
       return e.kind === 'literal' ? e.value : null;
     }
