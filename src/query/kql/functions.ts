@@ -208,7 +208,7 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       return R(`abs(${num(0).sql})`, num(0).type);
     case 'round': {
       arity(1, 2);
-      return R(`round(${num(0).sql}${n === 2 ? `, ${num(1).sql}` : ''})`, 'real');
+      return R(`round(CAST(${num(0).sql} AS DOUBLE)${n === 2 ? `, CAST(${num(1).sql} AS INTEGER)` : ''})`, 'real');
     }
     case 'floor':
     case 'bin':
