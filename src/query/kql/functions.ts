@@ -208,7 +208,10 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       return R(`abs(${num(0).sql})`, num(0).type);
     case 'round': {
       arity(1, 2);
-      return R(`round(CAST(${num(0).sql} AS DOUBLE)${n === 2 ? `, CAST(${num(1).sql} AS INTEGER)` : ''})`, 'real');
+      return R(
+        `round(CAST(${num(0).sql} AS DOUBLE)${n === 2 ? `, CAST(${num(1).sql} AS INTEGER)` : ''})`,
+        'real',
+      );
     }
     case 'floor':
     case 'bin':

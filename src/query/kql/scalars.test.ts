@@ -28,12 +28,22 @@ describe('KQL scalars', () => {
   });
 
   it('has matches whole terms, case-insensitively; has_cs keeps case; !has negates', async () => {
-    const texts = ['Failed sign-in from Contoso', 'contosoltd', 'user@contoso.com', 'CONTOSO', '', 'xcontoso'];
+    const texts = [
+      'Failed sign-in from Contoso',
+      'contosoltd',
+      'user@contoso.com',
+      'CONTOSO',
+      '',
+      'xcontoso',
+    ];
     assert.deepEqual(await over(texts, "s has 'contoso'"), [true, false, true, true, false, false]);
     assert.deepEqual(await over(texts, "s has_cs 'contoso'"), [false, false, true, false, false, false]);
     assert.deepEqual(await over(texts, "s !has 'contoso'"), [false, true, false, false, true, true]);
     // A needle with punctuation matches as a phrase bounded by term edges.
-    assert.deepEqual(await over(['mail: user@contoso.com.', 'xuser@contoso.com'], "s has 'user@contoso.com'"), [true, false]);
+    assert.deepEqual(
+      await over(['mail: user@contoso.com.', 'xuser@contoso.com'], "s has 'user@contoso.com'"),
+      [true, false],
+    );
     // Regex metacharacters in the needle are literal.
     assert.deepEqual(await over(['a.b', 'axb'], "s has 'a.b'"), [true, false]);
   });
@@ -57,7 +67,9 @@ describe('KQL scalars', () => {
     assert.deepEqual(await over(v, "s !in~ ('A', 'b')"), [false, false, true]);
     assert.deepEqual(await over(v, "s in (dynamic(['c', 'x']))"), [false, false, true]);
     assert.deepEqual(
-      await db.rows("let bad = datatable(u:string)['B', 'c']; datatable(s:string)['a', 'B', 'c'] | where s in (bad) | project s"),
+      await db.rows(
+        "let bad = datatable(u:string)['B', 'c']; datatable(s:string)['a', 'B', 'c'] | where s in (bad) | project s",
+      ),
       [['B'], ['c']],
     );
     assert.deepEqual(
@@ -76,7 +88,9 @@ describe('KQL scalars', () => {
   it('matches regex and between', async () => {
     assert.deepEqual(await over(['abc123', 'abc'], "s matches regex '[0-9]+$'"), [true, false]);
     assert.deepEqual(
-      (await db.rows('datatable(n:long)[1, 5, 10, long(null)] | extend b = n between (2 .. 10), nb = n !between (2 .. 10) | project b, nb')),
+      await db.rows(
+        'datatable(n:long)[1, 5, 10, long(null)] | extend b = n between (2 .. 10), nb = n !between (2 .. 10) | project b, nb',
+      ),
       [
         [false, true],
         [true, false],
@@ -142,7 +156,11 @@ describe('KQL scalars', () => {
   it('iif/iff and case', async () => {
     assert.deepEqual(await over(['a', 'b'], "iif(s == 'a', 1, 2)"), [1, 2]);
     assert.deepEqual(await over(['a', 'b'], "iff(s == 'a', 'yes', 'no')"), ['yes', 'no']);
-    assert.deepEqual(await over(['a', 'b', 'c'], "case(s == 'a', 'A', s == 'b', 'B', 'other')"), ['A', 'B', 'other']);
+    assert.deepEqual(await over(['a', 'b', 'c'], "case(s == 'a', 'A', s == 'b', 'B', 'other')"), [
+      'A',
+      'B',
+      'other',
+    ]);
   });
 
   it('conversions: tostring, toint, tolong, toreal, tobool, todatetime, parse_json/todynamic', async () => {
@@ -173,9 +191,15 @@ describe('KQL scalars', () => {
     // Kusto weeks start on Sunday: 2024-05-15 is a Wednesday.
     assert.equal(await one('startofweek(datetime(2024-05-15T13:45:00Z))'), '2024-05-12T00:00:00Z');
     assert.equal(await one('startofmonth(datetime(2024-05-15T13:45:00Z))'), '2024-05-01T00:00:00Z');
-    assert.equal(await one("format_datetime(datetime(2024-05-06T07:08:09Z), 'yyyy-MM-dd HH:mm:ss')"), '2024-05-06 07:08:09');
+    assert.equal(
+      await one("format_datetime(datetime(2024-05-06T07:08:09Z), 'yyyy-MM-dd HH:mm:ss')"),
+      '2024-05-06 07:08:09',
+    );
     assert.equal(await one("datetime_diff('day', datetime(2024-05-10), datetime(2024-05-01))"), 9);
-    assert.equal(await one("datetime_diff('hour', datetime(2024-05-01T10:00:00Z), datetime(2024-05-01T12:00:00Z))"), -2);
+    assert.equal(
+      await one("datetime_diff('hour', datetime(2024-05-01T10:00:00Z), datetime(2024-05-01T12:00:00Z))"),
+      -2,
+    );
     assert.equal(await one('hourofday(datetime(2024-05-01T10:30:00Z))'), 10);
     assert.equal(await one('dayofweek(datetime(2024-05-15))'), '3.00:00:00');
   });
