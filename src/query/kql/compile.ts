@@ -216,26 +216,28 @@ class Compiler {
       }
     });
     if (!legs.length) throw new KqlError('union: no table to read', at.pos, at.len);
+    // Kusto: a column name with different types in the legs becomes name_type, one per type.
+    const types = new Map<string, Set<KType>>();
+    for (const l of legs)
+      for (const c of l.rel.cols) types.set(c.name, (types.get(c.name) ?? new Set()).add(c.type));
+    const outName = (c: Col) => (types.get(c.name)!.size > 1 ? `${c.name}_${c.type}` : c.name);
     const cols: Col[] = [];
     if (withSource) cols.push({ name: withSource, type: 'string' });
     for (const l of legs)
       for (const c of l.rel.cols) {
-        const have = cols.find((x) => x.name === c.name);
-        if (!have) cols.push(c);
-        else if (have.type !== c.type)
-          throw unsupported(`union of column '${c.name}' with types ${have.type} and ${c.type}`, at);
+        const name = outName(c);
+        if (!cols.some((x) => x.name === name)) cols.push({ name, type: c.type });
       }
     const q = this.d.quote;
     const sql = legs
       .map((l) => {
-        const own = new Set(l.rel.cols.map((c) => c.name));
-        const list = cols.map((c) =>
-          c.name === withSource && !own.has(c.name)
-            ? `${this.d.string(l.name)} AS ${q(c.name)}`
-            : own.has(c.name)
-              ? q(c.name)
-              : `${this.d.nullOf(c.type)} AS ${q(c.name)}`,
-        );
+        const own = new Map(l.rel.cols.map((c) => [outName(c), c.name]));
+        const list = cols.map((c) => {
+          const src = own.get(c.name);
+          if (src !== undefined) return `${q(src)} AS ${q(c.name)}`;
+          if (c.name === withSource) return `${this.d.string(l.name)} AS ${q(c.name)}`;
+          return `${this.d.nullOf(c.type)} AS ${q(c.name)}`;
+        });
         return `SELECT ${list.join(', ')} FROM (${l.rel.sql}) AS ${this.a()}`;
       })
       .join(' UNION ALL ');

@@ -162,6 +162,13 @@ describe('KQL tabular operators', () => {
       ],
     );
     assert.deepEqual(await rows('datatable(a:long)[1] | union (datatable(a:long)[2]) | count'), [[2]]);
+    // Same name, different types: one column per type, named name_type.
+    assert.deepEqual(
+      (await cols("union (datatable(a:long)[1]), (datatable(a:string)['x'])")).map(
+        (c) => `${c.name}:${c.type}`,
+      ),
+      ['a_long:long', 'a_string:string'],
+    );
     await assert.rejects(db.kql('union NoSuchTable, (datatable(a:long)[1])'), /NoSuchTable/);
     assert.deepEqual(await rows('union isfuzzy=true NoSuchTable, (datatable(a:long)[1])'), [[1]]);
   });
