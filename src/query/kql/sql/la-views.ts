@@ -22,32 +22,52 @@ export function laViewSql(
   columns: readonly LaColumn[],
   tenantParam: string,
 ): { sql: string; cols: ViewColumn[] } {
-  const exprs = columns.map((c) => `${column(d, type, c, tenantParam)} AS ${d.quote(c.name)}`);
-  const inner = `SELECT "time", tenant, ${d.parseJson('record')} AS j FROM ${d.quote(type.table)} WHERE tenant = ${tenantParam}`;
+  const tp = typedPaths(d, type);
+  const exprs = columns.map((c) => `${column(d, tp, type, c, tenantParam)} AS ${d.quote(c.name)}`);
+  const own = type.columns.map((c) => d.quote(c.name)).join(', ');
+  const inner = `SELECT "time", tenant, ${own ? `${own}, ` : ''}${d.parseJson('record')} AS j FROM ${d.quote(type.table)} WHERE tenant = ${tenantParam}`;
   return {
     sql: `SELECT ${exprs.join(', ')} FROM (${inner}) AS r`,
     cols: columns.map((c) => ({ name: c.name, type: c.type })),
   };
 }
 
-function column(d: KqlDialect, type: LogType, c: LaColumn, tenant: string): string {
-  const v = source(d, type, c.type, c.from, tenant);
+/**
+ * Scalar paths the store also keeps as typed columns (registry/log-types.ts `columns`): read from
+ * the column (no JSON parse; filters use DuckDB's zone maps). Ingest validates records against
+ * their schema, so the typed value and the JSON text agree (la-views.test checks it).
+ */
+/** Record path ('a/b') → SQL of the store's typed column holding it, as text. */
+type Typed = ReadonlyMap<string, string>;
+
+function typedPaths(d: KqlDialect, type: LogType): Typed {
+  const m = new Map<string, string>();
+  for (const c of type.columns) {
+    if (c.each || c.type === 'string[]') continue;
+    const col = d.quote(c.name);
+    m.set(c.path.join('/'), c.type === 'string' ? col : `CAST(${col} AS VARCHAR)`);
+  }
+  return m;
+}
+
+function column(d: KqlDialect, tp: Typed, type: LogType, c: LaColumn, tenant: string): string {
+  const v = source(d, tp, type, c.type, c.from, tenant);
   // Kusto strings are never null: a missing value reads as "".
   return c.type === 'string' ? `coalesce(${v}, '')` : v;
 }
 
 /** SQL for one source, typed as the column. */
-function source(d: KqlDialect, type: LogType, t: LaType, src: LaSource, tenant: string): string {
+function source(d: KqlDialect, tp: Typed, type: LogType, t: LaType, src: LaSource, tenant: string): string {
   if ('path' in src) {
     let v: string;
     if (t === 'dynamic') {
       v = d.jsonPath('j', src.path);
       if (src.as === 'parseJson') v = d.parseJsonString(v);
     } else {
-      v = d.fromJsonText(d.jsonPathText('j', src.path), t);
+      v = d.fromJsonText(textOf(d, tp, src.path), t);
       if (src.as === 'capitalize') v = d.capitalize(v);
     }
-    return src.or ? `coalesce(${v}, ${source(d, type, t, src.or, tenant)})` : v;
+    return src.or ? `coalesce(${v}, ${source(d, tp, type, t, src.or, tenant)})` : v;
   }
   if ('system' in src) {
     switch (src.system) {
@@ -71,17 +91,22 @@ function source(d: KqlDialect, type: LogType, t: LaType, src: LaSource, tenant: 
   if ('const' in src) return d.fromJsonText(d.string(String(src.const)), t);
   if ('none' in src) return d.nullOf(t);
   if ('derive' in src) {
-    if (src.derive === 'signInIsRisky') return signInIsRisky(d);
+    if (src.derive === 'signInIsRisky') return signInIsRisky(d, tp);
     return auditInitiatedBy(d);
   }
-  return envelope(d, type, t, src.envelope, tenant);
+  return envelope(d, tp, type, t, src.envelope, tenant);
+}
+
+/** A path's value as text: from the typed column when the store keeps one, else from the JSON. */
+function textOf(d: KqlDialect, tp: Typed, path: readonly string[]): string {
+  return tp.get(path.join('/')) ?? d.jsonPathText('j', path);
 }
 
 /** records/la-row.ts DERIVE.signInIsRisky, in SQL. */
-function signInIsRisky(d: KqlDialect): string {
-  const s = d.jsonPathText('j', ['riskState']);
-  const a = d.jsonPathText('j', ['riskLevelDuringSignIn']);
-  const b = d.jsonPathText('j', ['riskLevelAggregated']);
+function signInIsRisky(d: KqlDialect, tp: Typed): string {
+  const s = textOf(d, tp, ['riskState']);
+  const a = textOf(d, tp, ['riskLevelDuringSignIn']);
+  const b = textOf(d, tp, ['riskLevelAggregated']);
   return `CASE WHEN ${s} IN ('atRisk', 'confirmedCompromised') THEN true
     WHEN ${a} IN ('low', 'medium', 'high') OR ${b} IN ('low', 'medium', 'high') THEN true
     WHEN ${a} = 'hidden' OR ${b} = 'hidden' THEN NULL
@@ -102,8 +127,8 @@ function auditInitiatedBy(d: KqlDialect): string {
  * The envelope-derived columns (records/envelope-fields.ts, per family), in SQL. Each branch
  * mirrors one getter there; la-views.test.ts compares the two on generated records.
  */
-function envelope(d: KqlDialect, type: LogType, t: LaType, field: string, tenant: string): string {
-  const text = (...path: string[]) => d.jsonPathText('j', path);
+function envelope(d: KqlDialect, tp: Typed, type: LogType, t: LaType, field: string, tenant: string): string {
+  const text = (...path: string[]) => textOf(d, tp, path);
   const typed = (v: string) => d.fromJsonText(v, t);
   const none = d.nullOf(t);
   switch (field) {
