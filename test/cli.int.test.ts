@@ -113,12 +113,9 @@ describe('bin/idtrail', () => {
     assert.match(table.stdout, /^UserPrincipalName\s+SignIns\s+IPs\n-+/);
     assert.match(table.stdout, /\(1 row\)\n$/);
     await assert.rejects(
-      idtrail(['query', 'SigninLogs | mv-expand x', '--data', data.dir]),
+      idtrail(['query', 'SigninLogs | evaluate bag_unpack(x)', '--data', data.dir]),
       (err: Error & { stderr: string }) => {
-        assert.match(
-          err.stderr,
-          /The operator 'mv-expand' is not supported by idtrail \(line 1, column 14\)/,
-        );
+        assert.match(err.stderr, /The operator 'evaluate' is not supported by idtrail \(line 1, column 14\)/);
         return true;
       },
     );

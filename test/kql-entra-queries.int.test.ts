@@ -423,6 +423,71 @@ SigninLogs | where ResultType == "0" and UserPrincipalName in (failedUsers) | su
         .map(([, n]) => [n]);
     },
   },
+  {
+    name: 'conditional access policy results (mv-expand over the dynamic column)',
+    kql: `SigninLogs | mv-expand Policy = ConditionalAccessPolicies
+| summarize count() by PolicyName = tostring(Policy.displayName), Result = tostring(Policy.result)
+| sort by PolicyName asc, Result asc`,
+    expect: () =>
+      countBy(
+        signIns().flatMap((r) => (r.appliedConditionalAccessPolicies ?? []) as R[]),
+        (p) => `${p.displayName}|${p.result}`,
+      )
+        .map(([k, n]) => [...String(k).split('|'), n])
+        .sort((a, b) => byKey(a, b) || byKey([a[1]], [b[1]])),
+  },
+  {
+    name: 'authentication methods used (mv-expand AuthenticationDetails)',
+    // AuthenticationDetails is a string column in SigninLogs (Appendix A): parse it, as Sentinel queries do.
+    kql: `SigninLogs | mv-expand Step = todynamic(AuthenticationDetails) | extend Method = tostring(Step.authenticationMethod)
+| where isnotempty(Method) | summarize count() by Method | sort by count_ desc, Method asc`,
+    expect: () =>
+      countBy(
+        signIns()
+          .flatMap((r) => (r.authenticationDetails ?? []) as R[])
+          .filter((d) => d.authenticationMethod),
+        (d) => d.authenticationMethod,
+      ),
+  },
+  {
+    name: 'users with a risk event who also failed a sign-in (join)',
+    kql: `AADUserRiskEvents | distinct UserPrincipalName
+| join kind=inner (SigninLogs | where ResultType != "0" | summarize Failures = count() by UserPrincipalName) on UserPrincipalName
+| project UserPrincipalName, Failures`,
+    expect: () => {
+      const risky = new Set(recs('UserRiskEvents').map((r) => r.userPrincipalName));
+      return countBy(signIns().filter(failed), (r) => r.userPrincipalName)
+        .filter(([u]) => risky.has(u))
+        .sort(byKey);
+    },
+  },
+  {
+    name: 'sign-ins by users never seen failing (leftanti join)',
+    kql: `SigninLogs | join kind=leftanti (SigninLogs | where ResultType != "0" | distinct UserPrincipalName) on UserPrincipalName
+| summarize dcount(UserPrincipalName)`,
+    expect: () => {
+      const f = new Set(
+        signIns()
+          .filter(failed)
+          .map((r) => r.userPrincipalName),
+      );
+      return [[distinct(signIns().map((r) => r.userPrincipalName)).filter((u) => !f.has(u)).length]];
+    },
+  },
+  {
+    name: 'interactive and non-interactive activity per user side by side (leftouter join)',
+    kql: `SigninLogs | summarize Interactive = count() by UserPrincipalName
+| join kind=leftouter (AADNonInteractiveUserSignInLogs | summarize NonInteractive = count() by UserPrincipalName) on UserPrincipalName
+| project UserPrincipalName, Interactive, NonInteractive = coalesce(NonInteractive, 0) | sort by UserPrincipalName asc`,
+    expect: () =>
+      countBy(signIns(), (r) => r.userPrincipalName)
+        .map(([u, n]) => [
+          u,
+          n,
+          recs('NonInteractiveUserSignInLogs').filter((r) => r.userPrincipalName === u).length,
+        ])
+        .sort(byKey),
+  },
 ];
 
 describe('realistic Entra queries over a fixed dataset', () => {

@@ -74,7 +74,22 @@ export type Operator = Span &
     | { kind: 'count' }
     | { kind: 'render'; chart: string; properties: Record<string, unknown> }
     | { kind: 'union'; tables: Tabular[]; withSource?: string; isFuzzy: boolean }
+    | { kind: 'join'; joinKind: string; right: Tabular; on: JoinKey[] }
+    | {
+        kind: 'mv-expand';
+        bagExpansion: 'bag' | 'array';
+        itemIndex?: string;
+        items: { name?: string; expr: Expr; toType?: KType }[];
+        limit?: Expr;
+      }
+    | { kind: 'project-reorder'; names: { pattern: string; order?: 'asc' | 'desc' }[] }
   );
+
+/** `on a` (same name on both sides) or `on $left.a == $right.b`. */
+export interface JoinKey extends Span {
+  left: string;
+  right: string;
+}
 
 export type Statement =
   | (Span & { kind: 'let'; name: string; value: Expr })

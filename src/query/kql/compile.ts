@@ -329,7 +329,143 @@ class Compiler {
         return input;
       case 'union':
         return this.union(input, op.tables, op.withSource, op.isFuzzy, op);
+      case 'join':
+        return this.join(input, op);
+      case 'mv-expand':
+        return this.mvExpand(input, op, from);
+      case 'project-reorder': {
+        const first: Col[] = [];
+        for (const n of op.names) {
+          const re = new RegExp(`^${n.pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`);
+          let hits = input.cols.filter((c) => re.test(c.name) && !first.includes(c));
+          if (!hits.length && !n.pattern.includes('*')) this.col(scope, n.pattern, op);
+          if (n.order)
+            hits = [...hits].sort((a, b) => (a.name < b.name ? -1 : 1) * (n.order === 'desc' ? -1 : 1));
+          first.push(...hits);
+        }
+        const cols = [...first, ...input.cols.filter((c) => !first.includes(c))];
+        return { sql: `SELECT ${cols.map((c) => q(c.name)).join(', ')} ${from}`, cols };
+      }
     }
+  }
+
+  /**
+   * join: every kind of Kusto's. innerunique (the default) keeps one left row per key before an
+   * inner join; semi/anti kinds keep one side's columns; the others keep all columns, the right
+   * side's clashing names suffixed 1, 2, … (as Kusto names them).
+   */
+  private join(left: Rel, op: Extract<Operator, { kind: 'join' }>): Rel {
+    const q = this.d.quote;
+    const right = this.tabular(op.right);
+    const keys = op.on.map((k) => {
+      const l = this.col({ cols: left.cols }, k.left, k);
+      const r = this.col({ cols: right.cols }, k.right, k);
+      if (!this.comparable(l.type, r.type))
+        throw new KqlError(
+          `join: ${k.left} (${l.type}) and ${k.right} (${r.type}) have different types`,
+          k.pos,
+          k.len,
+        );
+      const plainL = l.type === 'dynamic' ? `CAST(l.${q(l.name)} AS VARCHAR)` : `l.${q(l.name)}`;
+      const plainR = r.type === 'dynamic' ? `CAST(r.${q(r.name)} AS VARCHAR)` : `r.${q(r.name)}`;
+      return { l, r, cond: `${plainL} = ${plainR}` };
+    });
+    const on = keys.map((k) => k.cond).join(' AND ');
+    const kind = op.joinKind;
+    let leftSql = left.sql;
+    if (kind === 'innerunique') {
+      const part = keys.map((k) => q(k.l.name)).join(', ');
+      leftSql = `SELECT * FROM (${left.sql}) AS ${this.a()} QUALIFY row_number() OVER (PARTITION BY ${part}) = 1`;
+    }
+    const semi = { leftsemi: 'SEMI', leftanti: 'ANTI', anti: 'ANTI', leftantisemi: 'ANTI' }[kind];
+    if (semi)
+      return {
+        sql: `SELECT l.* FROM (${leftSql}) AS l ${semi} JOIN (${right.sql}) AS r ON ${on}`,
+        cols: left.cols,
+      };
+    const rsemi = { rightsemi: 'SEMI', rightanti: 'ANTI', rightantisemi: 'ANTI' }[kind];
+    if (rsemi)
+      return {
+        sql: `SELECT r.* FROM (${right.sql}) AS r ${rsemi} JOIN (${leftSql}) AS l ON ${on}`,
+        cols: right.cols,
+      };
+    const sqlJoin = {
+      innerunique: 'JOIN',
+      inner: 'JOIN',
+      leftouter: 'LEFT JOIN',
+      rightouter: 'RIGHT JOIN',
+      fullouter: 'FULL JOIN',
+    }[kind];
+    if (!sqlJoin) throw unsupported(`join kind=${kind}`, op);
+    const used = new Set(left.cols.map((c) => c.name));
+    const rightNames = right.cols.map((c) => {
+      const name = this.unique(c.name, used);
+      used.add(name);
+      return name;
+    });
+    const list = [
+      ...left.cols.map((c) => `l.${q(c.name)} AS ${q(c.name)}`),
+      ...right.cols.map((c, i) => `r.${q(c.name)} AS ${q(rightNames[i]!)}`),
+    ];
+    return {
+      sql: `SELECT ${list.join(', ')} FROM (${leftSql}) AS l ${sqlJoin} (${right.sql}) AS r ON ${on}`,
+      cols: [...left.cols, ...right.cols.map((c, i) => ({ name: rightNames[i]!, type: c.type }))],
+    };
+  }
+
+  /**
+   * mv-expand: one row per element of each expanded array or bag, expanded in parallel (the
+   * shorter padded with null); an empty array or bag gives no row, a null value one row of null.
+   * Bags expand to one-key bags (bagexpansion=bag) or [key, value] arrays (bagexpansion=array).
+   */
+  private mvExpand(input: Rel, op: Extract<Operator, { kind: 'mv-expand' }>, from: string): Rel {
+    const q = this.d.quote;
+    const scope: Scope = { cols: input.cols };
+    const limit = op.limit ? this.constInt(op.limit, scope, 'mv-expand limit') : undefined;
+    const lists: string[] = [];
+    const outs: { name: string; type: KType }[] = [];
+    op.items.forEach((item, i) => {
+      const v = this.scalar(item.expr, scope);
+      if (v.type !== 'dynamic')
+        throw new KqlError('mv-expand: expected a dynamic value', item.expr.pos, item.expr.len);
+      const name = item.name ?? this.baseName(item.expr);
+      if (!name)
+        throw new KqlError(
+          'mv-expand: name the expanded expression (Name = expression)',
+          item.expr.pos,
+          item.expr.len,
+        );
+      const bagItem =
+        op.bagExpansion === 'bag'
+          ? "json_object(k, json_extract(v, '$.\"' || k || '\"'))"
+          : "to_json([to_json(k), json_extract(v, '$.\"' || k || '\"')])";
+      let list = `(SELECT CASE WHEN v IS NULL OR json_type(v) = 'NULL' THEN [CAST(NULL AS JSON)]
+        WHEN json_type(v) = 'ARRAY' THEN json_extract(v, '$[*]')
+        WHEN json_type(v) = 'OBJECT' THEN list_transform(json_keys(v), k -> ${bagItem})
+        ELSE [v] END FROM (SELECT ${v.sql} AS v))`;
+      if (limit !== undefined) list = `list_slice(${list}, 1, ${limit})`;
+      lists.push(`unnest(${list}) AS ${q(`__mv${i}`)}`);
+      outs.push({ name, type: item.toType ?? 'dynamic' });
+    });
+    const index = op.itemIndex
+      ? `, unnest(range(0, greatest(${lists.map((_, i) => `len(${lists[i]!.replace(/^unnest\((.*)\) AS .*$/s, '$1')})`).join(', ')}))) AS ${q('__mvi')}`
+      : '';
+    const inner = `SELECT *, ${lists.join(', ')}${index} ${from}`;
+    const convert = (i: number, t: KType) =>
+      t === 'dynamic' ? q(`__mv${i}`) : this.fromDynamic({ sql: q(`__mv${i}`), type: 'dynamic' }, t).sql;
+    const cols: Col[] = input.cols.map((c) => {
+      const o = outs.find((x) => x.name === c.name);
+      return o ? { name: c.name, type: o.type } : c;
+    });
+    for (const o of outs) if (!cols.some((c) => c.name === o.name)) cols.push(o);
+    if (op.itemIndex) cols.push({ name: op.itemIndex, type: 'long' });
+    const list = cols.map((c) => {
+      const i = outs.findIndex((o) => o.name === c.name);
+      if (i >= 0) return `${convert(i, outs[i]!.type)} AS ${q(c.name)}`;
+      if (c.name === op.itemIndex) return `CAST(${q('__mvi')} AS BIGINT) AS ${q(c.name)}`;
+      return q(c.name);
+    });
+    return { sql: `SELECT ${list.join(', ')} FROM (${inner}) AS ${this.a()}`, cols };
   }
 
   private orderKey(e: Expr, scope: Scope, defaultDesc: boolean): string {

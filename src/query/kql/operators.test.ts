@@ -195,10 +195,81 @@ describe('KQL tabular operators', () => {
     await assert.rejects(db.kql(`${T} | render table | take 1`), /render must be the last/);
   });
 
+  it('join: innerunique by default (one left row per key), every other kind as Kusto defines it', async () => {
+    const L = "datatable(k:string, v:long)['a', 1, 'a', 2, 'b', 3, '', 4]";
+    const R = "datatable(k:string, w:long)['a', 10, 'a', 11, 'c', 30]";
+    const n = async (kind: string) => (await rows(`${L} | join kind=${kind} (${R}) on k | count`))[0]![0];
+    // innerunique: left deduplicated on k, then inner: a×2.
+    assert.equal((await rows(`${L} | join (${R}) on k | count`))[0]![0], 2);
+    assert.equal(await n('innerunique'), 2);
+    assert.equal(await n('inner'), 4);
+    assert.equal(await n('leftouter'), 6);
+    assert.equal(await n('rightouter'), 5);
+    assert.equal(await n('fullouter'), 7);
+    assert.deepEqual(await rows(`${L} | join kind=leftsemi (${R}) on k | project v | sort by v asc`), [
+      [1],
+      [2],
+    ]);
+    assert.deepEqual(await rows(`${L} | join kind=leftanti (${R}) on k | project v | sort by v asc`), [
+      [3],
+      [4],
+    ]);
+    assert.deepEqual(await rows(`${L} | join kind=rightanti (${R}) on k | project w`), [[30]]);
+    assert.deepEqual(await rows(`${L} | join kind=rightsemi (${R}) on k | project w | sort by w asc`), [
+      [10],
+      [11],
+    ]);
+    // Both key columns are kept; the right one is renamed k1. $left/$right name different keys.
+    assert.deepEqual(
+      (await cols(`${L} | join kind=inner (${R}) on $left.k == $right.k`)).map((c) => c.name),
+      ['k', 'v', 'k1', 'w'],
+    );
+    await assert.rejects(db.kql(`${L} | join (${R}) on nope`), /nope/);
+  });
+
+  it('mv-expand: one row per element, in parallel; empty gives none, null gives one', async () => {
+    const D =
+      "datatable(a:long, d:dynamic, e:dynamic)[1, dynamic([10, 20, 30]), dynamic(['x']), 2, dynamic([]), dynamic([]), 3, dynamic(null), dynamic(null)]";
+    assert.deepEqual(await rows(`${D} | mv-expand d, e`), [
+      [1, '10', '"x"'],
+      [1, '20', null],
+      [1, '30', null],
+      [3, null, null],
+    ]);
+    assert.deepEqual(
+      await rows(`${D} | mv-expand with_itemindex=i d to typeof(long) limit 2 | project a, d, i`),
+      [
+        [1, 10, 0],
+        [1, 20, 1],
+        [3, null, 0],
+      ],
+    );
+    assert.deepEqual(await cols(`${D} | mv-expand d to typeof(long)`), [
+      { name: 'a', type: 'long' },
+      { name: 'd', type: 'long' },
+      { name: 'e', type: 'dynamic' },
+    ]);
+    const B = "datatable(b:dynamic)[dynamic({'x': 1, 'y': 'z'})]";
+    assert.deepEqual(await rows(`${B} | mv-expand b`), [['{"x":1}'], ['{"y":"z"}']]);
+    assert.deepEqual(await rows(`${B} | mv-expand bagexpansion=array b`), [['["x",1]'], ['["y","z"]']]);
+    assert.deepEqual(await rows(`${B} | mv-expand k = bag_keys(b) | project k`), [['"x"'], ['"y"']]);
+  });
+
+  it('project-reorder puts the named columns first', async () => {
+    assert.deepEqual(
+      (await cols(`${T} | project-reorder t, n`)).map((c) => c.name),
+      ['t', 'n', 'name', 'r', 'ok', 'd'],
+    );
+    assert.deepEqual(
+      (await cols(`${T} | project-reorder o*, d`)).map((c) => c.name),
+      ['ok', 'd', 'name', 'n', 'r', 't'],
+    );
+  });
+
   it('names unsupported operators and functions with their position', async () => {
     await assert.rejects(
-      db.kql(`${T} | mv-expand d`),
-      (e: Error & { pos: number }) => /mv-expand/.test(e.message) && e.pos === T.length + 3,
+      db.kql(`${T} | evaluate bag_unpack(d)`),
+      (e: Error & { pos: number }) => /evaluate/.test(e.message) && e.pos === T.length + 3,
     );
     await assert.rejects(db.kql('print geo_distance_2points(1, 2, 3, 4)'), /geo_distance_2points/);
     await assert.rejects(db.kql(`${T} | summarize hll(n)`), /'hll'/);

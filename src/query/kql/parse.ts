@@ -215,9 +215,110 @@ function operator(n: Node): Operator {
     }
     case 'UnionOperator':
       return union(n);
+    case 'JoinOperator':
+      return join(n, s);
+    case 'MvExpandOperator':
+      return mvExpand(n, s);
+    case 'ProjectReorderOperator':
+      return {
+        kind: 'project-reorder',
+        names: elements(n.Expressions).map((e) => {
+          const ordered = cls(e) === 'OrderedExpression';
+          const ref = ordered ? e.Expression : e;
+          if (cls(ref) !== 'NameReference') throw unsupported('project-reorder of an expression', span(e));
+          const dir =
+            ordered && e.Ordering?.AscOrDescKeyword
+              ? String(e.Ordering.AscOrDescKeyword.Text).toLowerCase()
+              : undefined;
+          return { pattern: String(ref.ToString()), ...(dir ? { order: dir as 'asc' | 'desc' } : {}) };
+        }),
+        ...s,
+      };
     default:
       throw unsupported(`The operator '${firstToken(n)}'`, s);
   }
+}
+
+const JOIN_KINDS = new Set([
+  'innerunique',
+  'inner',
+  'leftouter',
+  'rightouter',
+  'fullouter',
+  'leftanti',
+  'anti',
+  'leftantisemi',
+  'rightanti',
+  'rightantisemi',
+  'leftsemi',
+  'rightsemi',
+]);
+
+function join(n: Node, s: Span): Operator {
+  let joinKind = 'innerunique';
+  for (const p of elements(n.Parameters)) {
+    const name = String(p.Name.SimpleName).toLowerCase();
+    const value = String(p.Expression.ToString()).toLowerCase();
+    if (name === 'kind' && JOIN_KINDS.has(value)) joinKind = value;
+    else if (name === 'kind') throw unsupported(`join kind=${value}`, span(p));
+    else if (name !== 'hint.strategy' && name !== 'hint.shufflekey' && name !== 'hint.remote')
+      throw unsupported(`The join parameter '${name}'`, span(p));
+  }
+  const clause = n.ConditionClause;
+  if (cls(clause) !== 'JoinOnClause') throw unsupported('join … where', span(clause));
+  const on = elements(clause.Expressions).map((e) => {
+    const es = span(e);
+    if (cls(e) === 'NameReference') return { left: e.SimpleName, right: e.SimpleName, ...es };
+    if (cls(e) === 'BinaryExpression' && e.Operator.Text === '==') {
+      const side = (x: Node) =>
+        cls(x) === 'PathExpression' && cls(x.Expression) === 'NameReference'
+          ? { which: String(x.Expression.SimpleName), name: String(x.Selector.SimpleName) }
+          : undefined;
+      const a = side(e.Left);
+      const b = side(e.Right);
+      if (
+        a &&
+        b &&
+        new Set([a.which, b.which]).size === 2 &&
+        [a.which, b.which].every((w) => w === '$left' || w === '$right')
+      ) {
+        const l = a.which === '$left' ? a : b;
+        const r = a.which === '$left' ? b : a;
+        return { left: l.name, right: r.name, ...es };
+      }
+    }
+    throw unsupported('this join condition (use a column name or $left.a == $right.b)', es);
+  });
+  return { kind: 'join', joinKind, right: tabular(n.Expression), on, ...s };
+}
+
+function mvExpand(n: Node, s: Span): Operator {
+  let bagExpansion: 'bag' | 'array' = 'bag';
+  let itemIndex: string | undefined;
+  for (const p of elements(n.Parameters)) {
+    const name = String(p.Name.SimpleName).toLowerCase();
+    const value = String(p.Expression.ToString());
+    if (name === 'bagexpansion' || name === 'kind') {
+      if (value !== 'bag' && value !== 'array') throw unsupported(`mv-expand ${name}=${value}`, span(p));
+      bagExpansion = value;
+    } else if (name === 'with_itemindex') itemIndex = value;
+    else throw unsupported(`The mv-expand parameter '${name}'`, span(p));
+  }
+  const items = elements(n.Expressions).map((m) => {
+    const e = expr(m.Expression);
+    const toType = m.ToTypeOf ? typeName(elements(m.ToTypeOf.TypeOf.Types)[0]) : undefined;
+    if (e.kind === 'named') return { name: e.names[0], expr: e.expr, ...(toType ? { toType } : {}) };
+    return { expr: e, ...(toType ? { toType } : {}) };
+  });
+  const limit = n.RowLimitClause ? expr(n.RowLimitClause.RowLimit) : undefined;
+  return {
+    kind: 'mv-expand',
+    bagExpansion,
+    items,
+    ...(itemIndex ? { itemIndex } : {}),
+    ...(limit ? { limit } : {}),
+    ...s,
+  };
 }
 
 /** A render property's value as plain JSON (names and literals; lists of names as arrays). */
