@@ -33,8 +33,25 @@ export function warmKql(): void {
   parseKql('let x = 1; T | where a has "b" | summarize count() by bin(TimeGenerated, 1h) | take 1');
 }
 
+// Dashboards and alerts run the same text again and again: keep the last trees (never mutated).
+const cache = new Map<string, Script>();
+const CACHE_SIZE = 200;
+
 /** Parses a query. Throws KqlError (code SyntaxError) at the first syntax error. */
 export function parseKql(text: string): Script {
+  const hit = cache.get(text);
+  if (hit) {
+    cache.delete(text);
+    cache.set(text, hit);
+    return hit;
+  }
+  const script = parseUncached(text);
+  cache.set(text, script);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return script;
+}
+
+function parseUncached(text: string): Script {
   const K = language();
   const code = K.KustoCode.Parse(text);
   const diags = code.GetSyntaxDiagnostics();

@@ -41,6 +41,16 @@ export interface KqlResult {
   sql: string;
 }
 
+/** View SQL per dialect and log type: the same for every query (the tenant is bound as $1). */
+const views = new WeakMap<KqlDialect, Map<LogType, ReturnType<typeof laViewSql>>>();
+function viewOf(d: KqlDialect, type: LogType, cols: Parameters<typeof laViewSql>[2]) {
+  let m = views.get(d);
+  if (!m) views.set(d, (m = new Map()));
+  let v = m.get(type);
+  if (!v) m.set(type, (v = laViewSql(d, type, cols, '$1')));
+  return v;
+}
+
 /** Log types whose LA table a set of roles may read. */
 export function readableTypes(roles: readonly string[], defaultRoles: readonly string[]): LogType[] {
   return LOG_TYPES.filter((t) => (t.readRoles ?? defaultRoles).some((r) => roles.includes(r)));
@@ -67,7 +77,7 @@ export function compileRequest(req: KqlRequest): {
       const cols = type ? LA_TABLES[type.laTable] : undefined;
       if (!type || !cols) return undefined;
       usesTenant = true;
-      const view = laViewSql(d, type, cols, '$1');
+      const view = viewOf(d, type, cols);
       const where = window
         ? ` WHERE "TimeGenerated" >= ${d.timestamp(window.start)} AND "TimeGenerated" < ${d.timestamp(window.end)}`
         : '';
