@@ -48,6 +48,8 @@ export type Expr = Span &
     | { kind: 'named'; names: string[]; expr: Expr }
     | { kind: 'ordered'; expr: Expr; desc: boolean | undefined; nulls: 'first' | 'last' | undefined }
     | { kind: 'tabular'; query: Tabular }
+    /** A `let` function: `(a:string, b:long) { lets…; body }`. */
+    | { kind: 'lambda'; params: { name: string; type: KType | 'table' }[]; lets: Statement[]; body: Expr }
   );
 
 export type Tabular = Span &
@@ -57,6 +59,8 @@ export type Tabular = Span &
     | { kind: 'pipe'; input: Tabular; op: Operator }
     | { kind: 'union'; tables: Tabular[]; withSource?: string; isFuzzy: boolean }
     | { kind: 'print'; exprs: Expr[] }
+    /** A function call in table position: `table('SigninLogs')`, a `let` function. */
+    | { kind: 'call'; name: string; args: Expr[] }
   );
 
 export type Operator = Span &
@@ -83,7 +87,15 @@ export type Operator = Span &
         limit?: Expr;
       }
     | { kind: 'project-reorder'; names: { pattern: string; order?: 'asc' | 'desc' }[] }
+    | { kind: 'lookup'; joinKind: 'leftouter' | 'inner'; right: Tabular; on: JoinKey[] }
+    /** parse (simple kind): literals, `*`, and columns with an optional type. */
+    | { kind: 'parse'; source: Expr; parts: ParsePart[] }
   );
+
+export type ParsePart =
+  | { kind: 'literal'; text: string }
+  | { kind: 'any' }
+  | { kind: 'column'; name: string; type: KType };
 
 /** `on a` (same name on both sides) or `on $left.a == $right.b`. */
 export interface JoinKey extends Span {

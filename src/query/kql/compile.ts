@@ -44,7 +44,11 @@ interface Sc {
   dyn?: unknown;
 }
 
-type Let = { kind: 'scalar'; value: Expr } | { kind: 'tabular'; value: Tabular };
+type Lambda = Extract<Expr, { kind: 'lambda' }>;
+type Let =
+  | { kind: 'scalar'; value: Expr }
+  | { kind: 'tabular'; value: Tabular }
+  | { kind: 'function'; value: Lambda };
 
 interface Scope {
   cols: Col[];
@@ -61,6 +65,7 @@ export const AGGREGATE_NAMES = new Set([
   'countif',
   'dcount',
   'dcountif',
+  'count_distinct',
   'sum',
   'sumif',
   'avg',
@@ -73,9 +78,14 @@ export const AGGREGATE_NAMES = new Set([
   'makeset',
   'make_list',
   'makelist',
+  'make_set_if',
+  'make_list_if',
+  'make_bag',
   'percentile',
   'arg_max',
   'arg_min',
+  'argmax',
+  'argmin',
   'any',
   'take_any',
 ]);
@@ -95,35 +105,95 @@ class Compiler {
   script(s: Script): CompiledQuery {
     let last: Rel | undefined;
     for (const st of s.statements) {
-      if (st.kind === 'let') {
-        const v = st.value;
-        const isTabular =
-          v.kind === 'tabular' ||
-          (v.kind === 'name' && !this.isScalarName(v.name) && this.tableExists(v.name));
-        this.lets.set(
-          st.name,
-          isTabular
-            ? {
-                kind: 'tabular',
-                value:
-                  v.kind === 'tabular'
-                    ? v.query
-                    : { kind: 'table', name: (v as { name: string }).name, pos: v.pos, len: v.len },
-              }
-            : { kind: 'scalar', value: v },
-        );
-      } else {
+      if (st.kind === 'let') this.bindLet(st.name, st.value);
+      else {
         const q = st.query;
-        if (q.kind !== 'tabular' && q.kind !== 'name')
-          throw new KqlError('A query must be a tabular expression', q.pos, q.len);
         this.render = undefined;
-        last = this.tabular(
-          q.kind === 'tabular' ? q.query : { kind: 'table', name: q.name, pos: q.pos, len: q.len },
-        );
+        if (q.kind === 'tabular') last = this.tabular(q.query);
+        else if (q.kind === 'name')
+          last = this.tabular({ kind: 'table', name: q.name, pos: q.pos, len: q.len });
+        else if (q.kind === 'call')
+          last = this.tabular({ kind: 'call', name: q.name, args: q.args, pos: q.pos, len: q.len });
+        else throw new KqlError('A query must be a tabular expression', q.pos, q.len);
       }
     }
     if (!last) throw new KqlError('The query has no tabular expression to run', 0, 0);
     return { sql: last.sql, cols: last.cols, ...(this.render ? { render: this.render } : {}) };
+  }
+
+  private bindLet(name: string, v: Expr): void {
+    if (v.kind === 'lambda') {
+      this.lets.set(name, { kind: 'function', value: v });
+      return;
+    }
+    const isTabular =
+      v.kind === 'tabular' || (v.kind === 'name' && !this.isScalarName(v.name) && this.tableExists(v.name));
+    this.lets.set(
+      name,
+      isTabular
+        ? {
+            kind: 'tabular',
+            value:
+              v.kind === 'tabular'
+                ? v.query
+                : { kind: 'table', name: (v as { name: string }).name, pos: v.pos, len: v.len },
+          }
+        : { kind: 'scalar', value: v },
+    );
+  }
+
+  /**
+   * Calls a `let` function: its parameters (then its own lets) are bound for the body, and the
+   * names they shadow are restored afterwards. Constant arguments are bound as literals.
+   */
+  invoke<T>(name: string, args: Expr[], at: Span, run: (body: Expr) => T): T {
+    const f = this.lets.get(name);
+    if (f?.kind !== 'function') throw new KqlError(`'${name}' is not a function`, at.pos, at.len);
+    const fn = f.value;
+    if (args.length !== fn.params.length)
+      throw new KqlError(
+        `${name}(): expected ${fn.params.length} arguments, got ${args.length}`,
+        at.pos,
+        at.len,
+      );
+    const bound = fn.params.map((p, i) => {
+      const a = args[i]!;
+      if (p.type === 'table') {
+        const t: Tabular =
+          a.kind === 'tabular'
+            ? a.query
+            : a.kind === 'name'
+              ? { kind: 'table', name: a.name, pos: a.pos, len: a.len }
+              : (() => {
+                  throw new KqlError(`${name}(): '${p.name}' expects a table`, a.pos, a.len);
+                })();
+        return [p.name, { kind: 'tabular', value: t }] as const;
+      }
+      let value: Expr = a;
+      try {
+        const c = this.scalar(a, { cols: [] });
+        if (c.value !== undefined && c.type !== 'dynamic')
+          value = { kind: 'literal', type: c.type, value: c.value, pos: a.pos, len: a.len } as Expr;
+      } catch {
+        // Not a constant: bound as written, evaluated where the body uses it.
+      }
+      return [p.name, { kind: 'scalar', value }] as const;
+    });
+    const names = [
+      ...fn.params.map((p) => p.name),
+      ...fn.lets.flatMap((l) => (l.kind === 'let' ? [l.name] : [])),
+    ];
+    const saved = new Map(names.map((n) => [n, this.lets.get(n)]));
+    try {
+      for (const [n, l] of bound) this.lets.set(n, l as Let);
+      for (const l of fn.lets) if (l.kind === 'let') this.bindLet(l.name, l.value);
+      return run(fn.body);
+    } finally {
+      for (const [n, l] of saved) {
+        if (l) this.lets.set(n, l);
+        else this.lets.delete(n);
+      }
+    }
   }
 
   private isScalarName(name: string): boolean {
@@ -163,6 +233,23 @@ class Compiler {
       }
       case 'union':
         return this.union(undefined, t.tables, t.withSource, t.isFuzzy, t);
+      case 'call': {
+        if (t.name.toLowerCase() === 'table') {
+          const a = t.args[0];
+          const v = a ? this.scalar(a, { cols: [] }) : undefined;
+          if (!a || t.args.length !== 1 || typeof v?.value !== 'string')
+            throw new KqlError('table(): expected one constant table name', t.pos, t.len);
+          return this.tabular({ kind: 'table', name: v.value, pos: a.pos, len: a.len });
+        }
+        if (this.lets.get(t.name)?.kind === 'function')
+          return this.invoke(t.name, t.args, t, (body) => {
+            if (body.kind === 'tabular') return this.tabular(body.query);
+            if (body.kind === 'name')
+              return this.tabular({ kind: 'table', name: body.name, pos: body.pos, len: body.len });
+            throw new KqlError(`${t.name}() does not return a table`, t.pos, t.len);
+          });
+        throw unsupported(`The tabular function '${t.name}'`, t);
+      }
       case 'pipe': {
         const input = this.tabular(t.input);
         if (this.render && t.op.kind !== 'render')
@@ -185,7 +272,7 @@ class Compiler {
       const cells = t.columns.map((c, j) =>
         this.cast(this.scalar(t.values[i + j]!, { cols: [] }), c.type, t.values[i + j]!),
       );
-      rows.push(`SELECT ${cells.map((s, j) => `${s} AS ${this.d.quote(t.columns[j]!.name)}`).join(', ')}`);
+      rows.push(`(${cells.map((s, j) => `CAST(${s} AS ${this.d.sqlType(t.columns[j]!.type)})`).join(', ')})`);
     }
     const cols = t.columns.map((c) => ({ name: c.name, type: c.type }));
     if (!rows.length)
@@ -193,7 +280,9 @@ class Compiler {
         sql: `SELECT ${cols.map((c) => `${this.d.nullOf(c.type)} AS ${this.d.quote(c.name)}`).join(', ')} WHERE false`,
         cols,
       };
-    return { sql: rows.join(' UNION ALL '), cols };
+    // One VALUES list keeps the rows in their written order, as Kusto does.
+    const names = cols.map((c) => this.d.quote(c.name)).join(', ');
+    return { sql: `SELECT * FROM (VALUES ${rows.join(', ')}) AS ${this.a()}(${names})`, cols };
   }
 
   private union(
@@ -331,6 +420,10 @@ class Compiler {
         return this.union(input, op.tables, op.withSource, op.isFuzzy, op);
       case 'join':
         return this.join(input, op);
+      case 'lookup':
+        return this.join(input, { ...op, kind: 'join' }, true);
+      case 'parse':
+        return this.parseOp(input, op, from);
       case 'mv-expand':
         return this.mvExpand(input, op, from);
       case 'project-reorder': {
@@ -354,7 +447,7 @@ class Compiler {
    * inner join; semi/anti kinds keep one side's columns; the others keep all columns, the right
    * side's clashing names suffixed 1, 2, … (as Kusto names them).
    */
-  private join(left: Rel, op: Extract<Operator, { kind: 'join' }>): Rel {
+  private join(left: Rel, op: Extract<Operator, { kind: 'join' }>, lookup = false): Rel {
     const q = this.d.quote;
     const right = this.tabular(op.right);
     const keys = op.on.map((k) => {
@@ -398,19 +491,71 @@ class Compiler {
     }[kind];
     if (!sqlJoin) throw unsupported(`join kind=${kind}`, op);
     const used = new Set(left.cols.map((c) => c.name));
-    const rightNames = right.cols.map((c) => {
+    // lookup: the right side's key columns are not repeated.
+    const rightCols = lookup ? right.cols.filter((c) => !keys.some((k) => k.r.name === c.name)) : right.cols;
+    const rightNames = rightCols.map((c) => {
       const name = this.unique(c.name, used);
       used.add(name);
       return name;
     });
     const list = [
       ...left.cols.map((c) => `l.${q(c.name)} AS ${q(c.name)}`),
-      ...right.cols.map((c, i) => `r.${q(c.name)} AS ${q(rightNames[i]!)}`),
+      ...rightCols.map((c, i) => `r.${q(c.name)} AS ${q(rightNames[i]!)}`),
     ];
     return {
       sql: `SELECT ${list.join(', ')} FROM (${leftSql}) AS l ${sqlJoin} (${right.sql}) AS r ON ${on}`,
-      cols: [...left.cols, ...right.cols.map((c, i) => ({ name: rightNames[i]!, type: c.type }))],
+      cols: [...left.cols, ...rightCols.map((c, i) => ({ name: rightNames[i]!, type: c.type }))],
     };
+  }
+
+  /**
+   * parse (simple kind) as one regular expression: literals match as written, `*` any text,
+   * a column the shortest text up to the next literal (the rest, when last). Kusto's rule that a
+   * failed match leaves every column null ("" for strings) holds: the match is all or nothing.
+   */
+  private parseOp(input: Rel, op: Extract<Operator, { kind: 'parse' }>, from: string): Rel {
+    const q = this.d.quote;
+    const src = this.str(this.scalar(op.source, { cols: input.cols }));
+    const esc = (t: string) => t.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+    let re = '^';
+    const captures: { name: string; type: KType; group: number }[] = [];
+    op.parts.forEach((p, i) => {
+      const last = i === op.parts.length - 1;
+      if (p.kind === 'literal') re += esc(p.text);
+      else if (p.kind === 'any') re += last ? '.*' : '.*?';
+      else {
+        // Typed columns only match text of their type, so a number that is not one fails the match.
+        const typed: Partial<Record<KType, string>> = {
+          long: '(-?\\d+)',
+          int: '(-?\\d+)',
+          real: '(-?\\d+(?:\\.\\d*)?(?:[eE][-+]?\\d+)?)',
+          bool: '(true|false|True|False)',
+        };
+        re += typed[p.type] ?? (last ? '(.*)' : '(.*?)');
+        captures.push({ name: p.name, type: p.type, group: captures.length + 1 });
+      }
+    });
+    if (!captures.length) throw new KqlError('parse: the pattern names no column', op.pos, op.len);
+    const pattern = this.d.string(re);
+    const matched = `regexp_matches(${src}, ${pattern}, 's')`;
+    const value = (c: (typeof captures)[number]) => {
+      const text = `regexp_extract(${src}, ${pattern}, ${c.group}, 's')`;
+      const v = c.type === 'string' ? text : this.d.fromJsonText(text, c.type);
+      return c.type === 'string'
+        ? `CASE WHEN ${matched} THEN ${v} ELSE '' END`
+        : `CASE WHEN ${matched} THEN ${v} END`;
+    };
+    const cols: Col[] = input.cols.map((c) => {
+      const cap = captures.find((x) => x.name === c.name);
+      return cap ? { name: c.name, type: cap.type } : c;
+    });
+    for (const c of captures)
+      if (!input.cols.some((x) => x.name === c.name)) cols.push({ name: c.name, type: c.type });
+    const list = cols.map((c) => {
+      const cap = captures.find((x) => x.name === c.name);
+      return cap ? `${value(cap)} AS ${q(c.name)}` : q(c.name);
+    });
+    return { sql: `SELECT ${list.join(', ')} ${from}`, cols };
   }
 
   /**
@@ -522,7 +667,9 @@ class Compiler {
         cols.push({ name, type: v.type });
         return;
       }
-      const fn = call.name.toLowerCase();
+      const fn =
+        ({ argmax: 'arg_max', argmin: 'arg_min' } as Record<string, string>)[call.name.toLowerCase()] ??
+        call.name.toLowerCase();
       if (fn === 'arg_max' || fn === 'arg_min') {
         const [key, ...rest] = call.args;
         if (!key || !rest.length)
@@ -598,6 +745,22 @@ class Compiler {
         const a = arg(0);
         return { sql: `count(DISTINCT ${this.plain(a)})`, type: 'long', name: suffix('dcount') };
       }
+      case 'count_distinct': {
+        const a = arg(0);
+        return { sql: `count(DISTINCT ${this.plain(a)})`, type: 'long', name: suffix('count_distinct') };
+      }
+      case 'make_bag': {
+        // Merges the property bags of the group (a key seen twice keeps one of its values).
+        const a = arg(0);
+        if (a.type !== 'dynamic')
+          throw new KqlError('make_bag: expected a dynamic value', args[0]!.pos, args[0]!.len);
+        const bags = `list(${a.sql}) FILTER (WHERE json_type(${a.sql}) = 'OBJECT')`;
+        return {
+          sql: `CASE WHEN coalesce(len(${bags}), 0) = 0 THEN ${this.d.jsonLiteral('{}')} ELSE list_reduce(${bags}, (x, y) -> json_merge_patch(x, y)) END`,
+          type: 'dynamic',
+          name: suffix('bag'),
+        };
+      }
       case 'dcountif': {
         const a = arg(0);
         return {
@@ -643,12 +806,16 @@ class Compiler {
       case 'make_set':
       case 'makeset':
       case 'make_list':
-      case 'makelist': {
+      case 'makelist':
+      case 'make_set_if':
+      case 'make_list_if': {
         const a = arg(0);
         const set = fn.includes('set');
-        const list = `list(${a.sql}) FILTER (WHERE ${a.sql} IS NOT NULL)`;
-        const capped = args[1]
-          ? `list_slice(${set ? `list_distinct(${list})` : list}, 1, ${this.constInt(args[1], scope, fn)})`
+        const cond = fn.endsWith('_if') ? ` AND ${bool(1)}` : '';
+        const capArg = fn.endsWith('_if') ? args[2] : args[1];
+        const list = `list(${a.sql}) FILTER (WHERE ${a.sql} IS NOT NULL${cond})`;
+        const capped = capArg
+          ? `list_slice(${set ? `list_distinct(${list})` : list}, 1, ${this.constInt(capArg, scope, fn)})`
           : set
             ? `list_distinct(${list})`
             : list;
@@ -808,6 +975,8 @@ class Compiler {
         throw new KqlError('asc/desc is not allowed here', e.pos, e.len);
       case 'tabular':
         throw new KqlError('A tabular expression is not allowed here (use toscalar())', e.pos, e.len);
+      case 'lambda':
+        throw new KqlError('A function is only allowed in a let statement', e.pos, e.len);
       case 'member': {
         const t = this.scalar(e.target, scope);
         if (t.type !== 'dynamic')
@@ -1148,6 +1317,8 @@ class Compiler {
   }
 
   private call(e: Extract<Expr, { kind: 'call' }>, scope: Scope): Sc {
+    if (this.lets.get(e.name)?.kind === 'function')
+      return this.invoke(e.name, e.args, e, (body) => this.scalar(body, scope));
     const fn = e.name.toLowerCase();
     if (this.aggScope && AGGREGATE_NAMES.has(fn) && fn !== 'arg_max' && fn !== 'arg_min') {
       const input = this.aggScope;

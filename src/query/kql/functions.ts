@@ -116,8 +116,40 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
         `CAST((length(${s(0)}) - length(replace(${s(0)}, ${s(1)}, ''))) // nullif(length(${s(1)}), 0) AS BIGINT)`,
         'long',
       );
-    case 'parse_url':
-      throw unsupported(`The function '${e.name}'`, e);
+    case 'extract_all': {
+      arity(2, 3);
+      if (n === 3) throw unsupported('extract_all() with capture-group selection', e.args[1]!);
+      const re = arg(0);
+      if (typeof re.value !== 'string')
+        throw new KqlError('extract_all(): the regex must be a constant', e.args[0]!.pos, e.args[0]!.len);
+      // Groups: ( not followed by ?, not escaped. One group → its matches; none → whole matches.
+      const groups = (re.value.match(/(?<!\\)\((?!\?)/g) ?? []).length;
+      if (groups > 1) throw unsupported('extract_all() with more than one capture group', e.args[0]!);
+      return R(
+        `CASE WHEN len(regexp_extract_all(${s(1)}, ${re.sql}, ${groups})) > 0 THEN to_json(regexp_extract_all(${s(1)}, ${re.sql}, ${groups})) END`,
+        'dynamic',
+      );
+    }
+    case 'parse_url': {
+      arity(1);
+      const u = s(0);
+      const re = d.string(
+        '^([a-zA-Z][a-zA-Z0-9+.-]*)://(?:([^:@/]*)(?::([^@/]*))?@)?([^:/?#]*)(?::([0-9]+))?([^?#]*)(?:\\?([^#]*))?(?:#(.*))?$',
+      );
+      const g = (i: number) => `regexp_extract(${u}, ${re}, ${i})`;
+      const query = `CASE WHEN ${g(7)} = '' THEN ${d.jsonLiteral('{}')} ELSE to_json(map_from_entries(list_transform(string_split(${g(7)}, '&'), p -> {'k': split_part(p, '=', 1), 'v': url_decode(split_part(p, '=', 2))}))) END`;
+      return R(
+        `CASE WHEN regexp_matches(${u}, ${re}) THEN json_object('Scheme', ${g(1)}, 'Host', ${g(4)}, 'Port', ${g(5)}, 'Path', ${g(6)}, 'Username', ${g(2)}, 'Password', ${g(3)}, 'Query Parameters', ${query}, 'Fragment', ${g(8)}) ELSE json_object('Scheme', '', 'Host', '', 'Port', '', 'Path', '', 'Username', '', 'Password', '', 'Query Parameters', ${d.jsonLiteral('{}')}, 'Fragment', '') END`,
+        'dynamic',
+      );
+    }
+    case 'url_decode':
+      arity(1);
+      return R(`coalesce(url_decode(${s(0)}), '')`, 'string');
+    case 'url_encode':
+    case 'url_encode_component':
+      arity(1);
+      return R(`url_encode(${s(0)})`, 'string');
     // --- conversions
     case 'toint':
     case 'tolong':

@@ -92,7 +92,12 @@ function elements(list: Node): Node[] {
 function statement(n: Node): Statement {
   switch (cls(n)) {
     case 'LetStatement':
-      return { kind: 'let', name: n.Name.SimpleName, value: expr(n.Expression), ...span(n) };
+      return {
+        kind: 'let',
+        name: n.Name.SimpleName,
+        value: cls(n.Expression) === 'FunctionDeclaration' ? lambda(n.Expression) : expr(n.Expression),
+        ...span(n),
+      };
     case 'ExpressionStatement':
       return { kind: 'query', query: expr(n.Expression), ...span(n) };
     default:
@@ -100,12 +105,36 @@ function statement(n: Node): Statement {
   }
 }
 
+function lambda(n: Node): Expr {
+  const params = elements(n.Parameters.Parameters).map((p) => {
+    const nt = p.NameAndType;
+    const t = nt.Type;
+    // `(T:(*))` or `(T:(a:string))`: a tabular parameter.
+    const type = cls(t) === 'PrimitiveTypeExpression' ? typeName(t) : 'table';
+    return { name: String(nt.Name.SimpleName), type: type as KType | 'table' };
+  });
+  const body = n.Body;
+  return {
+    kind: 'lambda',
+    params,
+    lets: elements(body.Statements).map(statement),
+    body: expr(body.Expression),
+    ...span(n),
+  };
+}
+
 function firstToken(n: Node): string {
   const t = n.GetFirstToken?.();
   return t ? t.Text : cls(n);
 }
 
-const tabularKinds = new Set(['PipeExpression', 'DataTableExpression', 'UnionOperator', 'PrintOperator']);
+const tabularKinds = new Set([
+  'PipeExpression',
+  'DataTableExpression',
+  'UnionOperator',
+  'PrintOperator',
+  'MaterializeExpression',
+]);
 
 function tabular(n: Node): Tabular {
   const s = span(n);
@@ -129,6 +158,16 @@ function tabular(n: Node): Tabular {
     }
     case 'PrintOperator':
       return { kind: 'print', exprs: elements(n.Expressions).map(expr), ...s };
+    // materialize() caches a result in Kusto; here the expression is simply inlined.
+    case 'MaterializeExpression':
+      return tabular(n.Expression);
+    case 'FunctionCallExpression':
+      return {
+        kind: 'call',
+        name: n.Name.SimpleName,
+        args: elements(n.ArgumentList.Expressions).map(expr),
+        ...s,
+      };
     default:
       throw unsupported(`The tabular expression '${firstToken(n)}'`, s);
   }
@@ -236,6 +275,14 @@ function operator(n: Node): Operator {
       return join(n, s);
     case 'MvExpandOperator':
       return mvExpand(n, s);
+    case 'LookupOperator': {
+      const j = join(n, s, n.LookupClause);
+      if (j.kind !== 'join' || (j.joinKind !== 'leftouter' && j.joinKind !== 'inner'))
+        throw unsupported('lookup kinds other than leftouter and inner', s);
+      return { kind: 'lookup', joinKind: j.joinKind, right: j.right, on: j.on, ...s };
+    }
+    case 'ParseOperator':
+      return parseOp(n, s);
     case 'ProjectReorderOperator':
       return {
         kind: 'project-reorder',
@@ -271,8 +318,8 @@ const JOIN_KINDS = new Set([
   'rightsemi',
 ]);
 
-function join(n: Node, s: Span): Operator {
-  let joinKind = 'innerunique';
+function join(n: Node, s: Span, onClause?: Node): Operator {
+  let joinKind = onClause ? 'leftouter' : 'innerunique';
   for (const p of elements(n.Parameters)) {
     const name = String(p.Name.SimpleName).toLowerCase();
     const value = String(p.Expression.ToString()).toLowerCase();
@@ -281,7 +328,7 @@ function join(n: Node, s: Span): Operator {
     else if (name !== 'hint.strategy' && name !== 'hint.shufflekey' && name !== 'hint.remote')
       throw unsupported(`The join parameter '${name}'`, span(p));
   }
-  const clause = n.ConditionClause;
+  const clause = onClause ?? n.ConditionClause;
   if (cls(clause) !== 'JoinOnClause') throw unsupported('join … where', span(clause));
   const on = elements(clause.Expressions).map((e) => {
     const es = span(e);
@@ -336,6 +383,33 @@ function mvExpand(n: Node, s: Span): Operator {
     ...(limit ? { limit } : {}),
     ...s,
   };
+}
+
+function parseOp(n: Node, s: Span): Operator {
+  for (const p of elements(n.Parameters)) {
+    const name = String(p.Name.SimpleName).toLowerCase();
+    const value = String(p.Expression.ToString()).toLowerCase();
+    if (!(name === 'kind' && value === 'simple')) throw unsupported(`parse ${name}=${value}`, span(p));
+  }
+  const parts = elements(n.Patterns).map((p): import('./ast.ts').ParsePart => {
+    switch (cls(p)) {
+      case 'StarExpression':
+        return { kind: 'any' };
+      case 'LiteralExpression': {
+        const e = literal(p, span(p));
+        if (e.kind !== 'literal' || e.type !== 'string')
+          throw unsupported('a non-string literal in parse', span(p));
+        return { kind: 'literal', text: String(e.value) };
+      }
+      case 'NameDeclaration':
+        return { kind: 'column', name: p.SimpleName, type: 'string' };
+      case 'NameAndTypeDeclaration':
+        return { kind: 'column', name: p.Name.SimpleName, type: typeName(p.Type) };
+      default:
+        throw unsupported(`The parse pattern '${String(p.ToString())}'`, span(p));
+    }
+  });
+  return { kind: 'parse', source: expr(n.Expression), parts, ...s };
 }
 
 /** A render property's value as plain JSON (names and literals; lists of names as arrays). */

@@ -214,6 +214,27 @@ describe('KQL scalars', () => {
     assert.equal(await one("set_has_element(dynamic(['a', 'b']), 'b')"), true);
   });
 
+  it('parse_url, extract_all, url_decode', async () => {
+    const u = JSON.parse(
+      String(await one("parse_url('https://u:p@graph.microsoft.com:443/v1.0/users?$top=5&x=a%20b#f')")),
+    );
+    assert.deepEqual(u, {
+      Scheme: 'https',
+      Host: 'graph.microsoft.com',
+      Port: '443',
+      Path: '/v1.0/users',
+      Username: 'u',
+      Password: 'p',
+      'Query Parameters': { $top: '5', x: 'a b' },
+      Fragment: 'f',
+    });
+    assert.equal(JSON.parse(String(await one("parse_url('not a url')"))).Host, '');
+    assert.equal(await one("extract_all('([0-9]+)', 'a1b22c333')"), '["1","22","333"]');
+    assert.equal(await one("extract_all('[a-z]', 'a1b')"), '["a","b"]');
+    assert.equal(await one("extract_all('x', 'yyy')"), null);
+    assert.equal(await one("url_decode('a%20b')"), 'a b');
+  });
+
   it('type errors are reported with positions, not answered wrongly', async () => {
     await assert.rejects(db.kql("print x = 1 == 'a'"), /Cannot compare long with string/);
     await assert.rejects(db.kql("print x = 'a'.b"), /needs a dynamic value/);
