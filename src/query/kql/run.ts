@@ -45,9 +45,15 @@ export interface KqlResult {
 const views = new WeakMap<KqlDialect, Map<LogType, ReturnType<typeof laViewSql>>>();
 function viewOf(d: KqlDialect, type: LogType, cols: Parameters<typeof laViewSql>[2]) {
   let m = views.get(d);
-  if (!m) views.set(d, (m = new Map()));
+  if (!m) {
+    m = new Map();
+    views.set(d, m);
+  }
   let v = m.get(type);
-  if (!v) m.set(type, (v = laViewSql(d, type, cols, '$1')));
+  if (!v) {
+    v = laViewSql(d, type, cols, '$1');
+    m.set(type, v);
+  }
   return v;
 }
 
