@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import { Committer } from './ingest/committer.ts';
 import { PreparePool } from './ingest/prepare-pool.ts';
 import { IngestService } from './ingest/service.ts';
+import { warmKql } from './query/kql/parse.ts';
 import { AuditCatalog } from './registry/catalog/catalog.ts';
 import { createKey, DEFAULT_TENANT, ensureBootstrapKey, KeyResolver } from './security/api-keys.ts';
 import { IntegrityJobs } from './security/integrity-jobs.ts';
@@ -104,6 +105,8 @@ export async function startServer(config: Config): Promise<Running> {
   });
   const url = await app.listen({ host: config.host, port: config.port });
   integrity.start();
+  // Load and JIT-warm the KQL parser (a few seconds of CPU) once, off the start path.
+  setImmediate(warmKql).unref();
   let closing: Promise<void> | null = null;
   return {
     app,

@@ -94,6 +94,33 @@ describe('bin/idtrail', () => {
     );
   });
 
+  it('query runs KQL on the stored records as a table, JSON or CSV, and reports errors with positions', async () => {
+    const kql = 'SigninLogs | summarize SignIns = count(), IPs = dcount(IPAddress) by UserPrincipalName';
+    const upn = String(interactiveSignIn.userPrincipalName);
+    const json = await idtrail(['query', kql, '--format', 'json', '--data', data.dir]);
+    assert.deepEqual(JSON.parse(json.stdout).tables[0], {
+      name: 'PrimaryResult',
+      columns: [
+        { name: 'UserPrincipalName', type: 'string' },
+        { name: 'SignIns', type: 'long' },
+        { name: 'IPs', type: 'long' },
+      ],
+      rows: [[upn, 250, 1]],
+    });
+    const csv = await idtrail(['query', kql, '--format', 'csv', '--data', data.dir]);
+    assert.equal(csv.stdout, `UserPrincipalName,SignIns,IPs\r\n${upn},250,1\r\n`);
+    const table = await idtrail(['query', kql, '--data', data.dir]);
+    assert.match(table.stdout, /^UserPrincipalName\s+SignIns\s+IPs\n-+/);
+    assert.match(table.stdout, /\(1 row\)\n$/);
+    await assert.rejects(
+      idtrail(['query', 'SigninLogs | evaluate bag_unpack(x)', '--data', data.dir]),
+      (err: Error & { stderr: string }) => {
+        assert.match(err.stderr, /The operator 'evaluate' is not supported by idtrail \(line 1, column 14\)/);
+        return true;
+      },
+    );
+  });
+
   it('serve opens the same data; a key made by the CLI works against it', async () => {
     const { stdout } = await idtrail(['keys', 'create', '--data', data.dir, '--role', 'ingest']);
     const key = stdout.trim();

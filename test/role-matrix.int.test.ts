@@ -40,11 +40,17 @@ function readMatrix(): { columns: string[]; rows: Row[] } {
   return { columns, rows };
 }
 
-const SAMPLES: Record<string, string> = { id: 'no-such-id', category: 'SignInLogs', keyId: 'no-such-key' };
+const SAMPLES: Record<string, string> = {
+  id: 'no-such-id',
+  category: 'SignInLogs',
+  keyId: 'no-such-key',
+  workspaceId: TENANT,
+};
 const BODIES: Record<string, string> = {
   'POST /api/v1/keys': JSON.stringify({ roles: ['Reports Reader'], name: 'matrix' }),
   'PUT /api/v1/retention/{category}': JSON.stringify({ days: 90 }),
   'POST /api/v1/ingest/{category}': '[]',
+  'POST /v1/workspaces/{workspaceId}/query': JSON.stringify({ query: 'datatable(x:long)[1] | take 1' }),
 };
 const pattern = (p: string) => p.replace(/\{[^}]+\}|:[A-Za-z]+/g, ':p');
 
@@ -78,7 +84,9 @@ describe('role matrix (docs/role-matrix.md)', () => {
 
   for (const row of rows) {
     it(`${row.method} ${row.path}`, async () => {
-      const url = row.path.replace(/\{([^}]+)\}/g, (_, name: string) => SAMPLES[name] ?? 'x');
+      let url = row.path.replace(/\{([^}]+)\}/g, (_, name: string) => SAMPLES[name] ?? 'x');
+      if (row.method === 'GET' && url.endsWith('/query'))
+        url += `?query=${encodeURIComponent('datatable(x:long)[1]')}`;
       const body = BODIES[`${row.method} ${row.path}`];
       for (const [column, allowed] of row.cells) {
         const key = keys.get(column)!;

@@ -22,6 +22,9 @@ import { integrityPublicRoute, integrityRoutes } from './routes/integrity.ts';
 import { keysRoutes } from './routes/keys.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { retentionRoutes } from './routes/retention.ts';
+import { laErrorHandler } from './routes/workspace/la-errors.ts';
+import { workspaceQueryRoute } from './routes/workspace/query.ts';
+import { workspacesRoute } from './routes/workspace/workspaces.ts';
 import type { Throttle } from './throttle.ts';
 
 export interface AppDeps {
@@ -66,7 +69,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors: (err, req, reply) => {
       const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
       const code = status === 414 ? 'RequestUriTooLong' : 'BadRequest';
-      void (reply as FastifyReply).code(status).send(graphErrorBody(req as FastifyRequest, code, err.message));
+      void (reply as FastifyReply)
+        .code(status)
+        .send(graphErrorBody(req as FastifyRequest, code, err.message));
     },
     // Requests Node's HTTP parser refuses (oversized headers, garbage) never reach a route: answer
     // in Graph's shape too, without a request id (there is no request).
@@ -149,6 +154,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await secured.register(graphRoutes(deps));
     await secured.register(integrityRoutes(deps));
     await secured.register(retentionRoutes(deps));
+    await secured.register(workspacesRoute());
+  });
+  // The Log Analytics query API: its own scope, so that every error has LA's shape.
+  await app.register(async (workspace) => {
+    workspace.setErrorHandler(laErrorHandler);
+    workspace.addHook('preHandler', auth);
+    await workspace.register(workspaceQueryRoute(deps));
   });
   return app;
 }

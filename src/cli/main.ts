@@ -1,7 +1,8 @@
-/** `idtrail` — the command line. Every command takes --data DIR (env IDTRAIL_DATA, default ./.idtrail). */
+/** `idtrail` — the command line (serve, ingest, keys, simulate, query). Every command takes --data DIR (env IDTRAIL_DATA, default ./.idtrail). */
 import { Command } from 'commander';
 import { ingestCommand } from './ingest.ts';
 import { keysCommand } from './keys.ts';
+import { queryCommand } from './query.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
 import { verifyCommand } from './verify.ts';
@@ -15,6 +16,7 @@ program.addCommand(ingestCommand());
 program.addCommand(keysCommand());
 program.addCommand(simulateCommand());
 program.addCommand(verifyCommand());
+program.addCommand(queryCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`idtrail: ${err instanceof Error ? err.message : String(err)}\n`);

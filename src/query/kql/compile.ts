@@ -1,0 +1,1365 @@
+/**
+ * Binder and compiler: idtrail's KQL tree (ast.ts) → one SQL statement, bound against the LA table
+ * schemas with Kusto types. Each tabular operator becomes one SELECT over the previous one (a
+ * relational plan written straight as nested SQL: scan → filter → project → extend → aggregate →
+ * sort → limit, plus union); every engine-specific fragment goes through the dialect seam
+ * (sql/dialect.ts). Nothing is evaluated in JS except constants. See docs/kql.md.
+ */
+import type { Expr, KType, Operator, Script, Span, Tabular } from './ast.ts';
+import { KqlError, unsupported } from './errors.ts';
+import type { KqlDialect } from './sql/dialect.ts';
+
+export interface Col {
+  name: string;
+  type: KType;
+}
+
+/** A relation: a SELECT statement and its columns. */
+export interface Rel {
+  sql: string;
+  cols: Col[];
+}
+
+export interface CompileContext {
+  dialect: KqlDialect;
+  /** The query's `now()` (ISO 8601), fixed for the whole query as in Kusto. */
+  now: string;
+  /** Resolves a table name (as written; LA table names are case-sensitive) to a relation. */
+  table(name: string): Rel | undefined;
+}
+
+export interface CompiledQuery {
+  sql: string;
+  cols: Col[];
+  /** The `render` operator's chart and properties, passed to the client. */
+  render?: { chart: string; properties: Record<string, unknown> };
+}
+
+/** A compiled scalar: SQL and its Kusto type; `value` when it is a compile-time constant. */
+interface Sc {
+  sql: string;
+  type: KType;
+  value?: unknown;
+  /** For dynamic constants: the JS value (for `in (dynamic([...]))`). */
+  dyn?: unknown;
+}
+
+type Lambda = Extract<Expr, { kind: 'lambda' }>;
+type Let =
+  | { kind: 'scalar'; value: Expr }
+  | { kind: 'tabular'; value: Tabular }
+  | { kind: 'function'; value: Lambda };
+
+interface Scope {
+  cols: Col[];
+}
+
+export function compileKql(script: Script, ctx: CompileContext): CompiledQuery {
+  return new Compiler(ctx).script(script);
+}
+
+const NUMERIC = new Set<KType>(['int', 'long', 'real']);
+
+export const AGGREGATE_NAMES = new Set([
+  'count',
+  'countif',
+  'dcount',
+  'dcountif',
+  'count_distinct',
+  'sum',
+  'sumif',
+  'avg',
+  'avgif',
+  'min',
+  'max',
+  'minif',
+  'maxif',
+  'make_set',
+  'makeset',
+  'make_list',
+  'makelist',
+  'make_set_if',
+  'make_list_if',
+  'make_bag',
+  'percentile',
+  'arg_max',
+  'arg_min',
+  'argmax',
+  'argmin',
+  'any',
+  'take_any',
+]);
+
+class Compiler {
+  private readonly d: KqlDialect;
+  private readonly lets = new Map<string, Let>();
+  private render: CompiledQuery['render'];
+  private alias = 0;
+  /** Inside a summarize aggregate expression: the input scope that aggregation calls read. */
+  private aggScope: Scope | undefined;
+
+  constructor(private readonly ctx: CompileContext) {
+    this.d = ctx.dialect;
+  }
+
+  script(s: Script): CompiledQuery {
+    let last: Rel | undefined;
+    for (const st of s.statements) {
+      if (st.kind === 'let') this.bindLet(st.name, st.value);
+      else {
+        const q = st.query;
+        this.render = undefined;
+        if (q.kind === 'tabular') last = this.tabular(q.query);
+        else if (q.kind === 'name')
+          last = this.tabular({ kind: 'table', name: q.name, pos: q.pos, len: q.len });
+        else if (q.kind === 'call')
+          last = this.tabular({ kind: 'call', name: q.name, args: q.args, pos: q.pos, len: q.len });
+        else throw new KqlError('A query must be a tabular expression', q.pos, q.len);
+      }
+    }
+    if (!last) throw new KqlError('The query has no tabular expression to run', 0, 0);
+    return { sql: last.sql, cols: last.cols, ...(this.render ? { render: this.render } : {}) };
+  }
+
+  private bindLet(name: string, v: Expr): void {
+    if (v.kind === 'lambda') {
+      this.lets.set(name, { kind: 'function', value: v });
+      return;
+    }
+    const isTabular =
+      v.kind === 'tabular' || (v.kind === 'name' && !this.isScalarName(v.name) && this.tableExists(v.name));
+    this.lets.set(
+      name,
+      isTabular
+        ? {
+            kind: 'tabular',
+            value:
+              v.kind === 'tabular'
+                ? v.query
+                : { kind: 'table', name: (v as { name: string }).name, pos: v.pos, len: v.len },
+          }
+        : { kind: 'scalar', value: v },
+    );
+  }
+
+  /**
+   * Calls a `let` function: its parameters (then its own lets) are bound for the body, and the
+   * names they shadow are restored afterwards. Constant arguments are bound as literals.
+   */
+  invoke<T>(name: string, args: Expr[], at: Span, run: (body: Expr) => T): T {
+    const f = this.lets.get(name);
+    if (f?.kind !== 'function') throw new KqlError(`'${name}' is not a function`, at.pos, at.len);
+    const fn = f.value;
+    if (args.length !== fn.params.length)
+      throw new KqlError(
+        `${name}(): expected ${fn.params.length} arguments, got ${args.length}`,
+        at.pos,
+        at.len,
+      );
+    const bound = fn.params.map((p, i) => {
+      const a = args[i]!;
+      if (p.type === 'table') {
+        const t: Tabular =
+          a.kind === 'tabular'
+            ? a.query
+            : a.kind === 'name'
+              ? { kind: 'table', name: a.name, pos: a.pos, len: a.len }
+              : (() => {
+                  throw new KqlError(`${name}(): '${p.name}' expects a table`, a.pos, a.len);
+                })();
+        return [p.name, { kind: 'tabular', value: t }] as const;
+      }
+      let value: Expr = a;
+      try {
+        const c = this.scalar(a, { cols: [] });
+        if (c.value !== undefined && c.type !== 'dynamic')
+          value = { kind: 'literal', type: c.type, value: c.value, pos: a.pos, len: a.len } as Expr;
+      } catch {
+        // Not a constant: bound as written, evaluated where the body uses it.
+      }
+      return [p.name, { kind: 'scalar', value }] as const;
+    });
+    const names = [
+      ...fn.params.map((p) => p.name),
+      ...fn.lets.flatMap((l) => (l.kind === 'let' ? [l.name] : [])),
+    ];
+    const saved = new Map(names.map((n) => [n, this.lets.get(n)]));
+    try {
+      for (const [n, l] of bound) this.lets.set(n, l as Let);
+      for (const l of fn.lets) if (l.kind === 'let') this.bindLet(l.name, l.value);
+      return run(fn.body);
+    } finally {
+      for (const [n, l] of saved) {
+        if (l) this.lets.set(n, l);
+        else this.lets.delete(n);
+      }
+    }
+  }
+
+  private isScalarName(name: string): boolean {
+    return this.lets.get(name)?.kind === 'scalar';
+  }
+
+  private tableExists(name: string): boolean {
+    return this.lets.get(name)?.kind === 'tabular' || this.ctx.table(name) !== undefined;
+  }
+
+  private a(): string {
+    return `t${this.alias++}`;
+  }
+
+  // --- tabular ------------------------------------------------------------------------------
+
+  tabular(t: Tabular): Rel {
+    switch (t.kind) {
+      case 'table': {
+        const l = this.lets.get(t.name);
+        if (l?.kind === 'tabular') return this.tabular(l.value);
+        if (l?.kind === 'scalar') throw new KqlError(`'${t.name}' is a scalar, not a table`, t.pos, t.len);
+        const rel = this.ctx.table(t.name);
+        if (!rel)
+          throw new KqlError(`Failed to resolve table or column expression named '${t.name}'`, t.pos, t.len);
+        return rel;
+      }
+      case 'datatable':
+        return this.datatable(t);
+      case 'print': {
+        const used = new Set<string>();
+        const parts = t.exprs.map((e, i) => this.column(e, { cols: [] }, i, used));
+        return {
+          sql: `SELECT ${parts.map((p) => `${p.sql} AS ${this.d.quote(p.name)}`).join(', ')}`,
+          cols: parts.map((p) => ({ name: p.name, type: p.type })),
+        };
+      }
+      case 'union':
+        return this.union(undefined, t.tables, t.withSource, t.isFuzzy, t);
+      case 'call': {
+        if (t.name.toLowerCase() === 'table') {
+          const a = t.args[0];
+          const v = a ? this.scalar(a, { cols: [] }) : undefined;
+          if (!a || t.args.length !== 1 || typeof v?.value !== 'string')
+            throw new KqlError('table(): expected one constant table name', t.pos, t.len);
+          return this.tabular({ kind: 'table', name: v.value, pos: a.pos, len: a.len });
+        }
+        if (this.lets.get(t.name)?.kind === 'function')
+          return this.invoke(t.name, t.args, t, (body) => {
+            if (body.kind === 'tabular') return this.tabular(body.query);
+            if (body.kind === 'name')
+              return this.tabular({ kind: 'table', name: body.name, pos: body.pos, len: body.len });
+            throw new KqlError(`${t.name}() does not return a table`, t.pos, t.len);
+          });
+        throw unsupported(`The tabular function '${t.name}'`, t);
+      }
+      case 'pipe': {
+        const input = this.tabular(t.input);
+        if (this.render && t.op.kind !== 'render')
+          throw new KqlError('render must be the last operator of the query', t.op.pos, t.op.len);
+        return this.operator(input, t.op);
+      }
+    }
+  }
+
+  private datatable(t: Extract<Tabular, { kind: 'datatable' }>): Rel {
+    const n = t.columns.length;
+    if (t.values.length % n !== 0)
+      throw new KqlError(
+        `datatable: ${t.values.length} values do not fill rows of ${n} columns`,
+        t.pos,
+        t.len,
+      );
+    const rows: string[] = [];
+    for (let i = 0; i < t.values.length; i += n) {
+      const cells = t.columns.map((c, j) =>
+        this.cast(this.scalar(t.values[i + j]!, { cols: [] }), c.type, t.values[i + j]!),
+      );
+      rows.push(`(${cells.map((s, j) => `CAST(${s} AS ${this.d.sqlType(t.columns[j]!.type)})`).join(', ')})`);
+    }
+    const cols = t.columns.map((c) => ({ name: c.name, type: c.type }));
+    if (!rows.length)
+      return {
+        sql: `SELECT ${cols.map((c) => `${this.d.nullOf(c.type)} AS ${this.d.quote(c.name)}`).join(', ')} WHERE false`,
+        cols,
+      };
+    // One VALUES list keeps the rows in their written order, as Kusto does.
+    const names = cols.map((c) => this.d.quote(c.name)).join(', ');
+    return { sql: `SELECT * FROM (VALUES ${rows.join(', ')}) AS ${this.a()}(${names})`, cols };
+  }
+
+  private union(
+    first: Rel | undefined,
+    tables: Tabular[],
+    withSource: string | undefined,
+    fuzzy: boolean,
+    at: Span,
+  ): Rel {
+    const legs: { rel: Rel; name: string }[] = [];
+    if (first) legs.push({ rel: first, name: 'union_arg0' });
+    tables.forEach((tb, i) => {
+      try {
+        legs.push({
+          rel: this.tabular(tb),
+          name: tb.kind === 'table' ? tb.name : `union_arg${i + (first ? 1 : 0)}`,
+        });
+      } catch (e) {
+        if (!(fuzzy && e instanceof KqlError && tb.kind === 'table')) throw e;
+      }
+    });
+    if (!legs.length) throw new KqlError('union: no table to read', at.pos, at.len);
+    // Kusto: a column name with different types in the legs becomes name_type, one per type.
+    const types = new Map<string, Set<KType>>();
+    for (const l of legs)
+      for (const c of l.rel.cols) types.set(c.name, (types.get(c.name) ?? new Set()).add(c.type));
+    const outName = (c: Col) => (types.get(c.name)!.size > 1 ? `${c.name}_${c.type}` : c.name);
+    const cols: Col[] = [];
+    if (withSource) cols.push({ name: withSource, type: 'string' });
+    for (const l of legs)
+      for (const c of l.rel.cols) {
+        const name = outName(c);
+        if (!cols.some((x) => x.name === name)) cols.push({ name, type: c.type });
+      }
+    const q = this.d.quote;
+    const sql = legs
+      .map((l) => {
+        const own = new Map(l.rel.cols.map((c) => [outName(c), c.name]));
+        const list = cols.map((c) => {
+          const src = own.get(c.name);
+          if (src !== undefined) return `${q(src)} AS ${q(c.name)}`;
+          if (c.name === withSource) return `${this.d.string(l.name)} AS ${q(c.name)}`;
+          return `${this.d.nullOf(c.type)} AS ${q(c.name)}`;
+        });
+        return `SELECT ${list.join(', ')} FROM (${l.rel.sql}) AS ${this.a()}`;
+      })
+      .join(' UNION ALL ');
+    return { sql, cols };
+  }
+
+  private operator(input: Rel, op: Operator): Rel {
+    const q = this.d.quote;
+    const from = `FROM (${input.sql}) AS ${this.a()}`;
+    const scope: Scope = { cols: input.cols };
+    switch (op.kind) {
+      case 'where': {
+        const c = this.scalar(op.predicate, scope);
+        if (c.type !== 'bool')
+          throw new KqlError('where: the predicate must be a bool', op.predicate.pos, op.predicate.len);
+        return { sql: `SELECT * ${from} WHERE ${c.sql}`, cols: input.cols };
+      }
+      case 'project': {
+        const used = new Set<string>();
+        const parts = op.exprs.map((e, i) => this.column(e, scope, i, used));
+        return {
+          sql: `SELECT ${parts.map((p) => `${p.sql} AS ${q(p.name)}`).join(', ')} ${from}`,
+          cols: parts.map((p) => ({ name: p.name, type: p.type })),
+        };
+      }
+      case 'project-away': {
+        for (const n of op.names) this.col(scope, n, op);
+        const keep = input.cols.filter((c) => !op.names.includes(c.name));
+        return { sql: `SELECT ${keep.map((c) => q(c.name)).join(', ')} ${from}`, cols: keep };
+      }
+      case 'project-rename': {
+        const map = new Map<string, string>();
+        for (const r of op.renames) {
+          this.col(scope, r.from, op);
+          map.set(r.from, r.to);
+        }
+        const cols = input.cols.map((c) => ({ name: map.get(c.name) ?? c.name, type: c.type }));
+        return {
+          sql: `SELECT ${input.cols.map((c) => `${q(c.name)} AS ${q(map.get(c.name) ?? c.name)}`).join(', ')} ${from}`,
+          cols,
+        };
+      }
+      case 'extend': {
+        // One SELECT per expression: a later one may use an earlier one's column.
+        let rel = input;
+        op.exprs.forEach((e, i) => {
+          const s: Scope = { cols: rel.cols };
+          const p = this.column(e, s, i + rel.cols.length, new Set(rel.cols.map((c) => c.name)), true);
+          const replaced = rel.cols.some((c) => c.name === p.name);
+          const cols = replaced
+            ? rel.cols.map((c) => (c.name === p.name ? { name: p.name, type: p.type } : c))
+            : [...rel.cols, { name: p.name, type: p.type }];
+          const list = cols.map((c) => (c.name === p.name ? `${p.sql} AS ${q(p.name)}` : q(c.name)));
+          rel = { sql: `SELECT ${list.join(', ')} FROM (${rel.sql}) AS ${this.a()}`, cols };
+        });
+        return rel;
+      }
+      case 'summarize':
+        return this.summarize(input, op, from);
+      case 'sort': {
+        const keys = op.by.map((e) => this.orderKey(e, scope, true));
+        return { sql: `SELECT * ${from} ORDER BY ${keys.join(', ')}`, cols: input.cols };
+      }
+      case 'take': {
+        const n = this.constInt(op.count, scope, 'take');
+        return { sql: `SELECT * ${from} LIMIT ${n}`, cols: input.cols };
+      }
+      case 'top': {
+        const n = this.constInt(op.count, scope, 'top');
+        return {
+          sql: `SELECT * ${from} ORDER BY ${this.orderKey(op.by, scope, true)} LIMIT ${n}`,
+          cols: input.cols,
+        };
+      }
+      case 'distinct': {
+        if (op.exprs.length === 1 && op.exprs[0]!.kind === 'star')
+          return { sql: `SELECT DISTINCT * ${from}`, cols: input.cols };
+        const used = new Set<string>();
+        const parts = op.exprs.map((e, i) => this.column(e, scope, i, used));
+        return {
+          sql: `SELECT DISTINCT ${parts.map((p) => `${p.sql} AS ${q(p.name)}`).join(', ')} ${from}`,
+          cols: parts.map((p) => ({ name: p.name, type: p.type })),
+        };
+      }
+      case 'count':
+        return { sql: `SELECT count(*) AS ${q('Count')} ${from}`, cols: [{ name: 'Count', type: 'long' }] };
+      case 'render':
+        this.render = { chart: op.chart, properties: op.properties };
+        return input;
+      case 'union':
+        return this.union(input, op.tables, op.withSource, op.isFuzzy, op);
+      case 'join':
+        return this.join(input, op);
+      case 'lookup':
+        return this.join(input, { ...op, kind: 'join' }, true);
+      case 'parse':
+        return this.parseOp(input, op, from);
+      case 'mv-expand':
+        return this.mvExpand(input, op, from);
+      case 'project-reorder': {
+        const first: Col[] = [];
+        for (const n of op.names) {
+          const re = new RegExp(`^${n.pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`);
+          let hits = input.cols.filter((c) => re.test(c.name) && !first.includes(c));
+          if (!hits.length && !n.pattern.includes('*')) this.col(scope, n.pattern, op);
+          if (n.order)
+            hits = [...hits].sort((a, b) => (a.name < b.name ? -1 : 1) * (n.order === 'desc' ? -1 : 1));
+          first.push(...hits);
+        }
+        const cols = [...first, ...input.cols.filter((c) => !first.includes(c))];
+        return { sql: `SELECT ${cols.map((c) => q(c.name)).join(', ')} ${from}`, cols };
+      }
+    }
+  }
+
+  /**
+   * join: every kind of Kusto's. innerunique (the default) keeps one left row per key before an
+   * inner join; semi/anti kinds keep one side's columns; the others keep all columns, the right
+   * side's clashing names suffixed 1, 2, … (as Kusto names them).
+   */
+  private join(left: Rel, op: Extract<Operator, { kind: 'join' }>, lookup = false): Rel {
+    const q = this.d.quote;
+    const right = this.tabular(op.right);
+    const keys = op.on.map((k) => {
+      const l = this.col({ cols: left.cols }, k.left, k);
+      const r = this.col({ cols: right.cols }, k.right, k);
+      if (!this.comparable(l.type, r.type))
+        throw new KqlError(
+          `join: ${k.left} (${l.type}) and ${k.right} (${r.type}) have different types`,
+          k.pos,
+          k.len,
+        );
+      const plainL = l.type === 'dynamic' ? `CAST(l.${q(l.name)} AS VARCHAR)` : `l.${q(l.name)}`;
+      const plainR = r.type === 'dynamic' ? `CAST(r.${q(r.name)} AS VARCHAR)` : `r.${q(r.name)}`;
+      return { l, r, cond: `${plainL} = ${plainR}` };
+    });
+    const on = keys.map((k) => k.cond).join(' AND ');
+    const kind = op.joinKind;
+    let leftSql = left.sql;
+    if (kind === 'innerunique') {
+      const part = keys.map((k) => q(k.l.name)).join(', ');
+      leftSql = `SELECT * FROM (${left.sql}) AS ${this.a()} QUALIFY row_number() OVER (PARTITION BY ${part}) = 1`;
+    }
+    const semi = { leftsemi: 'SEMI', leftanti: 'ANTI', anti: 'ANTI', leftantisemi: 'ANTI' }[kind];
+    if (semi)
+      return {
+        sql: `SELECT l.* FROM (${leftSql}) AS l ${semi} JOIN (${right.sql}) AS r ON ${on}`,
+        cols: left.cols,
+      };
+    const rsemi = { rightsemi: 'SEMI', rightanti: 'ANTI', rightantisemi: 'ANTI' }[kind];
+    if (rsemi)
+      return {
+        sql: `SELECT r.* FROM (${right.sql}) AS r ${rsemi} JOIN (${leftSql}) AS l ON ${on}`,
+        cols: right.cols,
+      };
+    const sqlJoin = {
+      innerunique: 'JOIN',
+      inner: 'JOIN',
+      leftouter: 'LEFT JOIN',
+      rightouter: 'RIGHT JOIN',
+      fullouter: 'FULL JOIN',
+    }[kind];
+    if (!sqlJoin) throw unsupported(`join kind=${kind}`, op);
+    const used = new Set(left.cols.map((c) => c.name));
+    // lookup: the right side's key columns are not repeated.
+    const rightCols = lookup ? right.cols.filter((c) => !keys.some((k) => k.r.name === c.name)) : right.cols;
+    const rightNames = rightCols.map((c) => {
+      const name = this.unique(c.name, used);
+      used.add(name);
+      return name;
+    });
+    const list = [
+      ...left.cols.map((c) => `l.${q(c.name)} AS ${q(c.name)}`),
+      ...rightCols.map((c, i) => `r.${q(c.name)} AS ${q(rightNames[i]!)}`),
+    ];
+    return {
+      sql: `SELECT ${list.join(', ')} FROM (${leftSql}) AS l ${sqlJoin} (${right.sql}) AS r ON ${on}`,
+      cols: [...left.cols, ...rightCols.map((c, i) => ({ name: rightNames[i]!, type: c.type }))],
+    };
+  }
+
+  /**
+   * parse (simple kind) as one regular expression: literals match as written, `*` any text,
+   * a column the shortest text up to the next literal (the rest, when last). Kusto's rule that a
+   * failed match leaves every column null ("" for strings) holds: the match is all or nothing.
+   */
+  private parseOp(input: Rel, op: Extract<Operator, { kind: 'parse' }>, from: string): Rel {
+    const q = this.d.quote;
+    const src = this.str(this.scalar(op.source, { cols: input.cols }));
+    const esc = (t: string) => t.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+    let re = '^';
+    const captures: { name: string; type: KType; group: number }[] = [];
+    op.parts.forEach((p, i) => {
+      const last = i === op.parts.length - 1;
+      if (p.kind === 'literal') re += esc(p.text);
+      else if (p.kind === 'any') re += last ? '.*' : '.*?';
+      else {
+        // Typed columns only match text of their type, so a number that is not one fails the match.
+        const typed: Partial<Record<KType, string>> = {
+          long: '(-?\\d+)',
+          int: '(-?\\d+)',
+          real: '(-?\\d+(?:\\.\\d*)?(?:[eE][-+]?\\d+)?)',
+          bool: '(true|false|True|False)',
+        };
+        re += typed[p.type] ?? (last ? '(.*)' : '(.*?)');
+        captures.push({ name: p.name, type: p.type, group: captures.length + 1 });
+      }
+    });
+    if (!captures.length) throw new KqlError('parse: the pattern names no column', op.pos, op.len);
+    const pattern = this.d.string(re);
+    const matched = `regexp_matches(${src}, ${pattern}, 's')`;
+    const value = (c: (typeof captures)[number]) => {
+      const text = `regexp_extract(${src}, ${pattern}, ${c.group}, 's')`;
+      const v = c.type === 'string' ? text : this.d.fromJsonText(text, c.type);
+      return c.type === 'string'
+        ? `CASE WHEN ${matched} THEN ${v} ELSE '' END`
+        : `CASE WHEN ${matched} THEN ${v} END`;
+    };
+    const cols: Col[] = input.cols.map((c) => {
+      const cap = captures.find((x) => x.name === c.name);
+      return cap ? { name: c.name, type: cap.type } : c;
+    });
+    for (const c of captures)
+      if (!input.cols.some((x) => x.name === c.name)) cols.push({ name: c.name, type: c.type });
+    const list = cols.map((c) => {
+      const cap = captures.find((x) => x.name === c.name);
+      return cap ? `${value(cap)} AS ${q(c.name)}` : q(c.name);
+    });
+    return { sql: `SELECT ${list.join(', ')} ${from}`, cols };
+  }
+
+  /**
+   * mv-expand: one row per element of each expanded array or bag, expanded in parallel (the
+   * shorter padded with null); an empty array or bag gives no row, a null value one row of null.
+   * Bags expand to one-key bags (bagexpansion=bag) or [key, value] arrays (bagexpansion=array).
+   */
+  private mvExpand(input: Rel, op: Extract<Operator, { kind: 'mv-expand' }>, from: string): Rel {
+    const q = this.d.quote;
+    const scope: Scope = { cols: input.cols };
+    const limit = op.limit ? this.constInt(op.limit, scope, 'mv-expand limit') : undefined;
+    const lists: string[] = [];
+    const outs: { name: string; type: KType }[] = [];
+    op.items.forEach((item, i) => {
+      const v = this.scalar(item.expr, scope);
+      if (v.type !== 'dynamic')
+        throw new KqlError('mv-expand: expected a dynamic value', item.expr.pos, item.expr.len);
+      const name = item.name ?? this.baseName(item.expr);
+      if (!name)
+        throw new KqlError(
+          'mv-expand: name the expanded expression (Name = expression)',
+          item.expr.pos,
+          item.expr.len,
+        );
+      const bagItem =
+        op.bagExpansion === 'bag'
+          ? "json_object(k, json_extract(v, '$.\"' || k || '\"'))"
+          : "to_json([to_json(k), json_extract(v, '$.\"' || k || '\"')])";
+      let list = `(SELECT CASE WHEN v IS NULL OR json_type(v) = 'NULL' THEN [CAST(NULL AS JSON)]
+        WHEN json_type(v) = 'ARRAY' THEN json_extract(v, '$[*]')
+        WHEN json_type(v) = 'OBJECT' THEN list_transform(json_keys(v), k -> ${bagItem})
+        ELSE [v] END FROM (SELECT ${v.sql} AS v))`;
+      if (limit !== undefined) list = `list_slice(${list}, 1, ${limit})`;
+      lists.push(`unnest(${list}) AS ${q(`__mv${i}`)}`);
+      outs.push({ name, type: item.toType ?? 'dynamic' });
+    });
+    const index = op.itemIndex
+      ? `, unnest(range(0, greatest(${lists.map((_, i) => `len(${lists[i]!.replace(/^unnest\((.*)\) AS .*$/s, '$1')})`).join(', ')}))) AS ${q('__mvi')}`
+      : '';
+    const inner = `SELECT *, ${lists.join(', ')}${index} ${from}`;
+    const convert = (i: number, t: KType) =>
+      t === 'dynamic' ? q(`__mv${i}`) : this.fromDynamic({ sql: q(`__mv${i}`), type: 'dynamic' }, t).sql;
+    const cols: Col[] = input.cols.map((c) => {
+      const o = outs.find((x) => x.name === c.name);
+      return o ? { name: c.name, type: o.type } : c;
+    });
+    for (const o of outs) if (!cols.some((c) => c.name === o.name)) cols.push(o);
+    if (op.itemIndex) cols.push({ name: op.itemIndex, type: 'long' });
+    const list = cols.map((c) => {
+      const i = outs.findIndex((o) => o.name === c.name);
+      if (i >= 0) return `${convert(i, outs[i]!.type)} AS ${q(c.name)}`;
+      if (c.name === op.itemIndex) return `CAST(${q('__mvi')} AS BIGINT) AS ${q(c.name)}`;
+      return q(c.name);
+    });
+    return { sql: `SELECT ${list.join(', ')} FROM (${inner}) AS ${this.a()}`, cols };
+  }
+
+  private orderKey(e: Expr, scope: Scope, defaultDesc: boolean): string {
+    let desc = defaultDesc;
+    let nulls: 'first' | 'last' | undefined;
+    let inner = e;
+    if (e.kind === 'ordered') {
+      desc = e.desc ?? defaultDesc;
+      nulls = e.nulls;
+      inner = e.expr;
+    }
+    // Kusto: nulls last when descending, first when ascending, unless said.
+    nulls ??= desc ? 'last' : 'first';
+    const s = this.scalar(inner, scope);
+    if (s.type === 'dynamic')
+      throw new KqlError('sort by a dynamic value is not supported', inner.pos, inner.len);
+    return `${s.sql} ${desc ? 'DESC' : 'ASC'} NULLS ${nulls.toUpperCase()}`;
+  }
+
+  private constInt(e: Expr, scope: Scope, what: string): number {
+    const s = this.scalar(e, scope);
+    if (typeof s.value !== 'number' || !Number.isInteger(s.value) || s.value < 0)
+      throw new KqlError(`${what}: the row count must be a constant non-negative integer`, e.pos, e.len);
+    return s.value;
+  }
+
+  // --- summarize ------------------------------------------------------------------------------
+
+  private summarize(input: Rel, op: Extract<Operator, { kind: 'summarize' }>, from: string): Rel {
+    const q = this.d.quote;
+    const scope: Scope = { cols: input.cols };
+    const used = new Set<string>();
+    const by = op.by.map((e, i) => this.column(e, scope, i, used));
+    // Inner: group keys and aggregates (arg_max/arg_min as one struct each); outer: unpacks them.
+    const inner: string[] = by.map((b) => `${b.sql} AS ${q(b.name)}`);
+    const outer: string[] = by.map((b) => q(b.name));
+    const cols: Col[] = by.map((b) => ({ name: b.name, type: b.type }));
+    op.aggregates.forEach((e, i) => {
+      const names = e.kind === 'named' ? e.names : undefined;
+      const call = e.kind === 'named' ? e.expr : e;
+      if (call.kind !== 'call' || !AGGREGATE_NAMES.has(call.name.toLowerCase())) {
+        // A scalar expression over aggregates, e.g. dcount(a) * 2 or array_length(make_set(x)).
+        this.aggScope = scope;
+        let v: Sc;
+        try {
+          v = this.scalar(call, { cols: by.map((b) => ({ name: b.name, type: b.type })) });
+        } finally {
+          this.aggScope = undefined;
+        }
+        const name = names?.[0] ?? this.autoName(call, i, used);
+        used.add(name);
+        inner.push(`${v.sql} AS ${q(name)}`);
+        outer.push(q(name));
+        cols.push({ name, type: v.type });
+        return;
+      }
+      const fn =
+        ({ argmax: 'arg_max', argmin: 'arg_min' } as Record<string, string>)[call.name.toLowerCase()] ??
+        call.name.toLowerCase();
+      if (fn === 'arg_max' || fn === 'arg_min') {
+        const [key, ...rest] = call.args;
+        if (!key || !rest.length)
+          throw new KqlError(`${fn}: expected (expr, columns...)`, call.pos, call.len);
+        const k = this.scalar(key, scope);
+        const picked: { name: string; sql: string; type: KType }[] = [
+          { name: this.autoName(key, i, used, names?.[0]), sql: k.sql, type: k.type },
+        ];
+        let n = 1;
+        for (const r of rest) {
+          if (r.kind === 'star') {
+            for (const c of input.cols) {
+              if (by.some((b) => b.name === c.name) || picked.some((p) => p.name === c.name)) continue;
+              picked.push({ name: c.name, sql: q(c.name), type: c.type });
+              used.add(c.name);
+            }
+          } else {
+            const p = this.column(r, scope, i, used, false, names?.[n]);
+            picked.push(p);
+          }
+          n++;
+        }
+        const s = `__s${i}`;
+        const struct = `struct_pack(${picked.map((p, j) => `c${j} := ${p.sql}`).join(', ')})`;
+        inner.push(`${fn}(${struct}, ${k.sql}) AS ${q(s)}`);
+        picked.forEach((p, j) => {
+          outer.push(`${q(s)}.c${j} AS ${q(p.name)}`);
+          cols.push({ name: p.name, type: p.type });
+        });
+        return;
+      }
+      const agg = this.aggregate(fn, call, scope);
+      const name = names?.[0] ?? this.unique(agg.name, used);
+      used.add(name);
+      inner.push(`${agg.sql} AS ${q(name)}`);
+      outer.push(q(name));
+      cols.push({ name, type: agg.type });
+    });
+    const group = by.length ? ` GROUP BY ${by.map((_, i) => i + 1).join(', ')}` : '';
+    return {
+      sql: `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} ${from}${group}) AS ${this.a()}`,
+      cols,
+    };
+  }
+
+  private aggregate(
+    fn: string,
+    call: Extract<Expr, { kind: 'call' }>,
+    scope: Scope,
+  ): { sql: string; type: KType; name: string } {
+    const args = call.args;
+    const arg = (i: number) => {
+      const e = args[i];
+      if (!e) throw new KqlError(`${fn}: missing argument ${i + 1}`, call.pos, call.len);
+      return this.scalar(e, scope);
+    };
+    const argName = (i: number) => (args[i] ? this.baseName(args[i]!) : undefined);
+    const suffix = (prefix: string, i = 0) => `${prefix}_${argName(i) ?? ''}`;
+    const bool = (i: number) => {
+      const s = arg(i);
+      if (s.type !== 'bool')
+        throw new KqlError(`${fn}: the predicate must be a bool`, args[i]!.pos, args[i]!.len);
+      return s.sql;
+    };
+    const sumType = (t: KType): KType => (t === 'real' ? 'real' : t === 'timespan' ? 'timespan' : 'long');
+    switch (fn) {
+      case 'count':
+        if (args.length) throw unsupported('count() with an argument', call);
+        return { sql: 'count(*)', type: 'long', name: 'count_' };
+      case 'countif':
+        return { sql: `count(*) FILTER (WHERE ${bool(0)})`, type: 'long', name: 'countif_' };
+      case 'dcount': {
+        const a = arg(0);
+        return { sql: `count(DISTINCT ${this.plain(a)})`, type: 'long', name: suffix('dcount') };
+      }
+      case 'count_distinct': {
+        const a = arg(0);
+        return { sql: `count(DISTINCT ${this.plain(a)})`, type: 'long', name: suffix('count_distinct') };
+      }
+      case 'make_bag': {
+        // Merges the property bags of the group (a key seen twice keeps one of its values).
+        const a = arg(0);
+        if (a.type !== 'dynamic')
+          throw new KqlError('make_bag: expected a dynamic value', args[0]!.pos, args[0]!.len);
+        const bags = `list(${a.sql}) FILTER (WHERE json_type(${a.sql}) = 'OBJECT')`;
+        return {
+          sql: `CASE WHEN coalesce(len(${bags}), 0) = 0 THEN ${this.d.jsonLiteral('{}')} ELSE list_reduce(${bags}, (x, y) -> json_merge_patch(x, y)) END`,
+          type: 'dynamic',
+          name: suffix('bag'),
+        };
+      }
+      case 'dcountif': {
+        const a = arg(0);
+        return {
+          sql: `count(DISTINCT ${this.plain(a)}) FILTER (WHERE ${bool(1)})`,
+          type: 'long',
+          name: suffix('dcountif'),
+        };
+      }
+      case 'sum': {
+        const a = this.num(arg(0), args[0]!, fn);
+        return { sql: `sum(${a.sql})`, type: sumType(a.type), name: suffix('sum') };
+      }
+      case 'sumif': {
+        const a = this.num(arg(0), args[0]!, fn);
+        return {
+          sql: `sum(${a.sql}) FILTER (WHERE ${bool(1)})`,
+          type: sumType(a.type),
+          name: suffix('sumif'),
+        };
+      }
+      case 'avg': {
+        const a = this.num(arg(0), args[0]!, fn);
+        return { sql: `avg(${a.sql})`, type: 'real', name: suffix('avg') };
+      }
+      case 'avgif': {
+        const a = this.num(arg(0), args[0]!, fn);
+        return { sql: `avg(${a.sql}) FILTER (WHERE ${bool(1)})`, type: 'real', name: suffix('avgif') };
+      }
+      case 'min':
+      case 'max': {
+        const a = arg(0);
+        return { sql: `${fn}(${a.sql})`, type: a.type, name: suffix(fn) };
+      }
+      case 'minif':
+      case 'maxif': {
+        const a = arg(0);
+        return {
+          sql: `${fn.slice(0, 3)}(${a.sql}) FILTER (WHERE ${bool(1)})`,
+          type: a.type,
+          name: suffix(fn),
+        };
+      }
+      case 'make_set':
+      case 'makeset':
+      case 'make_list':
+      case 'makelist':
+      case 'make_set_if':
+      case 'make_list_if': {
+        const a = arg(0);
+        const set = fn.includes('set');
+        const cond = fn.endsWith('_if') ? ` AND ${bool(1)}` : '';
+        const capArg = fn.endsWith('_if') ? args[2] : args[1];
+        const list = `list(${a.sql}) FILTER (WHERE ${a.sql} IS NOT NULL${cond})`;
+        const capped = capArg
+          ? `list_slice(${set ? `list_distinct(${list})` : list}, 1, ${this.constInt(capArg, scope, fn)})`
+          : set
+            ? `list_distinct(${list})`
+            : list;
+        return {
+          sql: `coalesce(${this.d.toJson(capped)}, ${this.d.jsonLiteral('[]')})`,
+          type: 'dynamic',
+          name: suffix(set ? 'set' : 'list'),
+        };
+      }
+      case 'percentile': {
+        const a = this.num(arg(0), args[0]!, fn);
+        const p = arg(1);
+        if (typeof p.value !== 'number')
+          throw new KqlError('percentile: the percentile must be a constant', args[1]!.pos, args[1]!.len);
+        return {
+          sql: `quantile_disc(${a.sql}, ${p.value / 100})`,
+          type: a.type,
+          name: `percentile_${argName(0) ?? ''}_${String(p.value).replace('.', '_')}`,
+        };
+      }
+      case 'any':
+      case 'take_any': {
+        const a = arg(0);
+        return { sql: `any_value(${a.sql})`, type: a.type, name: `${fn}_${argName(0) ?? ''}` };
+      }
+      default:
+        throw unsupported(`The aggregation function '${call.name}'`, call);
+    }
+  }
+
+  // --- columns and names ----------------------------------------------------------------------
+
+  private col(scope: Scope, name: string, at: Span): Col {
+    const c = scope.cols.find((x) => x.name === name);
+    if (!c)
+      throw new KqlError(`Failed to resolve column or scalar expression named '${name}'`, at.pos, at.len);
+    return c;
+  }
+
+  /** A projected column: `name = expr` or an expression named as Kusto names it. */
+  private column(
+    e: Expr,
+    scope: Scope,
+    i: number,
+    used: Set<string>,
+    extend = false,
+    forced?: string,
+  ): { name: string; sql: string; type: KType } {
+    if (e.kind === 'named') {
+      if (e.names.length !== 1) throw unsupported('a tuple of names here', e);
+      const s = this.scalar(e.expr, scope);
+      used.add(e.names[0]!);
+      return { name: e.names[0]!, ...s };
+    }
+    const s = this.scalar(e, scope);
+    const name = forced ?? this.autoName(e, i, extend ? new Set() : used);
+    used.add(name);
+    return { name, sql: s.sql, type: s.type };
+  }
+
+  /** Kusto names an unnamed, non-column expression Column1, Column2, … (the first free one). */
+  private autoName(e: Expr, _i: number, used: Set<string>, forced?: string): string {
+    if (forced) return forced;
+    const base = this.baseName(e);
+    if (base) return this.unique(base, used);
+    let n = 1;
+    while (used.has(`Column${n}`)) n++;
+    return `Column${n}`;
+  }
+
+  private unique(name: string, used: Set<string>): string {
+    if (!used.has(name)) return name;
+    let n = 1;
+    while (used.has(`${name}${n}`)) n++;
+    return `${name}${n}`;
+  }
+
+  /** Kusto's default column name for an expression: a column's, a path's (a_b), bin(x, …)'s x. */
+  private baseName(e: Expr): string | undefined {
+    switch (e.kind) {
+      case 'name':
+        return e.name;
+      case 'member': {
+        const t = this.baseName(e.target);
+        return t ? `${t}_${e.member}` : undefined;
+      }
+      case 'index': {
+        const t = this.baseName(e.target);
+        const k = e.index.kind === 'literal' ? e.index.value : undefined;
+        return t && k !== undefined && k !== null ? `${t}_${k}` : undefined;
+      }
+      case 'call':
+        if (
+          ['bin', 'floor', 'bin_at', 'tostring', 'todynamic', 'toint', 'tolong'].includes(
+            e.name.toLowerCase(),
+          ) &&
+          e.args[0]
+        )
+          return e.name.toLowerCase().startsWith('to') ? undefined : this.baseName(e.args[0]);
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  // --- scalars --------------------------------------------------------------------------------
+
+  private lit(type: KType, value: unknown): Sc {
+    const d = this.d;
+    if (value === null || value === undefined) return { sql: d.nullOf(type), type, value: null };
+    switch (type) {
+      case 'string':
+      case 'guid':
+        return { sql: d.string(String(value)), type, value };
+      case 'long':
+      case 'int':
+      case 'real': {
+        const n = Number(value);
+        const sql =
+          type === 'real'
+            ? `CAST(${n} AS DOUBLE)`
+            : type === 'int'
+              ? `CAST(${n} AS INTEGER)`
+              : `CAST(${n} AS BIGINT)`;
+        return { sql, type, value: n };
+      }
+      case 'bool':
+        return { sql: value ? 'true' : 'false', type, value };
+      case 'datetime':
+        return { sql: d.timestamp(String(value)), type, value };
+      case 'timespan':
+        return { sql: d.intervalMicros(String(value)), type, value };
+      case 'dynamic':
+        return { sql: d.jsonLiteral(JSON.stringify(value)), type, dyn: value };
+    }
+  }
+
+  scalar(e: Expr, scope: Scope): Sc {
+    const d = this.d;
+    switch (e.kind) {
+      case 'literal':
+        return this.lit(e.type, e.value);
+      case 'dynamic':
+        return this.lit('dynamic', e.value);
+      case 'name': {
+        const c = scope.cols.find((x) => x.name === e.name);
+        if (c) return { sql: d.quote(c.name), type: c.type };
+        const l = this.lets.get(e.name);
+        if (l?.kind === 'scalar') return this.scalar(l.value, scope);
+        throw new KqlError(`Failed to resolve scalar expression named '${e.name}'`, e.pos, e.len);
+      }
+      case 'star':
+        throw new KqlError("'*' is not allowed here", e.pos, e.len);
+      case 'named':
+        throw new KqlError('A named expression is not allowed here', e.pos, e.len);
+      case 'ordered':
+        throw new KqlError('asc/desc is not allowed here', e.pos, e.len);
+      case 'tabular':
+        throw new KqlError('A tabular expression is not allowed here (use toscalar())', e.pos, e.len);
+      case 'lambda':
+        throw new KqlError('A function is only allowed in a let statement', e.pos, e.len);
+      case 'member': {
+        const t = this.scalar(e.target, scope);
+        if (t.type !== 'dynamic')
+          throw new KqlError(`'.${e.member}' needs a dynamic value, not ${t.type}`, e.pos, e.len);
+        return { sql: d.jsonPath(t.sql, [e.member]), type: 'dynamic' };
+      }
+      case 'index': {
+        const t = this.scalar(e.target, scope);
+        if (t.type !== 'dynamic')
+          throw new KqlError(`'[...]' needs a dynamic value, not ${t.type}`, e.pos, e.len);
+        const i = this.scalar(e.index, scope);
+        if (typeof i.value === 'string') return { sql: d.jsonPath(t.sql, [i.value]), type: 'dynamic' };
+        if (typeof i.value === 'number' && Number.isInteger(i.value))
+          return {
+            sql: `json_extract(${t.sql}, ${d.string(i.value < 0 ? `$[#${i.value}]` : `$[${i.value}]`)})`,
+            type: 'dynamic',
+          };
+        throw unsupported('a non-constant index', e.index);
+      }
+      case 'unary': {
+        const o = this.scalar(e.operand, scope);
+        if (e.op === '-')
+          return {
+            sql: `(-${o.sql})`,
+            type: o.type,
+            value: typeof o.value === 'number' ? -o.value : undefined,
+          };
+        if (e.op === '+') return o;
+        throw unsupported(`The operator '${e.op}'`, e);
+      }
+      case 'binary':
+        return this.binary(e, scope);
+      case 'in':
+        return this.inList(e, scope);
+      case 'between': {
+        const l = this.scalar(e.left, scope);
+        let lo = this.scalar(e.low, scope);
+        let hi = this.scalar(e.high, scope);
+        // datetime between (t .. 1h): the upper bound is t + 1h.
+        if (l.type === 'datetime' && hi.type === 'timespan')
+          hi = { sql: `(${lo.sql} + ${hi.sql})`, type: 'datetime' };
+        ({ a: lo } = this.align(l, lo));
+        ({ a: hi } = this.align(l, hi));
+        const sql = `(${this.cmpSide(l, lo)} BETWEEN ${lo.sql} AND ${hi.sql})`;
+        return { sql: e.negated ? `(NOT ${sql})` : sql, type: 'bool' };
+      }
+      case 'call':
+        return this.call(e, scope);
+    }
+  }
+
+  /** A value made comparable to another: dynamic vs typed → the dynamic one converted. */
+  private align(x: Sc, y: Sc): { a: Sc; b: Sc } {
+    if (x.type === 'dynamic' && y.type !== 'dynamic') return { a: y, b: x };
+    if (y.type === 'dynamic' && x.type !== 'dynamic') return { a: this.fromDynamic(y, x.type), b: x };
+    return { a: y, b: x };
+  }
+
+  private cmpSide(l: Sc, other: Sc): string {
+    return l.type === 'dynamic' && other.type !== 'dynamic' ? this.fromDynamic(l, other.type).sql : l.sql;
+  }
+
+  private fromDynamic(s: Sc, t: KType): Sc {
+    if (s.type !== 'dynamic') return s;
+    return { sql: this.d.fromJsonText(`(${s.sql} ->> '$')`, t), type: t };
+  }
+
+  /** A value as Kusto's string: dynamic strings unquoted, other values as text; null → "". */
+  private str(s: Sc): string {
+    switch (s.type) {
+      case 'string':
+      case 'guid':
+        return s.sql;
+      case 'dynamic':
+        return `coalesce(${s.sql} ->> '$', '')`;
+      case 'datetime':
+        return `coalesce(strftime(${s.sql}, '%Y-%m-%dT%H:%M:%S.%fZ'), '')`;
+      case 'bool':
+        return `coalesce(CASE WHEN ${s.sql} THEN 'true' ELSE 'false' END, '')`;
+      case 'timespan':
+        return `coalesce(CAST(${s.sql} AS VARCHAR), '')`;
+      default:
+        return `coalesce(CAST(${s.sql} AS VARCHAR), '')`;
+    }
+  }
+
+  /** The value for equality/distinct: dynamic kept as JSON text. */
+  private plain(s: Sc): string {
+    return s.type === 'dynamic' ? `CAST(${s.sql} AS VARCHAR)` : s.sql;
+  }
+
+  private num(s: Sc, at: Span, what: string): Sc {
+    if (NUMERIC.has(s.type) || s.type === 'timespan') return s;
+    if (s.type === 'dynamic') return this.fromDynamic(s, 'real');
+    if (s.type === 'bool') return { sql: `CAST(${s.sql} AS BIGINT)`, type: 'long' };
+    throw new KqlError(`${what}: expected a number, got ${s.type}`, at.pos, at.len);
+  }
+
+  private binary(e: Extract<Expr, { kind: 'binary' }>, scope: Scope): Sc {
+    const op = e.op;
+    const l = this.scalar(e.left, scope);
+    const r = this.scalar(e.right, scope);
+    const bool = (sql: string): Sc => ({ sql, type: 'bool' });
+    switch (op) {
+      case 'and':
+      case 'or':
+        if (l.type !== 'bool' || r.type !== 'bool')
+          throw new KqlError(`'${op}' needs bool operands`, e.pos, e.len);
+        return bool(`(${l.sql} ${op.toUpperCase()} ${r.sql})`);
+      case '==':
+      case '!=':
+      case '<':
+      case '<=':
+      case '>':
+      case '>=':
+      case '<>': {
+        const sqlOp = op === '==' ? '=' : op === '!=' ? '<>' : op;
+        if (l.type === 'dynamic' && r.type === 'dynamic')
+          return bool(`(${this.plain(l)} ${sqlOp} ${this.plain(r)})`);
+        const ls = this.cmpSide(l, r);
+        const rs = this.cmpSide(r, l);
+        if (l.type !== 'dynamic' && r.type !== 'dynamic' && !this.comparable(l.type, r.type))
+          throw new KqlError(`Cannot compare ${l.type} with ${r.type} using '${op}'`, e.pos, e.len);
+        return bool(`(${ls} ${sqlOp} ${rs})`);
+      }
+      case '=~':
+        return bool(`(lower(${this.str(l)}) = lower(${this.str(r)}))`);
+      case '!~':
+        return bool(`(lower(${this.str(l)}) <> lower(${this.str(r)}))`);
+      case 'has':
+      case '!has':
+      case 'has_cs':
+      case '!has_cs': {
+        const m = this.has(this.str(l), r, !op.endsWith('_cs'));
+        return bool(op.startsWith('!') ? `(NOT ${m})` : m);
+      }
+      case 'contains':
+      case '!contains':
+      case 'contains_cs':
+      case '!contains_cs': {
+        const cs = op.endsWith('_cs');
+        const a = cs ? this.str(l) : `lower(${this.str(l)})`;
+        const b = cs ? this.str(r) : `lower(${this.str(r)})`;
+        const m = `contains(${a}, ${b})`;
+        return bool(op.startsWith('!') ? `(NOT ${m})` : m);
+      }
+      case 'startswith':
+      case '!startswith':
+      case 'startswith_cs':
+      case '!startswith_cs':
+      case 'endswith':
+      case '!endswith':
+      case 'endswith_cs':
+      case '!endswith_cs':
+      case 'hasprefix':
+      case '!hasprefix':
+      case 'hassuffix':
+      case '!hassuffix': {
+        const cs = op.endsWith('_cs');
+        const a = cs ? this.str(l) : `lower(${this.str(l)})`;
+        const b = cs ? this.str(r) : `lower(${this.str(r)})`;
+        const base = op.replace('!', '').replace('_cs', '');
+        let m: string;
+        if (base === 'startswith') m = `starts_with(${a}, ${b})`;
+        else if (base === 'endswith') m = `suffix(${a}, ${b})`;
+        else {
+          // hasprefix/hassuffix: a term starting/ending with the needle.
+          const pat =
+            base === 'hasprefix'
+              ? `'(^|[^[:alnum:]])' || ${this.d.regexEscape(b)}`
+              : `${this.d.regexEscape(b)} || '($|[^[:alnum:]])'`;
+          m = this.d.regexMatch(a, pat, false);
+        }
+        return bool(op.startsWith('!') ? `(NOT ${m})` : m);
+      }
+      case 'matches regex':
+        return bool(this.d.regexMatch(this.str(l), this.str(r), false));
+      case '+':
+      case '-':
+      case '*':
+      case '/':
+      case '%':
+        return this.arith(op, l, r, e);
+      default:
+        throw unsupported(`The operator '${op}'`, e);
+    }
+  }
+
+  private comparable(a: KType, b: KType): boolean {
+    if (a === b) return true;
+    if (NUMERIC.has(a) && NUMERIC.has(b)) return true;
+    const s = new Set(['string', 'guid']);
+    return s.has(a) && s.has(b);
+  }
+
+  /**
+   * `has`: the needle is a whole term of the text — bounded by the ends or by non-alphanumeric
+   * characters on each side (Kusto's term index rule), as a regex with explicit boundaries.
+   */
+  private has(text: string, needle: Sc, ci: boolean): string {
+    const n = this.str(needle);
+    if (typeof needle.value === 'string') {
+      const esc = needle.value.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+      const pat = this.d.string(`(^|[^[:alnum:]])${esc}($|[^[:alnum:]])`);
+      return needle.value === '' ? 'true' : this.d.regexMatch(text, pat, ci);
+    }
+    return this.d.regexMatch(
+      text,
+      `'(^|[^[:alnum:]])' || ${this.d.regexEscape(n)} || '($|[^[:alnum:]])'`,
+      ci,
+    );
+  }
+
+  private arith(op: string, l: Sc, r: Sc, e: Span): Sc {
+    const d = this.d;
+    const lt = l.type;
+    const rt = r.type;
+    if (lt === 'datetime' && rt === 'datetime' && op === '-')
+      return { sql: `(${l.sql} - ${r.sql})`, type: 'timespan' };
+    if (lt === 'datetime' && rt === 'timespan' && (op === '+' || op === '-'))
+      return { sql: `(${l.sql} ${op} ${r.sql})`, type: 'datetime' };
+    if (lt === 'timespan' && rt === 'datetime' && op === '+')
+      return { sql: `(${r.sql} + ${l.sql})`, type: 'datetime' };
+    if (lt === 'timespan' && rt === 'timespan') {
+      if (op === '+' || op === '-') return { sql: `(${l.sql} ${op} ${r.sql})`, type: 'timespan' };
+      if (op === '/')
+        return { sql: `(CAST(${d.micros(l.sql)} AS DOUBLE) / ${d.micros(r.sql)})`, type: 'real' };
+    }
+    if (lt === 'timespan' && NUMERIC.has(rt) && (op === '*' || op === '/'))
+      return { sql: d.intervalMicros(`${d.micros(l.sql)} ${op} ${r.sql}`), type: 'timespan' };
+    if (NUMERIC.has(lt) && rt === 'timespan' && op === '*')
+      return { sql: d.intervalMicros(`${l.sql} * ${d.micros(r.sql)}`), type: 'timespan' };
+    const a = lt === 'dynamic' ? this.fromDynamic(l, 'real') : l;
+    const b = rt === 'dynamic' ? this.fromDynamic(r, 'real') : r;
+    if (!NUMERIC.has(a.type) || !NUMERIC.has(b.type))
+      throw new KqlError(`Cannot apply '${op}' to ${lt} and ${rt}`, e.pos, e.len);
+    const type: KType =
+      a.type === 'real' || b.type === 'real'
+        ? 'real'
+        : a.type === 'long' || b.type === 'long'
+          ? 'long'
+          : 'int';
+    const value =
+      typeof a.value === 'number' && typeof b.value === 'number'
+        ? op === '+'
+          ? a.value + b.value
+          : op === '-'
+            ? a.value - b.value
+            : op === '*'
+              ? a.value * b.value
+              : undefined
+        : undefined;
+    if (op === '/' && type !== 'real') return { sql: d.intDiv(a.sql, `NULLIF(${b.sql}, 0)`), type };
+    if (op === '/') return { sql: `(CAST(${a.sql} AS DOUBLE) / ${b.sql})`, type };
+    if (op === '%') return { sql: `(${a.sql} % NULLIF(${b.sql}, 0))`, type };
+    return { sql: `(${a.sql} ${op} ${b.sql})`, type, ...(value !== undefined ? { value } : {}) };
+  }
+
+  /** The items of an in-list: scalars, dynamic arrays (expanded), or one tabular expression's first column. */
+  private listItems(list: Expr[], scope: Scope): { items: Sc[]; subquery?: Rel } {
+    const items: Sc[] = [];
+    for (const x of list) {
+      if (
+        x.kind === 'tabular' ||
+        (x.kind === 'name' &&
+          !scope.cols.some((c) => c.name === x.name) &&
+          this.lets.get(x.name)?.kind === 'tabular')
+      ) {
+        if (list.length !== 1) throw unsupported('a tabular expression among other values in a list', x);
+        const rel = this.tabular(
+          x.kind === 'tabular' ? x.query : { kind: 'table', name: x.name, pos: x.pos, len: x.len },
+        );
+        return { items, subquery: rel };
+      }
+      const s = this.scalar(x, scope);
+      if (s.type === 'dynamic' && Array.isArray(s.dyn)) {
+        for (const v of s.dyn)
+          items.push(
+            this.lit(
+              typeof v === 'number'
+                ? Number.isInteger(v)
+                  ? 'long'
+                  : 'real'
+                : typeof v === 'boolean'
+                  ? 'bool'
+                  : 'string',
+              v,
+            ),
+          );
+      } else items.push(s);
+    }
+    return { items };
+  }
+
+  private inList(e: Extract<Expr, { kind: 'in' }>, scope: Scope): Sc {
+    const l = this.scalar(e.left, scope);
+    const { items, subquery } = this.listItems(e.list, scope);
+    const op = e.op;
+    const bool = (sql: string): Sc => ({ sql, type: 'bool' });
+    if (op === 'has_any' || op === 'has_all') {
+      if (subquery) throw unsupported(`${op} with a tabular expression`, e);
+      if (!items.length) return bool(op === 'has_any' ? 'false' : 'true');
+      const parts = items.map((i) => this.has(this.str(l), i, true));
+      return bool(`(${parts.join(op === 'has_any' ? ' OR ' : ' AND ')})`);
+    }
+    const negated = op.startsWith('!');
+    const ci = op.endsWith('~');
+    if (subquery) {
+      const c = subquery.cols[0];
+      if (!c) throw new KqlError('in: the tabular expression has no columns', e.pos, e.len);
+      const col = `${this.d.quote(c.name)}`;
+      const right = ci ? `lower(${col})` : col;
+      const left = ci
+        ? `lower(${this.str(l)})`
+        : l.type === 'dynamic'
+          ? this.fromDynamic(l, c.type).sql
+          : l.sql;
+      const m = `(${left} IN (SELECT ${right} FROM (${subquery.sql}) AS ${this.a()}))`;
+      return bool(negated ? `(NOT coalesce(${m}, false))` : m);
+    }
+    if (!items.length) return bool(negated ? 'true' : 'false');
+    if (ci) {
+      const m = `(lower(${this.str(l)}) IN (${items.map((i) => `lower(${this.str(i)})`).join(', ')}))`;
+      return bool(negated ? `(NOT ${m})` : m);
+    }
+    const left = l.type === 'dynamic' ? this.fromDynamic(l, items[0]!.type).sql : l.sql;
+    const m = `(${left} IN (${items.map((i) => i.sql).join(', ')}))`;
+    return bool(negated ? `(NOT ${m})` : m);
+  }
+
+  private cast(s: Sc, t: KType, at: Span): string {
+    if (s.type === t) return s.sql;
+    if (s.value === null) return this.d.nullOf(t);
+    if (NUMERIC.has(s.type) && NUMERIC.has(t)) return `CAST(${s.sql} AS ${this.d.sqlType(t)})`;
+    if (t === 'dynamic') return this.d.toJson(s.sql);
+    if ((t === 'string' || t === 'guid') && (s.type === 'string' || s.type === 'guid')) return s.sql;
+    throw new KqlError(`Expected a ${t} value, got ${s.type}`, at.pos, at.len);
+  }
+
+  private call(e: Extract<Expr, { kind: 'call' }>, scope: Scope): Sc {
+    if (this.lets.get(e.name)?.kind === 'function')
+      return this.invoke(e.name, e.args, e, (body) => this.scalar(body, scope));
+    const fn = e.name.toLowerCase();
+    if (this.aggScope && AGGREGATE_NAMES.has(fn) && fn !== 'arg_max' && fn !== 'arg_min') {
+      const input = this.aggScope;
+      this.aggScope = undefined;
+      try {
+        const a = this.aggregate(fn, e, input);
+        return { sql: a.sql, type: a.type };
+      } finally {
+        this.aggScope = input;
+      }
+    }
+    return callScalar(this, e, scope);
+  }
+
+  // Helpers used by functions.ts.
+  get dialect(): KqlDialect {
+    return this.d;
+  }
+  nowIso(): string {
+    return this.ctx.now;
+  }
+  literal(type: KType, value: unknown): Sc {
+    return this.lit(type, value);
+  }
+  asString(s: Sc): string {
+    return this.str(s);
+  }
+  asNumber(s: Sc, at: Span, what: string): Sc {
+    return this.num(s, at, what);
+  }
+  asType(s: Sc, t: KType): Sc {
+    return this.fromDynamic(s, t);
+  }
+  subquery(t: Tabular): Rel {
+    return this.tabular(t);
+  }
+  freshAlias(): string {
+    return this.a();
+  }
+}
+
+export type { Compiler, Sc, Scope };
+
+import { callScalar } from './functions.ts';

@@ -1,0 +1,512 @@
+/** KQL scalar functions, compiled to SQL through the dialect. Unknown names are errors. */
+import type { Expr, KType } from './ast.ts';
+import { AGGREGATE_NAMES, type Compiler, type Sc, type Scope } from './compile.ts';
+import { KqlError, unsupported } from './errors.ts';
+
+type Call = Extract<Expr, { kind: 'call' }>;
+
+export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
+  const d = c.dialect;
+  const fn = e.name.toLowerCase();
+  const n = e.args.length;
+  const arity = (min: number, max = min) => {
+    if (n < min || n > max)
+      throw new KqlError(
+        `${e.name}(): expected ${min === max ? min : `${min} to ${max}`} arguments, got ${n}`,
+        e.pos,
+        e.len,
+      );
+  };
+  const arg = (i: number): Sc => c.scalar(e.args[i]!, scope);
+  const s = (i: number) => c.asString(arg(i));
+  const num = (i: number) => c.asNumber(arg(i), e.args[i]!, e.name);
+  const R = (sql: string, type: KType): Sc => ({ sql, type });
+  switch (fn) {
+    // --- strings
+    case 'tostring':
+      arity(1);
+      return R(s(0), 'string');
+    case 'tolower':
+      arity(1);
+      return R(`lower(${s(0)})`, 'string');
+    case 'toupper':
+      arity(1);
+      return R(`upper(${s(0)})`, 'string');
+    case 'strlen':
+      arity(1);
+      return R(`CAST(length(${s(0)}) AS BIGINT)`, 'long');
+    case 'strcat':
+      arity(1, 64);
+      return R(`concat(${e.args.map((_, i) => s(i)).join(', ')})`, 'string');
+    case 'strcat_delim':
+      arity(3, 64);
+      return R(
+        `concat_ws(${s(0)}, ${e.args
+          .slice(1)
+          .map((_, i) => s(i + 1))
+          .join(', ')})`,
+        'string',
+      );
+    case 'substring': {
+      arity(2, 3);
+      const start = num(1).sql;
+      return R(
+        n === 3 ? `substr(${s(0)}, (${start}) + 1, ${num(2).sql})` : `substr(${s(0)}, (${start}) + 1)`,
+        'string',
+      );
+    }
+    case 'trim':
+      arity(2);
+      return R(`regexp_replace(${s(1)}, '^(' || ${s(0)} || ')+|(' || ${s(0)} || ')+$', '', 'g')`, 'string');
+    case 'replace_string':
+      arity(3);
+      return R(`replace(${s(0)}, ${s(1)}, ${s(2)})`, 'string');
+    case 'replace_regex':
+    case 'replace':
+      arity(3);
+      return R(`regexp_replace(${s(0)}, ${s(1)}, ${s(2)}, 'g')`, 'string');
+    case 'indexof':
+      arity(2);
+      return R(`CAST(strpos(${s(0)}, ${s(1)}) - 1 AS BIGINT)`, 'long');
+    case 'reverse':
+      arity(1);
+      return R(`reverse(${s(0)})`, 'string');
+    case 'isempty':
+      arity(1);
+      return R(
+        `(${arg(0).type === 'string' ? `${s(0)} = ''` : `(${arg(0).sql} IS NULL OR ${s(0)} = '')`})`,
+        'bool',
+      );
+    case 'isnotempty':
+    case 'notempty':
+      arity(1);
+      return R(
+        `(NOT ${arg(0).type === 'string' ? `${s(0)} = ''` : `(${arg(0).sql} IS NULL OR ${s(0)} = '')`})`,
+        'bool',
+      );
+    case 'isnull':
+      arity(1);
+      // Kusto strings are never null.
+      return R(arg(0).type === 'string' ? 'false' : `(${arg(0).sql} IS NULL)`, 'bool');
+    case 'isnotnull':
+    case 'notnull':
+      arity(1);
+      return R(arg(0).type === 'string' ? 'true' : `(${arg(0).sql} IS NOT NULL)`, 'bool');
+    case 'extract': {
+      arity(3, 4);
+      if (n === 4) throw unsupported('extract() with a type argument', e.args[3]!);
+      const g = arg(1);
+      if (typeof g.value !== 'number')
+        throw new KqlError('extract(): the group must be a constant', e.args[1]!.pos, e.args[1]!.len);
+      return R(`coalesce(nullif(regexp_extract(${s(2)}, ${s(0)}, ${g.value}), ''), '')`, 'string');
+    }
+    case 'split': {
+      arity(2, 3);
+      const parts = `string_split(${s(0)}, ${s(1)})`;
+      if (n === 3) {
+        const i = arg(2);
+        if (typeof i.value !== 'number') throw unsupported('split() with a non-constant index', e.args[2]!);
+        return R(`to_json(list_slice(${parts}, ${i.value + 1}, ${i.value + 1}))`, 'dynamic');
+      }
+      return R(`to_json(${parts})`, 'dynamic');
+    }
+    case 'countof':
+      arity(2);
+      return R(
+        `CAST((length(${s(0)}) - length(replace(${s(0)}, ${s(1)}, ''))) // nullif(length(${s(1)}), 0) AS BIGINT)`,
+        'long',
+      );
+    case 'extract_all': {
+      arity(2, 3);
+      if (n === 3) throw unsupported('extract_all() with capture-group selection', e.args[1]!);
+      const re = arg(0);
+      if (typeof re.value !== 'string')
+        throw new KqlError('extract_all(): the regex must be a constant', e.args[0]!.pos, e.args[0]!.len);
+      // Groups: ( not followed by ?, not escaped. One group → its matches; none → whole matches.
+      const groups = (re.value.match(/(?<!\\)\((?!\?)/g) ?? []).length;
+      if (groups > 1) throw unsupported('extract_all() with more than one capture group', e.args[0]!);
+      return R(
+        `CASE WHEN len(regexp_extract_all(${s(1)}, ${re.sql}, ${groups})) > 0 THEN to_json(regexp_extract_all(${s(1)}, ${re.sql}, ${groups})) END`,
+        'dynamic',
+      );
+    }
+    case 'parse_url': {
+      arity(1);
+      const u = s(0);
+      const re = d.string(
+        '^([a-zA-Z][a-zA-Z0-9+.-]*)://(?:([^:@/]*)(?::([^@/]*))?@)?([^:/?#]*)(?::([0-9]+))?([^?#]*)(?:\\?([^#]*))?(?:#(.*))?$',
+      );
+      const g = (i: number) => `regexp_extract(${u}, ${re}, ${i})`;
+      const query = `CASE WHEN ${g(7)} = '' THEN ${d.jsonLiteral('{}')} ELSE to_json(map_from_entries(list_transform(string_split(${g(7)}, '&'), p -> {'k': split_part(p, '=', 1), 'v': url_decode(split_part(p, '=', 2))}))) END`;
+      return R(
+        `CASE WHEN regexp_matches(${u}, ${re}) THEN json_object('Scheme', ${g(1)}, 'Host', ${g(4)}, 'Port', ${g(5)}, 'Path', ${g(6)}, 'Username', ${g(2)}, 'Password', ${g(3)}, 'Query Parameters', ${query}, 'Fragment', ${g(8)}) ELSE json_object('Scheme', '', 'Host', '', 'Port', '', 'Path', '', 'Username', '', 'Password', '', 'Query Parameters', ${d.jsonLiteral('{}')}, 'Fragment', '') END`,
+        'dynamic',
+      );
+    }
+    case 'url_decode':
+      arity(1);
+      return R(`coalesce(url_decode(${s(0)}), '')`, 'string');
+    case 'url_encode':
+    case 'url_encode_component':
+      arity(1);
+      return R(`url_encode(${s(0)})`, 'string');
+    // --- conversions
+    case 'toint':
+    case 'tolong':
+    case 'toreal':
+    case 'todouble': {
+      arity(1);
+      const a = arg(0);
+      const t: KType = fn === 'toint' ? 'int' : fn === 'tolong' ? 'long' : 'real';
+      const text =
+        a.type === 'dynamic'
+          ? `(${a.sql} ->> '$')`
+          : a.type === 'bool'
+            ? `CAST(CAST(${a.sql} AS INTEGER) AS VARCHAR)`
+            : `CAST(${a.sql} AS VARCHAR)`;
+      return R(d.fromJsonText(text, t), t);
+    }
+    case 'tobool':
+    case 'toboolean': {
+      arity(1);
+      const a = arg(0);
+      return R(a.type === 'bool' ? a.sql : d.fromJsonText(c.asString(a), 'bool'), 'bool');
+    }
+    case 'todatetime': {
+      arity(1);
+      const a = arg(0);
+      return R(a.type === 'datetime' ? a.sql : d.fromJsonText(c.asString(a), 'datetime'), 'datetime');
+    }
+    case 'totimespan': {
+      arity(1);
+      const a = arg(0);
+      if (a.type === 'timespan') return a;
+      throw unsupported('totimespan() of a non-timespan', e);
+    }
+    case 'toguid':
+      arity(1);
+      return R(
+        `CASE WHEN regexp_matches(${s(0)}, '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$') THEN lower(${s(0)}) END`,
+        'guid',
+      );
+    case 'parse_json':
+    case 'todynamic':
+    case 'toobject': {
+      arity(1);
+      const a = arg(0);
+      if (a.type === 'dynamic') return a;
+      if (a.type === 'string')
+        return R(
+          `CASE WHEN json_valid(${a.sql}) THEN CAST(${a.sql} AS JSON) ELSE to_json(nullif(${a.sql}, '')) END`,
+          'dynamic',
+        );
+      return R(d.toJson(a.sql), 'dynamic');
+    }
+    // --- logic
+    case 'iif':
+    case 'iff': {
+      arity(3);
+      const cond = arg(0);
+      const a = arg(1);
+      const b = arg(2);
+      return R(`CASE WHEN ${cond.sql} THEN ${a.sql} ELSE ${sameType(c, b, a.type, e)} END`, a.type);
+    }
+    case 'case': {
+      if (n < 3 || n % 2 === 0)
+        throw new KqlError('case(): expected predicate, value pairs and an else value', e.pos, e.len);
+      const first = arg(1);
+      const parts: string[] = [];
+      for (let i = 0; i + 1 < n; i += 2)
+        parts.push(`WHEN ${arg(i).sql} THEN ${sameType(c, arg(i + 1), first.type, e)}`);
+      return R(`CASE ${parts.join(' ')} ELSE ${sameType(c, arg(n - 1), first.type, e)} END`, first.type);
+    }
+    case 'coalesce': {
+      arity(1, 64);
+      const first = arg(0);
+      const items = e.args.map((_, i) => {
+        const v = arg(i);
+        const sql = sameType(c, v, first.type, e);
+        return first.type === 'string' ? `nullif(${sql}, '')` : sql;
+      });
+      const sql = `coalesce(${items.join(', ')})`;
+      return R(first.type === 'string' ? `coalesce(${sql}, '')` : sql, first.type);
+    }
+    case 'not':
+      arity(1);
+      return R(`(NOT ${arg(0).sql})`, 'bool');
+    // --- numbers
+    case 'abs':
+      arity(1);
+      return R(`abs(${num(0).sql})`, num(0).type);
+    case 'round': {
+      arity(1, 2);
+      return R(
+        `round(CAST(${num(0).sql} AS DOUBLE)${n === 2 ? `, CAST(${num(1).sql} AS INTEGER)` : ''})`,
+        'real',
+      );
+    }
+    case 'floor':
+    case 'bin':
+      arity(2);
+      return bin(c, e, scope);
+    case 'sqrt':
+    case 'exp':
+    case 'log':
+    case 'log10':
+    case 'log2':
+      arity(1);
+      return R(`${fn === 'log' ? 'ln' : fn}(${num(0).sql})`, 'real');
+    case 'pow':
+      arity(2);
+      return R(`pow(${num(0).sql}, ${num(1).sql})`, 'real');
+    case 'min_of':
+    case 'max_of': {
+      arity(2, 64);
+      const first = arg(0);
+      return R(
+        `${fn === 'min_of' ? 'least' : 'greatest'}(${e.args.map((_, i) => arg(i).sql).join(', ')})`,
+        first.type,
+      );
+    }
+    // --- dates
+    case 'now':
+      arity(0, 1);
+      return n
+        ? R(`(${c.literal('datetime', c.nowIso()).sql} + ${arg(0).sql})`, 'datetime')
+        : c.literal('datetime', c.nowIso());
+    case 'ago': {
+      arity(1);
+      const t = arg(0);
+      if (t.type !== 'timespan')
+        throw new KqlError('ago(): expected a timespan', e.args[0]!.pos, e.args[0]!.len);
+      return R(`(${c.literal('datetime', c.nowIso()).sql} - ${t.sql})`, 'datetime');
+    }
+    case 'startofday':
+    case 'startofweek':
+    case 'startofmonth':
+    case 'startofyear': {
+      arity(1, 2);
+      if (n === 2) throw unsupported(`${fn}() with an offset`, e.args[1]!);
+      const unit = fn.slice(7);
+      const a = dt(c, arg(0), e);
+      // Kusto weeks start on Sunday; date_trunc('week') starts on Monday.
+      if (unit === 'week')
+        return R(`(CAST(${a} AS DATE) - CAST(dayofweek(${a}) AS INTEGER))::TIMESTAMP`, 'datetime');
+      return R(`date_trunc('${unit}', ${a})`, 'datetime');
+    }
+    case 'endofday':
+      arity(1);
+      return R(
+        `(date_trunc('day', ${dt(c, arg(0), e)}) + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND)`,
+        'datetime',
+      );
+    case 'dayofweek':
+      arity(1);
+      return R(d.intervalMicros(`CAST(dayofweek(${dt(c, arg(0), e)}) AS BIGINT) * 86400000000`), 'timespan');
+    case 'dayofmonth':
+    case 'dayofyear':
+    case 'hourofday':
+    case 'getmonth':
+    case 'getyear':
+    case 'monthofyear': {
+      arity(1);
+      const part = {
+        dayofmonth: 'day',
+        dayofyear: 'doy',
+        hourofday: 'hour',
+        getmonth: 'month',
+        monthofyear: 'month',
+        getyear: 'year',
+      }[fn]!;
+      return R(`CAST(date_part('${part}', ${dt(c, arg(0), e)}) AS INTEGER)`, 'int');
+    }
+    case 'datetime_diff': {
+      arity(3);
+      const p = arg(0);
+      if (typeof p.value !== 'string')
+        throw new KqlError('datetime_diff(): the period must be a constant', e.args[0]!.pos, e.args[0]!.len);
+      const unit = {
+        year: 'year',
+        quarter: 'quarter',
+        month: 'month',
+        week: 'week',
+        day: 'day',
+        hour: 'hour',
+        minute: 'minute',
+        second: 'second',
+        millisecond: 'millisecond',
+        microsecond: 'microsecond',
+      }[p.value.toLowerCase()];
+      if (!unit) throw unsupported(`datetime_diff() period '${p.value}'`, e.args[0]!);
+      // Kusto counts calendar boundaries crossed (as date_diff does), first minus second.
+      return R(`CAST(date_diff('${unit}', ${dt(c, arg(2), e)}, ${dt(c, arg(1), e)}) AS BIGINT)`, 'long');
+    }
+    case 'datetime_add': {
+      arity(3);
+      const p = arg(0);
+      if (typeof p.value !== 'string')
+        throw new KqlError('datetime_add(): the period must be a constant', e.args[0]!.pos, e.args[0]!.len);
+      return R(
+        `(${dt(c, arg(2), e)} + to_${p.value.toLowerCase()}s(CAST(${num(1).sql} AS BIGINT)))`,
+        'datetime',
+      );
+    }
+    case 'format_datetime': {
+      arity(2);
+      const f = arg(1);
+      if (typeof f.value !== 'string')
+        throw new KqlError(
+          'format_datetime(): the format must be a constant',
+          e.args[1]!.pos,
+          e.args[1]!.len,
+        );
+      return R(`strftime(${dt(c, arg(0), e)}, ${d.string(strftimeFormat(f.value, e))})`, 'string');
+    }
+    case 'unixtime_seconds_todatetime':
+      arity(1);
+      return R(d.fromEpochMicros(`${num(0).sql} * 1000000`), 'datetime');
+    case 'unixtime_milliseconds_todatetime':
+      arity(1);
+      return R(d.fromEpochMicros(`${num(0).sql} * 1000`), 'datetime');
+    // --- dynamic
+    case 'array_length':
+      arity(1);
+      return R(
+        `CASE WHEN json_type(${arg(0).sql}) = 'ARRAY' THEN CAST(json_array_length(${arg(0).sql}) AS BIGINT) END`,
+        'long',
+      );
+    case 'bag_keys':
+      arity(1);
+      return R(
+        `CASE WHEN json_type(${arg(0).sql}) = 'OBJECT' THEN to_json(json_keys(${arg(0).sql})) END`,
+        'dynamic',
+      );
+    case 'pack':
+    case 'bag_pack': {
+      if (n % 2) throw new KqlError(`${e.name}(): expected key, value pairs`, e.pos, e.len);
+      const pairs: string[] = [];
+      for (let i = 0; i < n; i += 2) pairs.push(`${s(i)}, ${arg(i + 1).sql}`);
+      return R(`json_object(${pairs.join(', ')})`, 'dynamic');
+    }
+    case 'pack_array':
+      return R(`to_json([${e.args.map((_, i) => d.toJson(arg(i).sql)).join(', ')}])`, 'dynamic');
+    case 'set_has_element':
+    case 'array_index_of': {
+      arity(2);
+      const v = arg(1);
+      const list = `CAST(json_extract_string(${arg(0).sql}, '$[*]') AS VARCHAR[])`;
+      if (fn === 'set_has_element') return R(`list_contains(${list}, ${c.asString(v)})`, 'bool');
+      return R(`CAST(list_position(${list}, ${c.asString(v)}) - 1 AS BIGINT)`, 'long');
+    }
+    case 'gettype':
+      throw unsupported(`The function '${e.name}'`, e);
+    case 'toscalar': {
+      arity(1);
+      const x = e.args[0]!;
+      if (x.kind !== 'tabular' && x.kind !== 'name')
+        throw new KqlError('toscalar(): expected a tabular expression', x.pos, x.len);
+      const rel = c.subquery(
+        x.kind === 'tabular' ? x.query : { kind: 'table', name: x.name, pos: x.pos, len: x.len },
+      );
+      const col = rel.cols[0];
+      if (!col) throw new KqlError('toscalar(): the expression has no columns', x.pos, x.len);
+      return R(`(SELECT ${d.quote(col.name)} FROM (${rel.sql}) AS ${c.freshAlias()} LIMIT 1)`, col.type);
+    }
+    default:
+      if (AGGREGATE_NAMES.has(fn))
+        throw new KqlError(
+          `The aggregation function '${e.name}' can only be used in summarize`,
+          e.pos,
+          e.len,
+        );
+      throw unsupported(`The function '${e.name}'`, e);
+  }
+}
+
+function dt(c: Compiler, s: Sc, e: Call): string {
+  if (s.type === 'datetime') return s.sql;
+  if (s.type === 'dynamic' || s.type === 'string') return c.dialect.fromJsonText(c.asString(s), 'datetime');
+  throw new KqlError(`${e.name}(): expected a datetime, got ${s.type}`, e.pos, e.len);
+}
+
+function sameType(c: Compiler, s: Sc, t: KType, e: Call): string {
+  if (s.type === t || s.value === null) return s.value === null ? c.dialect.nullOf(t) : s.sql;
+  const numeric = new Set(['int', 'long', 'real']);
+  if (numeric.has(s.type) && numeric.has(t)) return `CAST(${s.sql} AS ${c.dialect.sqlType(t)})`;
+  if (t === 'dynamic') return c.dialect.toJson(s.sql);
+  if (s.type === 'dynamic') return c.asType(s, t).sql;
+  throw new KqlError(`${e.name}(): all results must have one type (${t}, not ${s.type})`, e.pos, e.len);
+}
+
+/** bin()/floor(): rounds down to a multiple of the size (datetimes from the epoch). */
+function bin(c: Compiler, e: Call, scope: Scope): Sc {
+  const d = c.dialect;
+  const v = c.scalar(e.args[0]!, scope);
+  const size = c.scalar(e.args[1]!, scope);
+  if (v.type === 'datetime') {
+    if (size.type !== 'timespan' || typeof size.value !== 'number' || size.value <= 0)
+      throw new KqlError(
+        'bin(): a datetime needs a constant positive timespan',
+        e.args[1]!.pos,
+        e.args[1]!.len,
+      );
+    return {
+      sql: d.fromEpochMicros(`(${d.epochMicros(v.sql)} // ${size.value}) * ${size.value}`),
+      type: 'datetime',
+    };
+  }
+  if (v.type === 'timespan') {
+    if (size.type !== 'timespan' || typeof size.value !== 'number' || size.value <= 0)
+      throw new KqlError(
+        'bin(): a timespan needs a constant positive timespan',
+        e.args[1]!.pos,
+        e.args[1]!.len,
+      );
+    return {
+      sql: d.intervalMicros(`floor(${d.micros(v.sql)} / ${size.value}) * ${size.value}`),
+      type: 'timespan',
+    };
+  }
+  const x = c.asNumber(v, e.args[0]!, e.name);
+  const s = c.asNumber(size, e.args[1]!, e.name);
+  const type: KType = x.type === 'real' || s.type === 'real' ? 'real' : x.type;
+  const sql = `floor(CAST(${x.sql} AS DOUBLE) / ${s.sql}) * ${s.sql}`;
+  return { sql: type === 'real' ? sql : `CAST(${sql} AS ${d.sqlType(type)})`, type };
+}
+
+/** Kusto's format_datetime specifiers → strftime. */
+function strftimeFormat(f: string, e: Call): string {
+  const tokens: [string, string][] = [
+    ['yyyy', '%Y'],
+    ['yy', '%y'],
+    ['MM', '%m'],
+    ['dd', '%d'],
+    ['HH', '%H'],
+    ['hh', '%I'],
+    ['mm', '%M'],
+    ['ss', '%S'],
+    ['fffffff', '%f0'],
+    ['ffffff', '%f'],
+    ['fff', '%g'],
+    ['tt', '%p'],
+    ['M', '%-m'],
+    ['d', '%-d'],
+    ['H', '%-H'],
+  ];
+  let out = '';
+  let i = 0;
+  outer: while (i < f.length) {
+    for (const [k, v] of tokens) {
+      if (f.startsWith(k, i)) {
+        out += v;
+        i += k.length;
+        continue outer;
+      }
+    }
+    const ch = f[i]!;
+    if (/[a-zA-Z]/.test(ch)) throw unsupported(`format_datetime() specifier '${ch}'`, e);
+    out += ch === '%' ? '%%' : ch;
+    i++;
+  }
+  return out;
+}

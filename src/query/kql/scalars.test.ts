@@ -1,0 +1,244 @@
+/** String operators, dynamic access, datetime arithmetic and scalar functions, with Kusto's rules. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { openKqlDb, TEST_NOW } from './test-kql.ts';
+
+type Db = Awaited<ReturnType<typeof openKqlDb>>;
+
+describe('KQL scalars', () => {
+  let db: Db;
+  before(async () => {
+    db = await openKqlDb();
+  });
+  after(() => db.close());
+  /** Evaluates one expression per row of `s:string` values; returns the column. */
+  const over = async (values: string[], expr: string) =>
+    (
+      await db.rows(
+        `datatable(s:string)[${values.map((v) => `'${v.replaceAll("'", "\\'")}'`).join(', ')}] | extend x = ${expr} | project x`,
+      )
+    ).map((r) => r[0]);
+  const one = async (expr: string) => (await db.rows(`print x = ${expr}`))[0]![0];
+
+  it('== and != are case-sensitive; =~ and !~ are not', async () => {
+    assert.deepEqual(await over(['Alice', 'alice', ''], "s == 'alice'"), [false, true, false]);
+    assert.deepEqual(await over(['Alice', 'alice'], "s != 'alice'"), [true, false]);
+    assert.deepEqual(await over(['Alice', 'ALICE', 'bob'], "s =~ 'alice'"), [true, true, false]);
+    assert.deepEqual(await over(['Alice', 'bob'], "s !~ 'ALICE'"), [false, true]);
+  });
+
+  it('has matches whole terms, case-insensitively; has_cs keeps case; !has negates', async () => {
+    const texts = [
+      'Failed sign-in from Contoso',
+      'contosoltd',
+      'user@contoso.com',
+      'CONTOSO',
+      '',
+      'xcontoso',
+    ];
+    assert.deepEqual(await over(texts, "s has 'contoso'"), [true, false, true, true, false, false]);
+    assert.deepEqual(await over(texts, "s has_cs 'contoso'"), [false, false, true, false, false, false]);
+    assert.deepEqual(await over(texts, "s !has 'contoso'"), [false, true, false, false, true, true]);
+    // A needle with punctuation matches as a phrase bounded by term edges.
+    assert.deepEqual(
+      await over(['mail: user@contoso.com.', 'xuser@contoso.com'], "s has 'user@contoso.com'"),
+      [true, false],
+    );
+    // Regex metacharacters in the needle are literal.
+    assert.deepEqual(await over(['a.b', 'axb'], "s has 'a.b'"), [true, false]);
+  });
+
+  it('contains, startswith, endswith (and _cs, negations)', async () => {
+    const v = ['Hello World', 'hello', 'WORLD'];
+    assert.deepEqual(await over(v, "s contains 'LO w'"), [true, false, false]);
+    assert.deepEqual(await over(v, "s contains_cs 'World'"), [true, false, false]);
+    assert.deepEqual(await over(v, "s !contains 'world'"), [false, true, false]);
+    assert.deepEqual(await over(v, "s startswith 'HELLO'"), [true, true, false]);
+    assert.deepEqual(await over(v, "s startswith_cs 'hello'"), [false, true, false]);
+    assert.deepEqual(await over(v, "s endswith 'world'"), [true, false, true]);
+    assert.deepEqual(await over(v, "s !endswith 'world'"), [false, true, false]);
+  });
+
+  it('in, in~, !in, !in~ with lists, dynamic arrays and tabular expressions', async () => {
+    const v = ['a', 'B', 'c'];
+    assert.deepEqual(await over(v, "s in ('a', 'b')"), [true, false, false]);
+    assert.deepEqual(await over(v, "s in~ ('A', 'b')"), [true, true, false]);
+    assert.deepEqual(await over(v, "s !in ('a', 'b')"), [false, true, true]);
+    assert.deepEqual(await over(v, "s !in~ ('A', 'b')"), [false, false, true]);
+    assert.deepEqual(await over(v, "s in (dynamic(['c', 'x']))"), [false, false, true]);
+    assert.deepEqual(
+      await db.rows(
+        "let bad = datatable(u:string)['B', 'c']; datatable(s:string)['a', 'B', 'c'] | where s in (bad) | project s",
+      ),
+      [['B'], ['c']],
+    );
+    assert.deepEqual(
+      await db.rows("datatable(s:string)['a', 'B'] | where s !in ((datatable(u:string)['a'] | project u))"),
+      [['B']],
+    );
+  });
+
+  it('has_any and has_all', async () => {
+    const v = ['error in module alpha', 'alpha beta', 'gamma'];
+    assert.deepEqual(await over(v, "s has_any ('beta', 'ERROR')"), [true, true, false]);
+    assert.deepEqual(await over(v, "s has_all ('alpha', 'beta')"), [false, true, false]);
+    assert.deepEqual(await over(v, 's has_any (dynamic(["gamma"]))'), [false, false, true]);
+  });
+
+  it('matches regex and between', async () => {
+    assert.deepEqual(await over(['abc123', 'abc'], "s matches regex '[0-9]+$'"), [true, false]);
+    assert.deepEqual(
+      await db.rows(
+        'datatable(n:long)[1, 5, 10, long(null)] | extend b = n between (2 .. 10), nb = n !between (2 .. 10) | project b, nb',
+      ),
+      [
+        [false, true],
+        [true, false],
+        [true, false],
+        [null, null],
+      ],
+    );
+    assert.equal(await one('datetime(2024-01-01T05:00:00Z) between (datetime(2024-01-01) .. 6h)'), true);
+  });
+
+  it('dynamic access: a.b, a[0], a["x"], negative indexes; missing is null', async () => {
+    const d = 'dynamic({"a": {"b": "x"}, "arr": [10, 20, 30], "k y": 1})';
+    assert.equal(await one(`tostring(${d}.a.b)`), 'x');
+    assert.equal(await one(`toint(${d}.arr[1])`), 20);
+    assert.equal(await one(`toint(${d}.arr[-1])`), 30);
+    assert.equal(await one(`tostring(${d}["a"]["b"])`), 'x');
+    assert.equal(await one(`toint(${d}["k y"])`), 1);
+    assert.equal(await one(`isnull(${d}.nope)`), true);
+    assert.equal(await one(`tostring(${d}.nope)`), '');
+    assert.equal(await one(`${d}.a.b == 'x'`), true);
+    assert.equal(await one(`${d}.arr[0] > 5`), true);
+    assert.equal(await one(`tostring(${d}.a)`), '{"b":"x"}');
+  });
+
+  it('datetime arithmetic: ago(), now(), timespan literals, differences', async () => {
+    assert.equal(await one('now()'), TEST_NOW.toISOString().replace('.000Z', 'Z'));
+    assert.equal(await one('ago(1d)'), '2025-05-31T12:00:00Z');
+    assert.equal(await one('ago(2h) + 30m'), '2025-06-01T10:30:00Z');
+    assert.equal(await one('datetime(2024-01-02) - datetime(2024-01-01T12:00:00Z)'), '12:00:00');
+    assert.equal(await one('(datetime(2024-01-02) - datetime(2024-01-01)) / 1h'), 24);
+    assert.equal(await one('1d + 2h'), '1.02:00:00');
+    assert.equal(await one('2 * 30m'), '01:00:00');
+    assert.equal(await one('datetime(2024-03-01) > ago(365d * 10)'), true);
+  });
+
+  it('string functions', async () => {
+    assert.equal(await one("tolower('AbC')"), 'abc');
+    assert.equal(await one("toupper('AbC')"), 'ABC');
+    assert.equal(await one("strlen('héllo')"), 5);
+    assert.equal(await one("strcat('a', 1, '-', true)"), 'a1-true');
+    assert.equal(await one("substring('abcdef', 2, 3)"), 'cde');
+    assert.equal(await one("substring('abcdef', 4)"), 'ef');
+    assert.equal(await one("extract('user=([a-z]+)', 1, 'id=7 user=bob x')"), 'bob');
+    assert.equal(await one("extract('nope=(\\\\d+)', 1, 'abc')"), '');
+    assert.equal(await one("split('a,b,c', ',')"), '["a","b","c"]');
+    assert.equal(await one("split('a,b,c', ',', 1)"), '["b"]');
+    assert.equal(await one("replace_string('a-b-c', '-', '+')"), 'a+b+c');
+    assert.equal(await one("indexof('abcabc', 'c')"), 2);
+    assert.equal(await one("indexof('abc', 'z')"), -1);
+  });
+
+  it('emptiness and nulls: isempty, isnotempty, isnull, isnotnull, coalesce', async () => {
+    assert.deepEqual(await over(['', 'x'], 'isempty(s)'), [true, false]);
+    assert.deepEqual(await over(['', 'x'], 'isnotempty(s)'), [false, true]);
+    assert.deepEqual(await over(['', 'x'], 'isnull(s)'), [false, false]);
+    assert.equal(await one('isnull(long(null))'), true);
+    assert.equal(await one('isempty(long(null))'), true);
+    assert.equal(await one('isnotnull(5)'), true);
+    assert.equal(await one("coalesce('', 'b', 'c')"), 'b');
+    assert.equal(await one('coalesce(long(null), 2)'), 2);
+  });
+
+  it('iif/iff and case', async () => {
+    assert.deepEqual(await over(['a', 'b'], "iif(s == 'a', 1, 2)"), [1, 2]);
+    assert.deepEqual(await over(['a', 'b'], "iff(s == 'a', 'yes', 'no')"), ['yes', 'no']);
+    assert.deepEqual(await over(['a', 'b', 'c'], "case(s == 'a', 'A', s == 'b', 'B', 'other')"), [
+      'A',
+      'B',
+      'other',
+    ]);
+  });
+
+  it('conversions: tostring, toint, tolong, toreal, tobool, todatetime, parse_json/todynamic', async () => {
+    assert.equal(await one('tostring(12)'), '12');
+    assert.equal(await one("toint('42')"), 42);
+    assert.equal(await one("toint('x')"), null);
+    assert.equal(await one("tolong('9000000000')"), 9000000000);
+    assert.equal(await one("toreal('1.5')"), 1.5);
+    assert.equal(await one("tobool('true')"), true);
+    assert.equal(await one("todatetime('2024-05-01T10:00:00Z')"), '2024-05-01T10:00:00Z');
+    assert.equal(await one('tostring(parse_json(\'{"a":{"b":1}}\').a.b)'), '1');
+    assert.equal(await one("todynamic('[1,2]')[1]"), '2');
+    assert.equal(await one("parse_json('not json')"), '"not json"');
+  });
+
+  it('numbers: / on integers truncates, round, floor, abs', async () => {
+    assert.equal(await one('7 / 2'), 3);
+    assert.equal(await one('-7 / 2'), -3);
+    assert.equal(await one('7 / 2.0'), 3.5);
+    assert.equal(await one('7 % 3'), 1);
+    assert.equal(await one('round(2.567, 2)'), 2.57);
+    assert.equal(await one('floor(7, 5)'), 5);
+    assert.equal(await one('abs(-3)'), 3);
+  });
+
+  it('date functions: startofday, startofweek, startofmonth, format_datetime, datetime_diff, parts', async () => {
+    assert.equal(await one('startofday(datetime(2024-05-15T13:45:00Z))'), '2024-05-15T00:00:00Z');
+    // Kusto weeks start on Sunday: 2024-05-15 is a Wednesday.
+    assert.equal(await one('startofweek(datetime(2024-05-15T13:45:00Z))'), '2024-05-12T00:00:00Z');
+    assert.equal(await one('startofmonth(datetime(2024-05-15T13:45:00Z))'), '2024-05-01T00:00:00Z');
+    assert.equal(
+      await one("format_datetime(datetime(2024-05-06T07:08:09Z), 'yyyy-MM-dd HH:mm:ss')"),
+      '2024-05-06 07:08:09',
+    );
+    assert.equal(await one("datetime_diff('day', datetime(2024-05-10), datetime(2024-05-01))"), 9);
+    assert.equal(
+      await one("datetime_diff('hour', datetime(2024-05-01T10:00:00Z), datetime(2024-05-01T12:00:00Z))"),
+      -2,
+    );
+    assert.equal(await one('hourofday(datetime(2024-05-01T10:30:00Z))'), 10);
+    assert.equal(await one('dayofweek(datetime(2024-05-15))'), '3.00:00:00');
+  });
+
+  it('dynamic functions: array_length, bag_keys, pack/bag_pack, pack_array, set_has_element', async () => {
+    assert.equal(await one('array_length(dynamic([1, 2, 3]))'), 3);
+    assert.equal(await one('array_length(dynamic({"a": 1}))'), null);
+    assert.equal(await one('bag_keys(dynamic({"a": 1, "b": 2}))'), '["a","b"]');
+    assert.equal(await one("bag_pack('a', 1, 'b', 'x')"), '{"a":1,"b":"x"}');
+    assert.equal(await one("pack('a', 1)"), '{"a":1}');
+    assert.equal(await one("pack_array(1, 'x')"), '[1,"x"]');
+    assert.equal(await one("set_has_element(dynamic(['a', 'b']), 'b')"), true);
+  });
+
+  it('parse_url, extract_all, url_decode', async () => {
+    const u = JSON.parse(
+      String(await one("parse_url('https://u:p@graph.microsoft.com:443/v1.0/users?$top=5&x=a%20b#f')")),
+    );
+    assert.deepEqual(u, {
+      Scheme: 'https',
+      Host: 'graph.microsoft.com',
+      Port: '443',
+      Path: '/v1.0/users',
+      Username: 'u',
+      Password: 'p',
+      'Query Parameters': { $top: '5', x: 'a b' },
+      Fragment: 'f',
+    });
+    assert.equal(JSON.parse(String(await one("parse_url('not a url')"))).Host, '');
+    assert.equal(await one("extract_all('([0-9]+)', 'a1b22c333')"), '["1","22","333"]');
+    assert.equal(await one("extract_all('[a-z]', 'a1b')"), '["a","b"]');
+    assert.equal(await one("extract_all('x', 'yyy')"), null);
+    assert.equal(await one("url_decode('a%20b')"), 'a b');
+  });
+
+  it('type errors are reported with positions, not answered wrongly', async () => {
+    await assert.rejects(db.kql("print x = 1 == 'a'"), /Cannot compare long with string/);
+    await assert.rejects(db.kql("print x = 'a'.b"), /needs a dynamic value/);
+    await assert.rejects(db.kql('print x = nosuchcolumn'), (e: Error & { pos: number }) => e.pos === 10);
+    await assert.rejects(db.kql('print x = count()'), /only be used in summarize/);
+  });
+});

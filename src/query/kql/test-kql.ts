@@ -1,0 +1,32 @@
+/** An in-memory DuckDB that runs KQL over `datatable`s and the given log tables, for tests. */
+import { DuckDBInstance } from '@duckdb/node-api';
+import { LOG_TYPES } from '../../registry/log-types.ts';
+import type { LogType } from '../../registry/types.ts';
+import { type KqlResult, runKql } from './run.ts';
+
+export const TEST_NOW = new Date('2025-06-01T12:00:00Z');
+
+export async function openKqlDb(): Promise<{
+  kql(query: string, types?: readonly LogType[], tenant?: string): Promise<KqlResult>;
+  rows(query: string): Promise<unknown[][]>;
+  run(sql: string): Promise<void>;
+  close(): void;
+}> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  const read = async (sql: string, params: readonly unknown[]) =>
+    (await conn.runAndReadAll(sql, params as never)).getRowsJS() as unknown[][];
+  const kql = (query: string, types: readonly LogType[] = LOG_TYPES, tenant = 't1') =>
+    runKql(read, { query, tenant, types, now: TEST_NOW });
+  return {
+    kql,
+    rows: async (query) => (await kql(query)).tables[0]!.rows,
+    run: async (sql) => {
+      await conn.run(sql);
+    },
+    close: () => {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+}
