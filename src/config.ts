@@ -20,6 +20,9 @@ export interface Config {
   graphRate: number;
   /** Worker threads that prepare large ingest bodies (0: prepare on the main thread). */
   ingestWorkers: number;
+  /** Delivery: records per step per route, and the cap of the retry backoff (ms). */
+  routerBatch: number;
+  routerBackoffMaxMs: number;
 }
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -40,6 +43,8 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     trustProxy: parseTrust(overrides.trustProxy ?? env.IDTRAIL_TRUST_PROXY ?? 'loopback'),
     graphRate: overrides.graphRate ?? Number(env.IDTRAIL_GRAPH_RATE ?? 1000),
     ingestWorkers: overrides.ingestWorkers ?? Number(env.IDTRAIL_INGEST_WORKERS ?? defaultWorkerCount()),
+    routerBatch: overrides.routerBatch ?? Number(env.IDTRAIL_ROUTER_BATCH ?? 1000),
+    routerBackoffMaxMs: overrides.routerBackoffMaxMs ?? Number(env.IDTRAIL_ROUTER_BACKOFF_MAX_MS ?? 60_000),
   };
 }
 

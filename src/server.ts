@@ -11,6 +11,8 @@ import { Committer } from './ingest/committer.ts';
 import { PreparePool } from './ingest/prepare-pool.ts';
 import { IngestService } from './ingest/service.ts';
 import { AuditCatalog } from './registry/catalog/catalog.ts';
+import { Router } from './router/router.ts';
+import { SettingsService } from './router/service.ts';
 import { createKey, DEFAULT_TENANT, ensureBootstrapKey, KeyResolver } from './security/api-keys.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
@@ -20,6 +22,7 @@ export interface Running {
   store: Store;
   committer: Committer;
   ingest: IngestService;
+  router: Router;
   url: string;
   /** Set on a first start without IDTRAIL_BOOTSTRAP_KEY: the admin key made for it (shown once). */
   firstKey?: string;
@@ -31,10 +34,13 @@ export function wirePipeline(
   store: Store,
   config: Pick<Config, 'catalogMode' | 'ingestWorkers'>,
   metrics?: Metrics,
+  /** Told after every commit which chain heads moved (the router wakes its deliveries). */
+  onCommitted?: (heads: Array<{ category: string; tenant: string; seq: number }>) => void,
 ) {
   const catalog = AuditCatalog.load();
   const committer = new Committer(store, {
     onCommit: (c) => {
+      onCommitted?.(c.heads);
       if (!metrics) return;
       metrics.commitSeconds.observe(c.seconds);
       metrics.commitBatches.observe(c.batches);
@@ -70,7 +76,27 @@ export async function startServer(config: Config): Promise<Running> {
     ).secret;
   }
   const metrics = new Metrics();
-  const { catalog, committer, ingest, close: closePipeline } = wirePipeline(store, config, metrics);
+  const labels = (k: { tenant: string; setting: string; category: string; destination: string }) => ({
+    tenant: k.tenant,
+    setting: k.setting,
+    category: k.category,
+    destination: k.destination,
+  });
+  const router = new Router(
+    store,
+    { batchSize: config.routerBatch, backoffMaxMs: config.routerBackoffMaxMs },
+    {
+      delivered: (k, n) => metrics.delivered.inc(labels(k), n),
+      failed: (k) => metrics.deliveryFailures.inc(labels(k)),
+    },
+  );
+  metrics.routeLag = () => router.status();
+  const {
+    catalog,
+    committer,
+    ingest,
+    close: closePipeline,
+  } = wirePipeline(store, config, metrics, (heads) => router.onCommit(heads));
   const keys = new KeyResolver(store);
   const app = await buildApp({
     store,
@@ -78,11 +104,14 @@ export async function startServer(config: Config): Promise<Running> {
     catalog,
     keys,
     metrics,
+    settings: new SettingsService(store, router),
     bodyLimit: config.bodyLimit,
     logLevel: config.logLevel,
     trustProxy: config.trustProxy,
     throttle: new Throttle(config.graphRate),
   });
+  // Delivery starts before the server listens, so a restart resumes from the durable cursors at once.
+  await router.start();
   const url = await app.listen({ host: config.host, port: config.port });
   let closing: Promise<void> | null = null;
   return {
@@ -90,12 +119,14 @@ export async function startServer(config: Config): Promise<Running> {
     store,
     committer,
     ingest,
+    router,
     url,
     ...(firstKey ? { firstKey } : {}),
     close: () =>
       (closing ??= (async () => {
         await app.close(); // stops accepting; waits for in-flight requests, whose commits it awaits
         await closePipeline();
+        await router.close(); // finishes in-flight deliveries and their cursor moves
         await store.close();
       })()),
   };

@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { IngestService } from '../ingest/service.ts';
 import type { AuditCatalog } from '../registry/catalog/catalog.ts';
+import type { SettingsService } from '../router/service.ts';
 import type { KeyResolver } from '../security/api-keys.ts';
 import type { Store } from '../store/store.ts';
 import { authenticate } from './auth.ts';
@@ -12,6 +13,9 @@ import { ApiError, graphErrorBody, sendError } from './errors.ts';
 import type { Metrics } from './metrics.ts';
 import { catalogRoute } from './routes/catalog.ts';
 import { categoriesRoute } from './routes/categories.ts';
+import { destinationsRoutes } from './routes/destinations.ts';
+import { diagnosticSettingsRoutes } from './routes/diagnostic-settings.ts';
+import { diagnosticSettingsCategoriesRoute } from './routes/diagnostic-settings-categories.ts';
 import { graphRoutes } from './routes/graph/collection.ts';
 import { healthzRoute } from './routes/healthz.ts';
 import { ingestRoute } from './routes/ingest.ts';
@@ -25,6 +29,8 @@ export interface AppDeps {
   catalog: AuditCatalog;
   keys: KeyResolver;
   metrics: Metrics;
+  /** Diagnostic settings and destinations (src/router). */
+  settings: SettingsService;
   bodyLimit: number;
   logLevel: string;
   /** Per-key request limits on the Graph routes. */
@@ -93,6 +99,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await secured.register(ingestRoute(deps));
     await secured.register(keysRoutes(deps));
     await secured.register(graphRoutes(deps));
+    await secured.register(destinationsRoutes(deps));
+    await secured.register(diagnosticSettingsRoutes(deps));
+    await secured.register(diagnosticSettingsCategoriesRoute());
   });
   return app;
 }

@@ -13,7 +13,17 @@ import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { LogType } from '../../registry/types.ts';
 import { duckdbDialect, tableColumns } from '../sql/dialect.ts';
-import type { ApiKeyRow, AppendBatch, ChainHead, Store, StoredRecord } from '../store.ts';
+import type {
+  ApiKeyRow,
+  AppendBatch,
+  ChainHead,
+  CursorKey,
+  CursorRow,
+  DestinationRow,
+  SettingRow,
+  Store,
+  StoredRecord,
+} from '../store.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 const q = duckdbDialect.quote;
@@ -305,6 +315,148 @@ export class DuckDbStore implements Store {
     }));
   }
 
+  // --- router: destinations, diagnostic settings, delivery cursors -----------------------------
+
+  private write(sql: string, params: DuckDBValue[]): Promise<void> {
+    return this.withWriteLock(async () => {
+      await this.writer.run(sql, params);
+    });
+  }
+
+  async putDestination(d: Omit<DestinationRow, 'createdAt' | 'updatedAt'>): Promise<void> {
+    await this.write(
+      `INSERT INTO destinations (tenant, name, type, config) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (tenant, name) DO UPDATE SET type = excluded.type, config = excluded.config,
+         updated_at = current_timestamp`,
+      [d.tenant, d.name, d.type, JSON.stringify(d.config)],
+    );
+  }
+
+  async listDestinations(tenant?: string): Promise<DestinationRow[]> {
+    const rows = await this.read(
+      `SELECT tenant, name, type, config, ${isoTs('created_at')}, ${isoTs('updated_at')} FROM destinations
+       ${tenant === undefined ? '' : 'WHERE tenant = $1'} ORDER BY tenant, name`,
+      tenant === undefined ? [] : [tenant],
+    );
+    return rows.map((r) => ({
+      tenant: String(r[0]),
+      name: String(r[1]),
+      type: String(r[2]),
+      config: JSON.parse(String(r[3])) as Record<string, unknown>,
+      createdAt: String(r[4]),
+      updatedAt: String(r[5]),
+    }));
+  }
+
+  async deleteDestination(tenant: string, name: string): Promise<boolean> {
+    return this.withWriteLock(async () => {
+      const r = await this.writer.run('DELETE FROM destinations WHERE tenant = $1 AND name = $2', [
+        tenant,
+        name,
+      ]);
+      return r.rowsChanged > 0;
+    });
+  }
+
+  async putSetting(s: Omit<SettingRow, 'createdAt' | 'updatedAt'>): Promise<void> {
+    await this.write(
+      `INSERT INTO diagnostic_settings (tenant, name, properties) VALUES ($1, $2, $3)
+       ON CONFLICT (tenant, name) DO UPDATE SET properties = excluded.properties, updated_at = current_timestamp`,
+      [s.tenant, s.name, JSON.stringify(s.properties)],
+    );
+  }
+
+  async listSettings(tenant?: string): Promise<SettingRow[]> {
+    const rows = await this.read(
+      `SELECT tenant, name, properties, ${isoTs('created_at')}, ${isoTs('updated_at')} FROM diagnostic_settings
+       ${tenant === undefined ? '' : 'WHERE tenant = $1'} ORDER BY tenant, created_at, name`,
+      tenant === undefined ? [] : [tenant],
+    );
+    return rows.map((r) => ({
+      tenant: String(r[0]),
+      name: String(r[1]),
+      properties: JSON.parse(String(r[2])) as Record<string, unknown>,
+      createdAt: String(r[3]),
+      updatedAt: String(r[4]),
+    }));
+  }
+
+  async deleteSetting(tenant: string, name: string): Promise<boolean> {
+    return this.withWriteLock(async () => {
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        await this.writer.run('DELETE FROM delivery_cursors WHERE tenant = $1 AND setting = $2', [
+          tenant,
+          name,
+        ]);
+        const r = await this.writer.run('DELETE FROM diagnostic_settings WHERE tenant = $1 AND name = $2', [
+          tenant,
+          name,
+        ]);
+        await this.writer.run('COMMIT');
+        return r.rowsChanged > 0;
+      } catch (err) {
+        await this.writer.run('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    });
+  }
+
+  async listCursors(tenant?: string): Promise<CursorRow[]> {
+    const rows = await this.read(
+      `SELECT tenant, setting, category, destination, next_seq, delivered FROM delivery_cursors
+       ${tenant === undefined ? '' : 'WHERE tenant = $1'} ORDER BY tenant, setting, category, destination`,
+      tenant === undefined ? [] : [tenant],
+    );
+    return rows.map((r) => ({
+      tenant: String(r[0]),
+      setting: String(r[1]),
+      category: String(r[2]),
+      destination: String(r[3]),
+      nextSeq: Number(r[4]),
+      delivered: Number(r[5]),
+    }));
+  }
+
+  async ensureCursor(c: CursorRow): Promise<CursorRow> {
+    await this.write(
+      `INSERT INTO delivery_cursors (tenant, setting, category, destination, next_seq, delivered)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+      [c.tenant, c.setting, c.category, c.destination, c.nextSeq, c.delivered],
+    );
+    const rows = await this.read(
+      `SELECT next_seq, delivered FROM delivery_cursors
+       WHERE tenant = $1 AND setting = $2 AND category = $3 AND destination = $4`,
+      [c.tenant, c.setting, c.category, c.destination],
+    );
+    return { ...c, nextSeq: Number(rows[0]![0]), delivered: Number(rows[0]![1]) };
+  }
+
+  async advanceCursor(c: CursorKey, nextSeq: number, delivered: number): Promise<void> {
+    await this.write(
+      `UPDATE delivery_cursors SET next_seq = $5, delivered = $6, updated_at = current_timestamp
+       WHERE tenant = $1 AND setting = $2 AND category = $3 AND destination = $4`,
+      [c.tenant, c.setting, c.category, c.destination, nextSeq, delivered],
+    );
+  }
+
+  async deleteCursor(c: CursorKey): Promise<void> {
+    await this.write(
+      'DELETE FROM delivery_cursors WHERE tenant = $1 AND setting = $2 AND category = $3 AND destination = $4',
+      [c.tenant, c.setting, c.category, c.destination],
+    );
+  }
+
+  async firstSeqSince(type: LogType, tenant: string, since: string): Promise<number> {
+    // Seqs are given in commit order, so ingest time rises with seq.
+    const rows = await this.read(
+      `SELECT coalesce(min(seq) FILTER (WHERE ingested_at >= $2::TIMESTAMP), max(seq) + 1, 1)
+       FROM ${q(type.table)} WHERE tenant = $1`,
+      [tenant, since.replace(/Z$/, '')],
+    );
+    return Number(rows[0]![0]);
+  }
+
   async close(): Promise<void> {
     clearInterval(this.maintenance);
     await this.writeLock;
@@ -312,6 +464,8 @@ export class DuckDbStore implements Store {
     this.instance.closeSync();
   }
 }
+
+const isoTs = (col: string) => `strftime(${col}, '%Y-%m-%dT%H:%M:%SZ')`;
 
 function listLiteral(items: readonly string[]): string {
   return `[${items.map(lit).join(', ')}]::VARCHAR[]`;
