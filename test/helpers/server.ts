@@ -32,13 +32,21 @@ export interface TestServer {
   /** `key` null sends no Authorization header. */
   post(pathname: string, body: unknown, key?: string | null, contentType?: string): Promise<Response>;
   get(pathname: string, key?: string | null): Promise<Response>;
+  /** PUT or DELETE with a JSON body (or none). */
+  send(method: 'PUT' | 'DELETE', pathname: string, body?: unknown, key?: string | null): Promise<Response>;
   close(): Promise<void>;
 }
 
 export const ADMIN_SECRET = 'test-admin-key';
 
 export async function startTestServer(
-  opts: { catalogMode?: 'strict' | 'lenient'; bodyLimit?: number; graphRate?: number } = {},
+  opts: {
+    catalogMode?: 'strict' | 'lenient';
+    bodyLimit?: number;
+    graphRate?: number;
+    routerBackoffMaxMs?: number;
+    routerBatch?: number;
+  } = {},
 ): Promise<TestServer> {
   const data = tempDataDir();
   const config = loadConfig(
@@ -50,6 +58,8 @@ export async function startTestServer(
       ...(opts.catalogMode ? { catalogMode: opts.catalogMode } : {}),
       ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
       ...(opts.graphRate !== undefined ? { graphRate: opts.graphRate } : {}),
+      ...(opts.routerBackoffMaxMs !== undefined ? { routerBackoffMaxMs: opts.routerBackoffMaxMs } : {}),
+      ...(opts.routerBatch !== undefined ? { routerBatch: opts.routerBatch } : {}),
     },
     {},
   );
@@ -77,6 +87,12 @@ export async function startTestServer(
       }),
     get: (pathname: string, key: string | null = ADMIN_SECRET) =>
       fetch(url + pathname, { headers: auth(key) }),
+    send: (method, pathname, body, key = ADMIN_SECRET) =>
+      fetch(url + pathname, {
+        method,
+        headers: { ...auth(key), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      }),
     close: async () => {
       await running.close();
       data.remove();

@@ -327,7 +327,7 @@ export class DuckDbStore implements Store {
     await this.write(
       `INSERT INTO destinations (tenant, name, type, config) VALUES ($1, $2, $3, $4)
        ON CONFLICT (tenant, name) DO UPDATE SET type = excluded.type, config = excluded.config,
-         updated_at = current_timestamp`,
+         updated_at = now()`,
       [d.tenant, d.name, d.type, JSON.stringify(d.config)],
     );
   }
@@ -361,7 +361,7 @@ export class DuckDbStore implements Store {
   async putSetting(s: Omit<SettingRow, 'createdAt' | 'updatedAt'>): Promise<void> {
     await this.write(
       `INSERT INTO diagnostic_settings (tenant, name, properties) VALUES ($1, $2, $3)
-       ON CONFLICT (tenant, name) DO UPDATE SET properties = excluded.properties, updated_at = current_timestamp`,
+       ON CONFLICT (tenant, name) DO UPDATE SET properties = excluded.properties, updated_at = now()`,
       [s.tenant, s.name, JSON.stringify(s.properties)],
     );
   }
