@@ -16,6 +16,8 @@ export interface Received {
 export class WebhookReceiver {
   readonly messages: Received[] = [];
   badSignatures = 0;
+  /** Requests received and not yet answered. */
+  inFlight = 0;
   private server: http.Server | null = null;
   port = 0;
   /** Milliseconds to hold each request before answering (keeps deliveries in flight). */
@@ -36,6 +38,8 @@ export class WebhookReceiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        this.inFlight++;
+        res.on('close', () => this.inFlight--);
         const body = Buffer.concat(chunks).toString('utf8');
         const answer = () => {
           if (this.secret) {
