@@ -317,9 +317,26 @@ export class DuckDbStore implements Store {
 
   // --- router: destinations, diagnostic settings, delivery cursors -----------------------------
 
+  /**
+   * Router tables are written on their own connection: a cursor move then commits alongside an
+   * ingest commit instead of queueing behind it (DuckDB runs transactions of different
+   * connections concurrently; these touch no log table, so they never conflict with appends).
+   */
+  private routerConn: Promise<DuckDBConnection> | null = null;
+  private routerLock: Promise<unknown> = Promise.resolve();
+
+  private withRouterConn<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    this.routerConn ??= this.instance.connect();
+    const conn = this.routerConn;
+    const run = () => conn.then(fn);
+    const next = this.routerLock.then(run, run);
+    this.routerLock = next.catch(() => {});
+    return next;
+  }
+
   private write(sql: string, params: DuckDBValue[]): Promise<void> {
-    return this.withWriteLock(async () => {
-      await this.writer.run(sql, params);
+    return this.withRouterConn(async (conn) => {
+      await conn.run(sql, params);
     });
   }
 
@@ -349,11 +366,8 @@ export class DuckDbStore implements Store {
   }
 
   async deleteDestination(tenant: string, name: string): Promise<boolean> {
-    return this.withWriteLock(async () => {
-      const r = await this.writer.run('DELETE FROM destinations WHERE tenant = $1 AND name = $2', [
-        tenant,
-        name,
-      ]);
+    return this.withRouterConn(async (conn) => {
+      const r = await conn.run('DELETE FROM destinations WHERE tenant = $1 AND name = $2', [tenant, name]);
       return r.rowsChanged > 0;
     });
   }
@@ -382,21 +396,18 @@ export class DuckDbStore implements Store {
   }
 
   async deleteSetting(tenant: string, name: string): Promise<boolean> {
-    return this.withWriteLock(async () => {
-      await this.writer.run('BEGIN TRANSACTION');
+    return this.withRouterConn(async (conn) => {
+      await conn.run('BEGIN TRANSACTION');
       try {
-        await this.writer.run('DELETE FROM delivery_cursors WHERE tenant = $1 AND setting = $2', [
+        await conn.run('DELETE FROM delivery_cursors WHERE tenant = $1 AND setting = $2', [tenant, name]);
+        const r = await conn.run('DELETE FROM diagnostic_settings WHERE tenant = $1 AND name = $2', [
           tenant,
           name,
         ]);
-        const r = await this.writer.run('DELETE FROM diagnostic_settings WHERE tenant = $1 AND name = $2', [
-          tenant,
-          name,
-        ]);
-        await this.writer.run('COMMIT');
+        await conn.run('COMMIT');
         return r.rowsChanged > 0;
       } catch (err) {
-        await this.writer.run('ROLLBACK').catch(() => {});
+        await conn.run('ROLLBACK').catch(() => {});
         throw err;
       }
     });
@@ -460,6 +471,8 @@ export class DuckDbStore implements Store {
   async close(): Promise<void> {
     clearInterval(this.maintenance);
     await this.writeLock;
+    await this.routerLock;
+    if (this.routerConn) (await this.routerConn).closeSync();
     this.writer.closeSync();
     this.instance.closeSync();
   }
