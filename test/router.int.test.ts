@@ -253,7 +253,8 @@ function checkEnvelope(env: Rec, stored: Rec, category: string, tenant: string):
   assert.ok(env.time, at);
   assert.equal(env.operationVersion, type.operationVersion, at);
   const props = env.properties as Rec;
-  assert.equal(props.id ?? stored.id, stored.id, at);
+  // Outside the audit logs, properties are the stored Graph-shaped record as it is.
+  if (type.family !== 'audit') assert.deepEqual(props, stored, at);
   switch (category) {
     case 'AuditLogs': {
       const init = stored.initiatedBy as Rec;
@@ -267,6 +268,16 @@ function checkEnvelope(env: Rec, stored: Rec, category: string, tenant: string):
       if (user) assert.equal(env.callerIpAddress, user.ipAddress, at);
       // Only the populated initiator branch (§3.5).
       assert.deepEqual(Object.keys(props.initiatedBy as Rec), [user ? 'user' : 'app'], at);
+      // Envelope copies inside properties (§3.5).
+      assert.equal(props.tenantId, tenant, at);
+      assert.equal(props.resultType, '', at);
+      assert.equal(props.resultDescription, '', at);
+      assert.equal(props.operationName, env.operationName, at);
+      assert.equal(props.identity, env.identity, at);
+      // Everything else in properties is the stored Graph record.
+      for (const [k, v] of Object.entries(stored)) {
+        if (k !== 'initiatedBy') assert.deepEqual(props[k], v, `${k}: ${at}`);
+      }
       break;
     }
     case 'SignInLogs':
