@@ -4,8 +4,9 @@
  * the file rsyslog writes. rsyslog is down at first: delivery retries, then everything arrives in order.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { logType } from '../src/registry/log-types.ts';
@@ -18,38 +19,54 @@ import { waitFor } from './helpers/wait.ts';
 type Rec = Record<string, unknown>;
 const RSYSLOGD = ['/usr/sbin/rsyslogd', '/sbin/rsyslogd'].find((p) => existsSync(p));
 const work = tempDataDir('idtrail-rsyslog-');
-const out = path.join(work.dir, 'out.log');
 let server: TestServer;
-let rsyslog: ChildProcess | null = null;
 let port = 0;
 
-async function startRsyslog(): Promise<void> {
+interface Rsyslog {
+  child: ChildProcess;
+  port: number;
+  out: string;
+}
+const daemons: Rsyslog[] = [];
+
+/** Starts rsyslogd with its own config in `dir`: one TCP (or TLS) input on loopback, one file output. */
+async function startRsyslog(
+  dir: string,
+  port: number,
+  tls?: { ca: string; cert: string; key: string },
+): Promise<Rsyslog> {
   assert.ok(RSYSLOGD, 'rsyslogd is not installed (scripts/test-all.sh installs the rsyslog package)');
-  const conf = path.join(work.dir, 'rsyslog.conf');
-  // Its own config: only a TCP input on loopback and a file output. Fields are tab-separated.
+  mkdirSync(dir, { recursive: true });
+  const conf = path.join(dir, 'rsyslog.conf');
+  const out = path.join(dir, 'out.log');
+  const driver = tls
+    ? ` DefaultNetstreamDriver="gtls" DefaultNetstreamDriverCAFile="${tls.ca}" DefaultNetstreamDriverCertFile="${tls.cert}" DefaultNetstreamDriverKeyFile="${tls.key}"`
+    : '';
+  const tcp = tls ? ' StreamDriver.Name="gtls" StreamDriver.Mode="1" StreamDriver.AuthMode="anon"' : '';
+  // Fields are tab-separated in the output file.
   writeFileSync(
     conf,
-    `global(workDirectory="${work.dir}" maxMessageSize="256k")
-module(load="imtcp")
-template(name="idtrail" type="string" string="%app-name%\\t%msgid%\\t%structured-data%\\t%msg%\\n")
+    `global(workDirectory="${dir}" maxMessageSize="256k"${driver})
+module(load="imtcp"${tcp})
+template(name="idtrail" type="string" string="%app-name%\t%msgid%\t%structured-data%\t%msg%\n")
 ruleset(name="idtrail") { action(type="omfile" file="${out}" template="idtrail") }
 input(type="imtcp" address="127.0.0.1" port="${port}" ruleset="idtrail")
 `,
   );
-  const child = spawn(RSYSLOGD, ['-n', '-f', conf, '-i', path.join(work.dir, 'rsyslogd.pid')], {
+  const child = spawn(RSYSLOGD, ['-n', '-f', conf, '-i', path.join(dir, 'rsyslogd.pid')], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  rsyslog = child;
+  const d = { child, port, out };
+  daemons.push(d);
   let log = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    log += d.toString();
+  child.stdout!.on('data', (b: Buffer) => {
+    log += b.toString();
   });
-  child.stderr!.on('data', (d: Buffer) => {
-    log += d.toString();
+  child.stderr!.on('data', (b: Buffer) => {
+    log += b.toString();
   });
   await waitFor('rsyslog to listen', async () => {
     if (child.exitCode !== null) throw new Error(`rsyslogd exited: ${log}`);
-    const net = await import('node:net');
     return new Promise<boolean>((resolve) => {
       const s = net.connect({ host: '127.0.0.1', port }, () => {
         s.destroy();
@@ -58,6 +75,7 @@ input(type="imtcp" address="127.0.0.1" port="${port}" ruleset="idtrail")
       s.on('error', () => resolve(false));
     });
   });
+  return d;
 }
 
 before(async () => {
@@ -67,15 +85,16 @@ before(async () => {
 
 after(async () => {
   await server.close();
-  if (rsyslog && rsyslog.exitCode === null) {
-    const gone = new Promise((r) => rsyslog!.once('exit', r));
-    rsyslog.kill('SIGTERM');
+  for (const d of daemons) {
+    if (d.child.exitCode !== null) continue;
+    const gone = new Promise((r) => d.child.once('exit', r));
+    d.child.kill('SIGTERM');
     await gone;
   }
   work.remove();
 });
 
-function received(): Array<{ app: string; msgId: string; sd: string; env: Rec }> {
+function received(out: string): Array<{ app: string; msgId: string; sd: string; env: Rec }> {
   if (!existsSync(out)) return [];
   return readFileSync(out, 'utf8')
     .split('\n')
@@ -120,10 +139,10 @@ test('RFC 5424 over TCP into rsyslog: every record, in order, with its envelope 
     const h = ((await (await server.get('/api/v1/destinations/rsyslog')).json()) as Rec).health as Rec;
     return h.state === 'retrying' && /ECONNREFUSED/.test(String(h.lastError));
   });
-  await startRsyslog();
-  await waitFor("every message in rsyslog's file", () => received().length >= n + 1);
+  const d = await startRsyslog(path.join(work.dir, 'tcp'), port);
+  await waitFor("every message in rsyslog's file", () => received(d.out).length >= n + 1);
 
-  const got = received();
+  const got = received(d.out);
   assert.equal(got.length, n + 1);
   const sign = got.filter((m) => m.msgId === 'SignInLogs');
   assert.deepEqual(
@@ -145,4 +164,111 @@ test('RFC 5424 over TCP into rsyslog: every record, in order, with its envelope 
   const h = ((await (await server.get('/api/v1/destinations/rsyslog')).json()) as Rec).health as Rec;
   assert.equal(h.delivered, n + 1);
   assert.equal(h.lag, 0);
+});
+
+test('RFC 5425: syslog over TLS into rsyslog (gtls), the server certificate checked against the given CA', {
+  timeout: 240_000,
+}, async () => {
+  const dir = path.join(work.dir, 'tls');
+  mkdirSync(dir, { recursive: true });
+  const file = (n: string) => path.join(dir, n);
+  // A private CA and a server certificate for 127.0.0.1, made with the openssl CLI.
+  const ossl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  ossl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    file('ca-key.pem'),
+    '-out',
+    file('ca.pem'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=idtrail test CA',
+  );
+  ossl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    file('key.pem'),
+    '-out',
+    file('req.pem'),
+    '-subj',
+    '/CN=127.0.0.1',
+  );
+  writeFileSync(file('ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
+  ossl(
+    'x509',
+    '-req',
+    '-in',
+    file('req.pem'),
+    '-CA',
+    file('ca.pem'),
+    '-CAkey',
+    file('ca-key.pem'),
+    '-CAcreateserial',
+    '-out',
+    file('cert.pem'),
+    '-days',
+    '2',
+    '-extfile',
+    file('ext.cnf'),
+  );
+  const tlsPort = await freePort();
+  const d = await startRsyslog(path.join(dir, 'daemon'), tlsPort, {
+    ca: file('ca.pem'),
+    cert: file('cert.pem'),
+    key: file('key.pem'),
+  });
+
+  // Without the CA the certificate is refused: nothing is delivered and the error shows.
+  let res = await server.send('PUT', '/api/v1/destinations/rsyslog-tls', {
+    type: 'syslog',
+    host: '127.0.0.1',
+    port: tlsPort,
+    tls: true,
+  });
+  assert.equal(res.status, 201);
+  res = await server.send('PUT', '/api/v1/diagnosticSettings/to-syslog-tls', {
+    properties: {
+      eventHubAuthorizationRuleId: 'rsyslog-tls',
+      logs: [{ category: 'ProvisioningLogs', enabled: true }],
+    },
+  });
+  assert.equal(res.status, 200);
+  const n = 50;
+  const records = Array.from({ length: n }, (_, i) => ({
+    ...SAMPLES.ProvisioningLogs,
+    id: `tls-${String(i).padStart(3, '0')}`,
+  }));
+  assert.equal((await server.post('/api/v1/ingest/ProvisioningLogs', records)).status, 200);
+  await waitFor('the certificate failure in the API', async () => {
+    const h = ((await (await server.get('/api/v1/destinations/rsyslog-tls')).json()) as Rec).health as Rec;
+    return h.state === 'retrying' && /certificate/i.test(String(h.lastError));
+  });
+  assert.equal(received(d.out).length, 0);
+  // With the CA, the same records arrive, in order.
+  res = await server.send('PUT', '/api/v1/destinations/rsyslog-tls', {
+    type: 'syslog',
+    host: '127.0.0.1',
+    port: tlsPort,
+    tls: true,
+    ca: readFileSync(file('ca.pem'), 'utf8'),
+  });
+  assert.equal(res.status, 200);
+  await waitFor('every record over TLS', () => received(d.out).length >= n);
+  const got = received(d.out);
+  assert.deepEqual(
+    got.map((m) => (m.env.properties as Rec).id),
+    records.map((r) => r.id),
+  );
+  for (const m of got) {
+    assert.equal(m.msgId, 'ProvisioningLogs');
+    assert.equal(m.env.operationName, 'Provisioning activity');
+  }
 });
