@@ -29,7 +29,7 @@ export const SLOT_OF: Record<DestinationType, Slot> = {
 };
 
 /** Types whose sink is not built yet: refused with a clear message rather than stored and left idle. */
-const NOT_BUILT: ReadonlySet<DestinationType> = new Set(['s3', 'splunkHec']);
+const NOT_BUILT: ReadonlySet<DestinationType> = new Set(['s3']);
 
 const SECRETS: Record<DestinationType, readonly string[]> = {
   filesystem: [],
@@ -91,6 +91,8 @@ const FIELDS: Record<DestinationType, Record<string, Field>> = {
   splunkHec: {
     url: { type: 'string', required: true, check: httpUrl as (v: never) => string | undefined },
     token: { type: 'string', required: true },
+    sourcetype: { type: 'string' },
+    index: { type: 'string' },
   },
   syslog: {
     host: { type: 'string', required: true },

@@ -3,6 +3,7 @@ import type { DestinationConfig } from '../destinations.ts';
 import { AzureBlobSink } from './azure-blob.ts';
 import { FilesystemSink } from './filesystem.ts';
 import type { Sink } from './sink.ts';
+import { SplunkHecSink } from './splunk-hec.ts';
 import { SyslogSink } from './syslog.ts';
 import { WebhookSink } from './webhook.ts';
 
@@ -21,6 +22,13 @@ export function createSink(type: string, c: DestinationConfig): Sink | null {
         port: c.port as number,
         ...(c.tls === true ? { tls: true } : {}),
         ...(typeof c.ca === 'string' ? { ca: c.ca } : {}),
+      });
+    case 'splunkHec':
+      return new SplunkHecSink({
+        url: c.url as string,
+        token: c.token as string,
+        ...(typeof c.sourcetype === 'string' ? { sourcetype: c.sourcetype } : {}),
+        ...(typeof c.index === 'string' ? { index: c.index } : {}),
       });
     case 'workspace':
       return null;
