@@ -3,6 +3,7 @@
  * and to a webhook while ingest runs.
  *
  *   npm run bench:route -- [--records 100000] [--clients 4] [--batch 1000] [--seed 1] [--router-batch 1000]
+ *                          [--no-route]   (ingest alone, the baseline)
  *
  * 1. Starts `bin/idtrail serve` as a child process on a fresh data folder, a webhook receiver in
  *    this process (it parses every message and counts its records), and a diagnostic setting
@@ -33,6 +34,8 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '1000' },
     seed: { type: 'string', default: '1' },
     'router-batch': { type: 'string', default: '1000' },
+    /** Ingest only, no diagnostic setting: the baseline the routed run is compared with. */
+    'no-route': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -112,13 +115,15 @@ async function main(): Promise<void> {
     url: hook,
     secret: 'bench-route-hmac-secret-0123',
   });
-  await call('PUT', '/api/v1/diagnosticSettings/bench', {
-    properties: {
-      storageAccountId: 'archive',
-      eventHubAuthorizationRuleId: 'hook',
-      logs: [{ category: 'SignInLogs', enabled: true }],
-    },
-  });
+  const route = !args['no-route'];
+  if (route)
+    await call('PUT', '/api/v1/diagnosticSettings/bench', {
+      properties: {
+        storageAccountId: 'archive',
+        eventHubAuthorizationRuleId: 'hook',
+        logs: [{ category: 'SignInLogs', enabled: true }],
+      },
+    });
 
   const delivered = { archive: 0, hook: 0, archiveLag: 0, hookLag: 0 };
   const poll = async () => {
@@ -162,7 +167,7 @@ async function main(): Promise<void> {
   await poll();
   const atIngestEnd = { ...delivered };
   const drained: Record<'archive' | 'hook', number> = { archive: Number.NaN, hook: Number.NaN };
-  while (Number.isNaN(drained.archive) || Number.isNaN(drained.hook)) {
+  while (route && (Number.isNaN(drained.archive) || Number.isNaN(drained.hook))) {
     await poll();
     const now = performance.now();
     if (Number.isNaN(drained.archive) && delivered.archive >= N) drained.archive = now;
@@ -175,11 +180,17 @@ async function main(): Promise<void> {
   await server.stop();
   receiver.close();
 
+  const ingestS = (ingestEnd - t0) / 1000;
+  const head = `\nbench:route — ${int(N)} sign-ins, ${CLIENTS} clients × ${BATCH}/batch, router batch ${args['router-batch']}${route ? '' : ', NO diagnostic setting (baseline)'}\ningest: ${fixed(ingestS, 1)} s, ${int(load.accepted / ingestS)} records/s\n`;
+  if (!route) {
+    process.stdout.write(head);
+    rmSync(tmp, { recursive: true, force: true });
+    return;
+  }
   const archived = countLines(archiveDir);
   if (archived !== N) throw new Error(`the archive holds ${archived} lines, not ${N}`);
   if (webhookRecords !== N) throw new Error(`the webhook received ${webhookRecords} records, not ${N}`);
 
-  const ingestS = (ingestEnd - t0) / 1000;
   const row = (name: string, at: number, lag: number, done: number) => [
     name,
     int(at),
@@ -189,8 +200,7 @@ async function main(): Promise<void> {
     int(N / ((done - t0) / 1000)),
   ];
   process.stdout.write(
-    `\nbench:route — ${int(N)} sign-ins, ${CLIENTS} clients × ${BATCH}/batch, router batch ${args['router-batch']}\n` +
-      `ingest: ${fixed(ingestS, 1)} s, ${int(load.accepted / ingestS)} records/s\n\n` +
+    `${head}\n` +
       table(
         [
           'destination',

@@ -285,8 +285,10 @@ export class Router {
   private async headOf(type: LogType, tenant: string): Promise<number> {
     const known = this.heads.get(headId(type.category, tenant));
     if (known !== undefined) return known;
-    // The chain head: one read per (category, tenant) at start; commits keep it current after.
-    return (await this.store.chainHeads(type)).get(tenant)?.seq ?? 0;
+    // The chain heads: one read per category at start (every tenant's); commits keep them current.
+    const heads = await this.store.chainHeads(type);
+    for (const [t, h] of heads) this.noteHead(type.category, t, h.seq);
+    return heads.get(tenant)?.seq ?? 0;
   }
 
   status(tenant?: string): RouteStatus[] {

@@ -92,8 +92,21 @@ export class SyslogSink implements Sink {
     const data = Buffer.concat(
       batch.records.map((r) => frame(syslogMessage(batch.tenant, batch.category, r))),
     );
+    const timeout = this.opts.timeoutMs ?? 30_000;
     await new Promise<void>((resolve, reject) => {
-      s.write(data, (err) => (err ? reject(err) : resolve()));
+      // A receiver that stops reading would hold the write (and this route) forever.
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`syslog receiver ${this.opts.host}:${this.opts.port} took no data for ${timeout} ms`),
+          ),
+        timeout,
+      );
+      s.write(data, (err) => {
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      });
     }).catch((err) => {
       s.destroy();
       throw err;
