@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests need. None yet: DuckDB ships inside its npm package. Later issues add
+# Debian packages the tests need: rsyslog and rsyslog-gnutls (the syslog delivery tests run their own rsyslogd, over TCP and TLS). DuckDB ships inside its npm package. Later issues add
 # chromium (portal tests) and clickhouse-server (ClickHouse store) here.
-APT_PACKAGES=()
+APT_PACKAGES=(rsyslog rsyslog-gnutls)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

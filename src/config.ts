@@ -30,6 +30,9 @@ export interface Config {
   retentionInterval: number;
   /** Default retention in days, for every tenant and category without its own. */
   retentionDays: number;
+  /** Delivery: records per step per route, and the cap of the retry backoff (ms). */
+  routerBatch: number;
+  routerBackoffMaxMs: number;
 }
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -54,6 +57,8 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     checkpointInterval: overrides.checkpointInterval ?? Number(env.IDTRAIL_CHECKPOINT_INTERVAL ?? 3600),
     retentionInterval: overrides.retentionInterval ?? Number(env.IDTRAIL_RETENTION_INTERVAL ?? 3600),
     retentionDays: overrides.retentionDays ?? Number(env.IDTRAIL_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS),
+    routerBatch: overrides.routerBatch ?? Number(env.IDTRAIL_ROUTER_BATCH ?? 1000),
+    routerBackoffMaxMs: overrides.routerBackoffMaxMs ?? Number(env.IDTRAIL_ROUTER_BACKOFF_MAX_MS ?? 60_000),
   };
 }
 

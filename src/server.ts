@@ -12,6 +12,8 @@ import { PreparePool } from './ingest/prepare-pool.ts';
 import { IngestService } from './ingest/service.ts';
 import { warmKql } from './query/kql/parse.ts';
 import { AuditCatalog } from './registry/catalog/catalog.ts';
+import { Router } from './router/router.ts';
+import { SettingsService } from './router/service.ts';
 import { createKey, DEFAULT_TENANT, ensureBootstrapKey, KeyResolver } from './security/api-keys.ts';
 import { IntegrityJobs } from './security/integrity-jobs.ts';
 import { OidcVerifier } from './security/oidc.ts';
@@ -25,6 +27,7 @@ export interface Running {
   committer: Committer;
   ingest: IngestService;
   integrity: IntegrityJobs;
+  router: Router;
   url: string;
   /** Set on a first start without IDTRAIL_BOOTSTRAP_KEY: the admin key made for it (shown once). */
   firstKey?: string;
@@ -36,10 +39,13 @@ export function wirePipeline(
   store: Store,
   config: Pick<Config, 'catalogMode' | 'ingestWorkers'>,
   metrics?: Metrics,
+  /** Told after every commit which chain heads moved (the router wakes its deliveries). */
+  onCommitted?: (heads: Array<{ category: string; tenant: string; seq: number }>) => void,
 ) {
   const catalog = AuditCatalog.load();
   const committer = new Committer(store, {
     onCommit: (c) => {
+      onCommitted?.(c.heads);
       if (!metrics) return;
       metrics.commitSeconds.observe(c.seconds);
       metrics.commitBatches.observe(c.batches);
@@ -75,7 +81,27 @@ export async function startServer(config: Config): Promise<Running> {
     ).secret;
   }
   const metrics = new Metrics();
-  const { catalog, committer, ingest, close: closePipeline } = wirePipeline(store, config, metrics);
+  const labels = (k: { tenant: string; setting: string; category: string; destination: string }) => ({
+    tenant: k.tenant,
+    setting: k.setting,
+    category: k.category,
+    destination: k.destination,
+  });
+  const router = new Router(
+    store,
+    { batchSize: config.routerBatch, backoffMaxMs: config.routerBackoffMaxMs },
+    {
+      delivered: (k, n) => metrics.delivered.inc(labels(k), n),
+      failed: (k) => metrics.deliveryFailures.inc(labels(k)),
+    },
+  );
+  metrics.routeLag = () => router.status();
+  const {
+    catalog,
+    committer,
+    ingest,
+    close: closePipeline,
+  } = wirePipeline(store, config, metrics, (heads) => router.onCommit(heads));
   const keys = new KeyResolver(store);
   const integrity = new IntegrityJobs(store, loadOrCreateSigningKey(config.dataDir), {
     checkpointMs: config.checkpointInterval * 1000,
@@ -96,6 +122,7 @@ export async function startServer(config: Config): Promise<Running> {
     catalog,
     keys,
     metrics,
+    settings: new SettingsService(store, router),
     bodyLimit: config.bodyLimit,
     logLevel: config.logLevel,
     trustProxy: config.trustProxy,
@@ -103,6 +130,8 @@ export async function startServer(config: Config): Promise<Running> {
     integrity,
     ...(config.oidc.length > 0 ? { oidc: new OidcVerifier(config.oidc) } : {}),
   });
+  // Delivery starts before the server listens, so a restart resumes from the durable cursors at once.
+  await router.start();
   const url = await app.listen({ host: config.host, port: config.port });
   integrity.start();
   // Load and JIT-warm the KQL parser (a few seconds of CPU) once, off the start path.
@@ -114,6 +143,7 @@ export async function startServer(config: Config): Promise<Running> {
     committer,
     ingest,
     integrity,
+    router,
     url,
     ...(firstKey ? { firstKey } : {}),
     close: () =>
@@ -121,6 +151,7 @@ export async function startServer(config: Config): Promise<Running> {
         await app.close(); // stops accepting; waits for in-flight requests, whose commits it awaits
         await closePipeline();
         await integrity.stop(); // a last checkpoint over everything committed
+        await router.close(); // finishes in-flight deliveries and their cursor moves
         await store.close();
       })()),
   };

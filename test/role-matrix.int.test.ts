@@ -45,11 +45,14 @@ const SAMPLES: Record<string, string> = {
   category: 'SignInLogs',
   keyId: 'no-such-key',
   workspaceId: TENANT,
+  name: 'matrix',
 };
 const BODIES: Record<string, string> = {
   'POST /api/v1/keys': JSON.stringify({ roles: ['Reports Reader'], name: 'matrix' }),
   'PUT /api/v1/retention/{category}': JSON.stringify({ days: 90 }),
   'POST /api/v1/ingest/{category}': '[]',
+  'PUT /api/v1/destinations/{name}': JSON.stringify({ type: 'webhook', url: 'http://127.0.0.1:9/hook' }),
+  'PUT /api/v1/diagnosticSettings/{name}': JSON.stringify({ properties: { logs: [] } }),
   'POST /v1/workspaces/{workspaceId}/query': JSON.stringify({ query: 'datatable(x:long)[1] | take 1' }),
 };
 const pattern = (p: string) => p.replace(/\{[^}]+\}|:[A-Za-z]+/g, ':p');

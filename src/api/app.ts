@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { IngestService } from '../ingest/service.ts';
 import type { AuditCatalog } from '../registry/catalog/catalog.ts';
+import type { SettingsService } from '../router/service.ts';
 import type { KeyResolver } from '../security/api-keys.ts';
 import type { IntegrityJobs } from '../security/integrity-jobs.ts';
 import type { OidcVerifier } from '../security/oidc.ts';
@@ -15,6 +16,9 @@ import { ApiError, graphErrorBody, sendError } from './errors.ts';
 import type { Metrics } from './metrics.ts';
 import { catalogRoute } from './routes/catalog.ts';
 import { categoriesRoute } from './routes/categories.ts';
+import { destinationsRoutes } from './routes/destinations.ts';
+import { diagnosticSettingsRoutes } from './routes/diagnostic-settings.ts';
+import { diagnosticSettingsCategoriesRoute } from './routes/diagnostic-settings-categories.ts';
 import { graphRoutes } from './routes/graph/collection.ts';
 import { healthzRoute } from './routes/healthz.ts';
 import { ingestRoute } from './routes/ingest.ts';
@@ -33,6 +37,8 @@ export interface AppDeps {
   catalog: AuditCatalog;
   keys: KeyResolver;
   metrics: Metrics;
+  /** Diagnostic settings and destinations (src/router). */
+  settings: SettingsService;
   bodyLimit: number;
   logLevel: string;
   /** Per-key request limits on the Graph routes. */
@@ -155,6 +161,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await secured.register(integrityRoutes(deps));
     await secured.register(retentionRoutes(deps));
     await secured.register(workspacesRoute());
+    await secured.register(destinationsRoutes(deps));
+    await secured.register(diagnosticSettingsRoutes(deps));
+    await secured.register(diagnosticSettingsCategoriesRoute());
   });
   // The Log Analytics query API: its own scope, so that every error has LA's shape.
   await app.register(async (workspace) => {

@@ -62,6 +62,41 @@ export class Metrics {
     labelNames: ['category'] as const,
     registers: [this.registry],
   });
+  readonly delivered = new client.Counter({
+    name: 'idtrail_delivered_records_total',
+    help: 'Records delivered to a destination, by setting, category and destination',
+    labelNames: ['tenant', 'setting', 'category', 'destination'] as const,
+    registers: [this.registry],
+  });
+  readonly deliveryFailures = new client.Counter({
+    name: 'idtrail_delivery_failures_total',
+    help: 'Failed delivery attempts (each is retried), by setting, category and destination',
+    labelNames: ['tenant', 'setting', 'category', 'destination'] as const,
+    registers: [this.registry],
+  });
+  /** Set by the server: the routes' current lag, read at each scrape. */
+  routeLag: () => Array<{
+    tenant: string;
+    setting: string;
+    category: string;
+    destination: string;
+    lag: number;
+  }> = () => [];
+  readonly deliveryLag = new client.Gauge({
+    name: 'idtrail_delivery_lag_records',
+    help: 'Records stored but not yet delivered, by setting, category and destination',
+    labelNames: ['tenant', 'setting', 'category', 'destination'] as const,
+    registers: [this.registry],
+    collect: () => {
+      this.deliveryLag.reset();
+      for (const r of this.routeLag()) {
+        this.deliveryLag.set(
+          { tenant: r.tenant, setting: r.setting, category: r.category, destination: r.destination },
+          r.lag,
+        );
+      }
+    },
+  });
 
   constructor() {
     client.collectDefaultMetrics({ register: this.registry, prefix: 'idtrail_' });

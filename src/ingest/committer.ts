@@ -37,6 +37,8 @@ export interface CommitObserver {
     batches: number;
     seconds: number;
     byCategory: Map<string, number>;
+    /** The chain heads this commit moved: (category, tenant) → last seq. */
+    heads: Array<{ category: string; tenant: string; seq: number }>;
   }): void;
   onError?(err: unknown): void;
 }
@@ -210,6 +212,10 @@ export class Committer {
         batches: group.length,
         seconds: (performance.now() - started) / 1000,
         byCategory,
+        heads: [...newHeads].map(([key, head]) => {
+          const [category, tenant] = key.split('\u0000') as [string, string];
+          return { category, tenant, seq: head.seq };
+        }),
       });
       for (const [i, p] of group.entries()) p.resolve(results[i]!);
     } catch (err) {

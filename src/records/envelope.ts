@@ -107,5 +107,16 @@ export function toEnvelope(type: LogType, tenantId: string, record: Json): Json 
   // Exports carry only the populated initiator branch (§3.5).
   env.properties =
     type.family === 'audit' ? { ...record, initiatedBy: auditInitiatorBranch(record) } : record;
+  if (type.category === 'AuditLogs') {
+    // AuditLogs exports copy envelope fields into properties, resultType and resultDescription as
+    // "" (§3.5); `fromEnvelope` drops them again. tenantGeo is not known here, so it is left out.
+    Object.assign(env.properties as Json, {
+      tenantId,
+      resultType: '',
+      resultDescription: '',
+      operationName: env.operationName,
+      identity: env.identity ?? '',
+    });
+  }
   return env;
 }

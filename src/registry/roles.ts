@@ -55,6 +55,15 @@ export const INGEST_ROLES: readonly RoleName[] = ['ingest'];
 /** Roles that may manage keys and settings. */
 export const ADMIN_ROLES: readonly RoleName[] = ['Global Administrator'];
 
+/**
+ * Roles that may create and edit diagnostic settings and their destinations (entra-formats.md
+ * §3.1: "a user who's a Security Administrator or Global Administrator").
+ */
+export const DIAGNOSTIC_SETTINGS_ROLES: readonly RoleName[] = [
+  'Global Administrator',
+  'Security Administrator',
+];
+
 /** Resolves a role given by name (any case) or by template id. */
 export function parseRole(input: string): RoleName | undefined {
   const needle = input.trim().toLowerCase();

@@ -104,7 +104,60 @@ export interface IntegrityStore {
   listRetention(tenant?: string): Promise<Array<{ tenant: string; category: string; days: number }>>;
 }
 
-export interface Store extends KeyStore, IntegrityStore {
+export interface DestinationRow {
+  tenant: string;
+  name: string;
+  type: string;
+  /** Type-specific settings, secrets included (never sent back by the API). */
+  config: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SettingRow {
+  tenant: string;
+  name: string;
+  /** The diagnostic setting's ARM `properties`, as stored. */
+  properties: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CursorKey {
+  tenant: string;
+  setting: string;
+  category: string;
+  destination: string;
+}
+
+export interface CursorRow extends CursorKey {
+  /** The next seq of the (tenant, category) chain to deliver. */
+  nextSeq: number;
+  /** Records delivered through this cursor since it was made. */
+  delivered: number;
+}
+
+/** Diagnostic settings, destinations and delivery cursors (src/router). */
+export interface RouterStore {
+  putDestination(d: Omit<DestinationRow, 'createdAt' | 'updatedAt'>): Promise<void>;
+  listDestinations(tenant?: string): Promise<DestinationRow[]>;
+  deleteDestination(tenant: string, name: string): Promise<boolean>;
+  putSetting(s: Omit<SettingRow, 'createdAt' | 'updatedAt'>): Promise<void>;
+  listSettings(tenant?: string): Promise<SettingRow[]>;
+  /** Deletes a setting and its cursors. */
+  deleteSetting(tenant: string, name: string): Promise<boolean>;
+  listCursors(tenant?: string): Promise<CursorRow[]>;
+  /** Creates the cursor when missing; an existing one keeps its position. */
+  ensureCursor(c: CursorRow): Promise<CursorRow>;
+  /** Moves a cursor on after a delivery was made durable by its destination. */
+  advanceCursor(c: CursorKey, nextSeq: number, delivered: number): Promise<void>;
+  /** Removes cursors of a setting that no longer route a (category, destination). */
+  deleteCursor(c: CursorKey): Promise<void>;
+  /** The first seq of a tenant's chain stored at or after a time (ingest time), or head+1. */
+  firstSeqSince(type: LogType, tenant: string, since: string): Promise<number>;
+}
+
+export interface Store extends KeyStore, IntegrityStore, RouterStore {
   readonly engine: string;
   /** Applies pending schema migrations; safe to call on every start. */
   migrate(): Promise<void>;

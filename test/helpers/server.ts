@@ -33,6 +33,8 @@ export interface TestServer {
   /** `key` null sends no Authorization header. */
   post(pathname: string, body: unknown, key?: string | null, contentType?: string): Promise<Response>;
   get(pathname: string, key?: string | null): Promise<Response>;
+  /** PUT or DELETE with a JSON body (or none). */
+  send(method: 'PUT' | 'DELETE', pathname: string, body?: unknown, key?: string | null): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,8 @@ export async function startTestServer(
     bodyLimit?: number;
     graphRate?: number;
     oidc?: OidcIssuer[];
+    routerBackoffMaxMs?: number;
+    routerBatch?: number;
   } = {},
 ): Promise<TestServer> {
   const data = tempDataDir();
@@ -57,6 +61,8 @@ export async function startTestServer(
       ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
       ...(opts.graphRate !== undefined ? { graphRate: opts.graphRate } : {}),
       ...(opts.oidc ? { oidc: opts.oidc } : {}),
+      ...(opts.routerBackoffMaxMs !== undefined ? { routerBackoffMaxMs: opts.routerBackoffMaxMs } : {}),
+      ...(opts.routerBatch !== undefined ? { routerBatch: opts.routerBatch } : {}),
     },
     {},
   );
@@ -84,6 +90,12 @@ export async function startTestServer(
       }),
     get: (pathname: string, key: string | null = ADMIN_SECRET) =>
       fetch(url + pathname, { headers: auth(key) }),
+    send: (method, pathname, body, key = ADMIN_SECRET) =>
+      fetch(url + pathname, {
+        method,
+        headers: { ...auth(key), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      }),
     close: async () => {
       await running.close();
       data.remove();

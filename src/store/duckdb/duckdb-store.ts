@@ -17,8 +17,12 @@ import type {
   ApiKeyRow,
   AppendBatch,
   ChainHead,
+  CursorKey,
+  CursorRow,
+  DestinationRow,
   PurgeBoundary,
   PurgeRow,
+  SettingRow,
   SignedRow,
   Store,
   StoredRecord,
@@ -441,9 +445,164 @@ export class DuckDbStore implements Store {
     }));
   }
 
+  // --- router: destinations, diagnostic settings, delivery cursors -----------------------------
+
+  /**
+   * Router tables are written on their own connection: a cursor move then commits alongside an
+   * ingest commit instead of queueing behind it (DuckDB runs transactions of different
+   * connections concurrently; these touch no log table, so they never conflict with appends).
+   */
+  private routerConn: Promise<DuckDBConnection> | null = null;
+  private routerLock: Promise<unknown> = Promise.resolve();
+
+  private withRouterConn<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    this.routerConn ??= this.instance.connect();
+    const conn = this.routerConn;
+    const run = () => conn.then(fn);
+    const next = this.routerLock.then(run, run);
+    this.routerLock = next.catch(() => {});
+    return next;
+  }
+
+  private write(sql: string, params: DuckDBValue[]): Promise<void> {
+    return this.withRouterConn(async (conn) => {
+      await conn.run(sql, params);
+    });
+  }
+
+  async putDestination(d: Omit<DestinationRow, 'createdAt' | 'updatedAt'>): Promise<void> {
+    await this.write(
+      `INSERT INTO destinations (tenant, name, type, config) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (tenant, name) DO UPDATE SET type = excluded.type, config = excluded.config,
+         updated_at = now()`,
+      [d.tenant, d.name, d.type, JSON.stringify(d.config)],
+    );
+  }
+
+  async listDestinations(tenant?: string): Promise<DestinationRow[]> {
+    const rows = await this.read(
+      `SELECT tenant, name, type, config, ${isoTs('created_at')}, ${isoTs('updated_at')} FROM destinations
+       ${tenant === undefined ? '' : 'WHERE tenant = $1'} ORDER BY tenant, name`,
+      tenant === undefined ? [] : [tenant],
+    );
+    return rows.map((r) => ({
+      tenant: String(r[0]),
+      name: String(r[1]),
+      type: String(r[2]),
+      config: JSON.parse(String(r[3])) as Record<string, unknown>,
+      createdAt: String(r[4]),
+      updatedAt: String(r[5]),
+    }));
+  }
+
+  async deleteDestination(tenant: string, name: string): Promise<boolean> {
+    return this.withRouterConn(async (conn) => {
+      const r = await conn.run('DELETE FROM destinations WHERE tenant = $1 AND name = $2', [tenant, name]);
+      return r.rowsChanged > 0;
+    });
+  }
+
+  async putSetting(s: Omit<SettingRow, 'createdAt' | 'updatedAt'>): Promise<void> {
+    await this.write(
+      `INSERT INTO diagnostic_settings (tenant, name, properties) VALUES ($1, $2, $3)
+       ON CONFLICT (tenant, name) DO UPDATE SET properties = excluded.properties, updated_at = now()`,
+      [s.tenant, s.name, JSON.stringify(s.properties)],
+    );
+  }
+
+  async listSettings(tenant?: string): Promise<SettingRow[]> {
+    const rows = await this.read(
+      `SELECT tenant, name, properties, ${isoTs('created_at')}, ${isoTs('updated_at')} FROM diagnostic_settings
+       ${tenant === undefined ? '' : 'WHERE tenant = $1'} ORDER BY tenant, created_at, name`,
+      tenant === undefined ? [] : [tenant],
+    );
+    return rows.map((r) => ({
+      tenant: String(r[0]),
+      name: String(r[1]),
+      properties: JSON.parse(String(r[2])) as Record<string, unknown>,
+      createdAt: String(r[3]),
+      updatedAt: String(r[4]),
+    }));
+  }
+
+  async deleteSetting(tenant: string, name: string): Promise<boolean> {
+    return this.withRouterConn(async (conn) => {
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        await conn.run('DELETE FROM delivery_cursors WHERE tenant = $1 AND setting = $2', [tenant, name]);
+        const r = await conn.run('DELETE FROM diagnostic_settings WHERE tenant = $1 AND name = $2', [
+          tenant,
+          name,
+        ]);
+        await conn.run('COMMIT');
+        return r.rowsChanged > 0;
+      } catch (err) {
+        await conn.run('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    });
+  }
+
+  async listCursors(tenant?: string): Promise<CursorRow[]> {
+    const rows = await this.read(
+      `SELECT tenant, setting, category, destination, next_seq, delivered FROM delivery_cursors
+       ${tenant === undefined ? '' : 'WHERE tenant = $1'} ORDER BY tenant, setting, category, destination`,
+      tenant === undefined ? [] : [tenant],
+    );
+    return rows.map((r) => ({
+      tenant: String(r[0]),
+      setting: String(r[1]),
+      category: String(r[2]),
+      destination: String(r[3]),
+      nextSeq: Number(r[4]),
+      delivered: Number(r[5]),
+    }));
+  }
+
+  async ensureCursor(c: CursorRow): Promise<CursorRow> {
+    await this.write(
+      `INSERT INTO delivery_cursors (tenant, setting, category, destination, next_seq, delivered)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+      [c.tenant, c.setting, c.category, c.destination, c.nextSeq, c.delivered],
+    );
+    const rows = await this.read(
+      `SELECT next_seq, delivered FROM delivery_cursors
+       WHERE tenant = $1 AND setting = $2 AND category = $3 AND destination = $4`,
+      [c.tenant, c.setting, c.category, c.destination],
+    );
+    return { ...c, nextSeq: Number(rows[0]![0]), delivered: Number(rows[0]![1]) };
+  }
+
+  async advanceCursor(c: CursorKey, nextSeq: number, delivered: number): Promise<void> {
+    await this.write(
+      `UPDATE delivery_cursors SET next_seq = $5, delivered = $6, updated_at = current_timestamp
+       WHERE tenant = $1 AND setting = $2 AND category = $3 AND destination = $4`,
+      [c.tenant, c.setting, c.category, c.destination, nextSeq, delivered],
+    );
+  }
+
+  async deleteCursor(c: CursorKey): Promise<void> {
+    await this.write(
+      'DELETE FROM delivery_cursors WHERE tenant = $1 AND setting = $2 AND category = $3 AND destination = $4',
+      [c.tenant, c.setting, c.category, c.destination],
+    );
+  }
+
+  async firstSeqSince(type: LogType, tenant: string, since: string): Promise<number> {
+    // Seqs are given in commit order, so ingest time rises with seq.
+    const rows = await this.read(
+      `SELECT coalesce(min(seq) FILTER (WHERE ingested_at >= $2::TIMESTAMP), max(seq) + 1, 1)
+       FROM ${q(type.table)} WHERE tenant = $1`,
+      [tenant, since.replace(/Z$/, '')],
+    );
+    return Number(rows[0]![0]);
+  }
+
   async close(): Promise<void> {
     clearInterval(this.maintenance);
     await this.writeLock;
+    await this.routerLock;
+    if (this.routerConn) (await this.routerConn).closeSync();
     this.writer.closeSync();
     this.instance.closeSync();
   }
@@ -459,6 +618,7 @@ function tenantCategory(filter: { tenant?: string; category?: string }): {
   if (filter.category !== undefined) conds.push(`category = $${params.push(filter.category)}`);
   return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
 }
+const isoTs = (col: string) => `strftime(${col}, '%Y-%m-%dT%H:%M:%SZ')`;
 
 function listLiteral(items: readonly string[]): string {
   return `[${items.map(lit).join(', ')}]::VARCHAR[]`;

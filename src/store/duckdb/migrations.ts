@@ -26,7 +26,28 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
-    // Numbered 3: version 2 (diagnostic settings) lands from the router branch.
+    version: 2,
+    name: 'diagnostic settings, destinations and delivery cursors',
+    statements: () => [
+      // Config and secrets of a destination as JSON text: each type has its own fields
+      // (src/router/destinations.ts validates them), and no query filters on them.
+      `CREATE TABLE IF NOT EXISTS destinations (
+         tenant VARCHAR NOT NULL, name VARCHAR NOT NULL, type VARCHAR NOT NULL, config VARCHAR NOT NULL,
+         created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+         updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp, PRIMARY KEY (tenant, name))`,
+      `CREATE TABLE IF NOT EXISTS diagnostic_settings (
+         tenant VARCHAR NOT NULL, name VARCHAR NOT NULL, properties VARCHAR NOT NULL,
+         created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+         updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp, PRIMARY KEY (tenant, name))`,
+      // One row per (setting, category, destination): the next seq of the tenant's chain to send.
+      `CREATE TABLE IF NOT EXISTS delivery_cursors (
+         tenant VARCHAR NOT NULL, setting VARCHAR NOT NULL, category VARCHAR NOT NULL,
+         destination VARCHAR NOT NULL, next_seq BIGINT NOT NULL, delivered BIGINT NOT NULL DEFAULT 0,
+         updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+         PRIMARY KEY (tenant, setting, category, destination))`,
+    ],
+  },
+  {
     version: 3,
     name: 'integrity checkpoints, purge records and retention policies',
     statements: () => [

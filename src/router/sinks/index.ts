@@ -1,0 +1,38 @@
+/** Builds the sink for a destination's type and config (validated by destinations.ts). */
+import type { DestinationConfig } from '../destinations.ts';
+import { AzureBlobSink } from './azure-blob.ts';
+import { FilesystemSink } from './filesystem.ts';
+import type { Sink } from './sink.ts';
+import { SplunkHecSink } from './splunk-hec.ts';
+import { SyslogSink } from './syslog.ts';
+import { WebhookSink } from './webhook.ts';
+
+/** The sink for a destination, or null for the workspace (it reads the store directly). */
+export function createSink(type: string, c: DestinationConfig): Sink | null {
+  switch (type) {
+    case 'filesystem':
+      return new FilesystemSink(c.path as string);
+    case 'webhook':
+      return new WebhookSink(c.url as string, c.secret as string | undefined);
+    case 'azureBlob':
+      return new AzureBlobSink(c.connectionString as string);
+    case 'syslog':
+      return new SyslogSink({
+        host: c.host as string,
+        port: c.port as number,
+        ...(c.tls === true ? { tls: true } : {}),
+        ...(typeof c.ca === 'string' ? { ca: c.ca } : {}),
+      });
+    case 'splunkHec':
+      return new SplunkHecSink({
+        url: c.url as string,
+        token: c.token as string,
+        ...(typeof c.sourcetype === 'string' ? { sourcetype: c.sourcetype } : {}),
+        ...(typeof c.index === 'string' ? { index: c.index } : {}),
+      });
+    case 'workspace':
+      return null;
+    default:
+      throw new Error(`no sink for destinations of type '${type}'`);
+  }
+}
