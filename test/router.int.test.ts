@@ -235,6 +235,28 @@ describe('diagnostic settings API', () => {
     );
     assert.equal((await server.get('/api/v1/destinations/archive', other)).status, 404);
   });
+
+  it('routing custom security attribute audits also needs Attribute Log Administrator', async () => {
+    const body = {
+      properties: {
+        storageAccountId: 'archive',
+        logs: [{ category: 'CustomSecurityAttributeAuditLogs', enabled: true }],
+      },
+    };
+    for (const roles of [['Global Administrator'], ['Security Administrator']] as const) {
+      const k = await server.key([...roles], DEFAULT_TENANT);
+      const r = await server.send('PUT', '/api/v1/diagnosticSettings/attr', body, k);
+      assert.equal(r.status, 403, roles.join());
+      assertGraphError(await json(r), 'Authorization_RequestDenied');
+    }
+    assert.equal((await server.get('/api/v1/diagnosticSettings/attr')).status, 404, 'nothing was made');
+    const both = await server.key(['Security Administrator', 'Attribute Log Administrator'], DEFAULT_TENANT);
+    assert.equal((await server.send('PUT', '/api/v1/diagnosticSettings/attr', body, both)).status, 200);
+    assert.equal(
+      (await server.send('DELETE', '/api/v1/diagnosticSettings/attr', undefined, both)).status,
+      200,
+    );
+  });
 });
 
 /** What the reference (§3.5, "Observed envelopes per category") says each category's envelope holds. */
@@ -469,8 +491,14 @@ describe('delivery to a filesystem archive and a webhook', () => {
       ids().slice(before, before + 5),
       [0, 1, 2, 3, 4].map((i) => `replay-after-${i}`),
     );
-    const cursor = (await server.running.store.listCursors(tenant)).find((c) => c.setting === 'replay')!;
-    assert.equal(cursor.nextSeq, firstAfter + 5);
+    // The cursor moves just after the receiver acknowledged: wait for it rather than race it.
+    const cursorAt = async () =>
+      (await server.running.store.listCursors(tenant)).find((c) => c.setting === 'replay')?.nextSeq;
+    await waitFor(
+      'the replay cursor to move past the batch',
+      async () => (await cursorAt()) === firstAfter + 5,
+    );
+    assert.equal(await cursorAt(), firstAfter + 5);
     assert.equal((await server.send('DELETE', '/api/v1/diagnosticSettings/replay')).status, 200);
   });
 

@@ -172,11 +172,23 @@ export class SettingsService {
     return settingResource(s);
   }
 
-  async putSetting(tenant: string, name: string, body: unknown) {
+  async putSetting(tenant: string, name: string, body: unknown, callerRoles: readonly string[] = []) {
     this.checkName(name);
     const parsed = parseSetting(body);
     if ('problem' in parsed) throw new RouterError(400, 'BadRequest', parsed.problem);
     const p: SettingProperties = parsed.properties;
+    // Routing custom security attribute audits also needs Attribute Log Administrator (§2.4,
+    // seed 004): a Global or Security Administrator alone may not send them anywhere.
+    const routesAttributeLogs = p.logs.some(
+      (l) => l.enabled && l.category === 'CustomSecurityAttributeAuditLogs',
+    );
+    if (routesAttributeLogs && !callerRoles.includes('Attribute Log Administrator')) {
+      throw new RouterError(
+        403,
+        'Authorization_RequestDenied',
+        'Routing CustomSecurityAttributeAuditLogs needs the Attribute Log Administrator role as well.',
+      );
+    }
     const all = await this.store.listSettings(tenant);
     const existing = all.find((s) => s.name === name);
     if (!existing && all.length >= MAX_SETTINGS_PER_TENANT) {

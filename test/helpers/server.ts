@@ -34,6 +34,7 @@ export interface TestServer {
   post(pathname: string, body: unknown, key?: string | null, contentType?: string): Promise<Response>;
   get(pathname: string, key?: string | null): Promise<Response>;
   /** PUT or DELETE with a JSON body (or none). */
+  /** PUT/DELETE; the default key is a Global + Attribute Log Administrator of the default tenant. */
   send(method: 'PUT' | 'DELETE', pathname: string, body?: unknown, key?: string | null): Promise<Response>;
   close(): Promise<void>;
 }
@@ -68,6 +69,13 @@ export async function startTestServer(
   );
   const running = await startServer(config);
   const url = running.url;
+  const routingAdmin = (
+    await createKey(running.store, {
+      tenant: '00000000-0000-0000-0000-000000000000',
+      roles: ['Global Administrator', 'Attribute Log Administrator', 'ingest'],
+      name: 'test-routing-admin',
+    })
+  ).secret;
   const auth = (key: string | null): Record<string, string> =>
     key === null ? {} : { authorization: `Bearer ${key}` };
   return {
@@ -90,7 +98,9 @@ export async function startTestServer(
       }),
     get: (pathname: string, key: string | null = ADMIN_SECRET) =>
       fetch(url + pathname, { headers: auth(key) }),
-    send: (method, pathname, body, key = ADMIN_SECRET) =>
+    // PUT/DELETE default to an administrator who may also route custom security attribute audits
+    // (Attribute Log Administrator), so settings can name every category.
+    send: (method, pathname, body, key = routingAdmin) =>
       fetch(url + pathname, {
         method,
         headers: { ...auth(key), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

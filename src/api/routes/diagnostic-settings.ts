@@ -26,7 +26,7 @@ export const diagnosticSettingsRoutes =
     app.put<Named>('/api/v1/diagnosticSettings/:name', admin, async (req, reply) => {
       const body = jsonBody(req.body);
       const r = await routerCall(() =>
-        deps.settings.putSetting(req.principal!.tenant, req.params.name, body),
+        deps.settings.putSetting(req.principal!.tenant, req.params.name, body, req.principal!.roles),
       );
       // ARM answers 200 to create and update alike (§3.2).
       return reply.code(200).send(r.resource);
