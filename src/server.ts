@@ -82,6 +82,7 @@ export async function startServer(config: Config): Promise<Running> {
     logLevel: config.logLevel,
     trustProxy: config.trustProxy,
     throttle: new Throttle(config.graphRate),
+    exportChunk: config.exportChunk,
   });
   const url = await app.listen({ host: config.host, port: config.port });
   let closing: Promise<void> | null = null;

@@ -12,11 +12,20 @@ import { ApiError, graphErrorBody, sendError } from './errors.ts';
 import type { Metrics } from './metrics.ts';
 import { catalogRoute } from './routes/catalog.ts';
 import { categoriesRoute } from './routes/categories.ts';
+import { exportRoute } from './routes/export.ts';
 import { graphRoutes } from './routes/graph/collection.ts';
 import { healthzRoute } from './routes/healthz.ts';
 import { ingestRoute } from './routes/ingest.ts';
 import { keysRoutes } from './routes/keys.ts';
+import { meRoute } from './routes/me.ts';
 import { metricsRoute } from './routes/metrics.ts';
+import {
+  isClientRoute,
+  PORTAL_DIR,
+  portalAvailable,
+  registerPortal,
+  sendPortalIndex,
+} from './routes/portal.ts';
 import type { Throttle } from './throttle.ts';
 
 export interface AppDeps {
@@ -31,6 +40,10 @@ export interface AppDeps {
   throttle: Throttle;
   /** Fastify's trustProxy: which proxies' X-Forwarded-* headers to believe. */
   trustProxy?: boolean | string;
+  /** Rows per keyset query of a download (default 5000). */
+  exportChunk?: number;
+  /** The built portal (dist/web); not served when it has no index.html. */
+  portalDir?: string;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -77,15 +90,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       .send(graphErrorBody(req, 'InternalServerError', 'the server failed to process the request'));
   });
 
-  app.setNotFoundHandler((req, reply) =>
-    reply
+  const portalDir = deps.portalDir ?? PORTAL_DIR;
+  const portal = portalAvailable(portalDir);
+  app.setNotFoundHandler((req, reply) => {
+    // A browser reloading a client route of the portal (/sign-ins?…) gets the app.
+    if (portal && isClientRoute(req)) return sendPortalIndex(reply);
+    return reply
       .code(404)
-      .send(graphErrorBody(req, 'NotFound', `no route for ${req.method} ${req.url.split('?')[0]}`)),
-  );
+      .send(graphErrorBody(req, 'NotFound', `no route for ${req.method} ${req.url.split('?')[0]}`));
+  });
 
   const auth = authenticate(deps.keys);
   await app.register(healthzRoute(deps));
   await app.register(metricsRoute(deps));
+  if (portal) await registerPortal(app, portalDir);
   await app.register(async (secured) => {
     secured.addHook('preHandler', auth);
     await secured.register(catalogRoute(deps));
@@ -93,6 +111,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await secured.register(ingestRoute(deps));
     await secured.register(keysRoutes(deps));
     await secured.register(graphRoutes(deps));
+    await secured.register(meRoute());
+    await secured.register(exportRoute(deps));
   });
   return app;
 }

@@ -38,7 +38,12 @@ export interface TestServer {
 export const ADMIN_SECRET = 'test-admin-key';
 
 export async function startTestServer(
-  opts: { catalogMode?: 'strict' | 'lenient'; bodyLimit?: number; graphRate?: number } = {},
+  opts: {
+    catalogMode?: 'strict' | 'lenient';
+    bodyLimit?: number;
+    graphRate?: number;
+    exportChunk?: number;
+  } = {},
 ): Promise<TestServer> {
   const data = tempDataDir();
   const config = loadConfig(
@@ -50,6 +55,7 @@ export async function startTestServer(
       ...(opts.catalogMode ? { catalogMode: opts.catalogMode } : {}),
       ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
       ...(opts.graphRate !== undefined ? { graphRate: opts.graphRate } : {}),
+      ...(opts.exportChunk !== undefined ? { exportChunk: opts.exportChunk } : {}),
     },
     {},
   );

@@ -42,7 +42,7 @@ function queryParams(req: FastifyRequest): Record<string, string | string[] | un
  * none (Graph writes nulls; exports omit them). v1.0 leaves out beta-only properties and anything
  * outside the schema; beta keeps the record's extra (open-type) properties after the schema's.
  */
-function shape(type: LogType, version: GraphVersion, record: Json): Json {
+export function shape(type: LogType, version: GraphVersion, record: Json): Json {
   const props = Object.keys(type.schema.properties);
   const betaOnly = new Set(type.graph?.betaOnly ?? []);
   const out: Json = {};
