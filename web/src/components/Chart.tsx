@@ -30,10 +30,11 @@ export function SignInChart({ rows, timeField }: { rows: readonly Rec[]; timeFie
   useEffect(() => {
     if (!el.current) return;
     chart.current = echarts.init(el.current, undefined, { renderer: 'canvas' });
-    const resize = () => chart.current?.resize();
-    window.addEventListener('resize', resize);
+    // The canvas follows its box (window resizes, the details pane, the navigation).
+    const observer = new ResizeObserver(() => chart.current?.resize());
+    observer.observe(el.current);
     return () => {
-      window.removeEventListener('resize', resize);
+      observer.disconnect();
       chart.current?.dispose();
     };
   }, []);

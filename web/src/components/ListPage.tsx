@@ -129,7 +129,7 @@ export function ListPage({ view, me, params }: { view: View; me: Me; params: URL
             ? null
             : list.loading && list.rows.length === 0
               ? 'Loading…'
-              : `${list.rows.length.toLocaleString()}${list.hasMore ? '+' : ''} records${list.loading ? ' — loading more…' : ''}`}
+              : `${list.rows.length.toLocaleString()}${list.hasMore ? '+' : ''} ${list.rows.length === 1 && !list.hasMore ? 'record' : 'records'}${list.loading ? ' — loading more…' : ''}`}
         </div>
         {list.error ? (
           <div className="state error" role="alert">

@@ -20,11 +20,15 @@ export function useList(url: string | null, reloadToken: number): ListState {
   const [rows, setRows] = useState<Rec[]>([]);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<Error | null>(null);
+  // The walk whose first page has arrived: until it matches the current one, the list is loading
+  // (not "0 records" for the render between a URL change and its fetch starting).
+  const [settled, setSettled] = useState<string | null>(null);
+  const walk = `${url}#${reloadToken}`;
   const next = useRef<string | undefined>(undefined);
   const busy = useRef(false);
   const abort = useRef<AbortController | null>(null);
 
-  const fetchPage = useCallback(async (pageUrl: string, reset: boolean) => {
+  const fetchPage = useCallback(async (pageUrl: string, reset: boolean, walkKey?: string) => {
     busy.current = true;
     setLoading(true);
     const ctl = new AbortController();
@@ -44,6 +48,7 @@ export function useList(url: string | null, reloadToken: number): ListState {
       if (!ctl.signal.aborted) {
         busy.current = false;
         setLoading(false);
+        if (walkKey) setSettled(walkKey);
       }
     }
   }, []);
@@ -55,7 +60,7 @@ export function useList(url: string | null, reloadToken: number): ListState {
     next.current = undefined;
     setRows([]);
     setError(null);
-    if (url) void fetchPage(url, true);
+    if (url) void fetchPage(url, true, `${url}#${reloadToken}`);
     return () => abort.current?.abort();
   }, [url, reloadToken, fetchPage]);
 
@@ -64,5 +69,12 @@ export function useList(url: string | null, reloadToken: number): ListState {
     void fetchPage(next.current, false);
   }, [fetchPage]);
 
-  return { rows, loading, error, hasMore: next.current !== undefined, loadMore };
+  const first = settled !== walk;
+  return {
+    rows: first ? [] : rows,
+    loading: loading || first,
+    error: first ? null : error,
+    hasMore: next.current !== undefined,
+    loadMore,
+  };
 }

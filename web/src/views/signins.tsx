@@ -135,7 +135,7 @@ const details = [
             {steps.map((s, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: steps keep their order
               <tr key={i}>
-                <td>{when(s.authenticationStepDateTime)}</td>
+                <td className="nowrap">{when(s.authenticationStepDateTime)}</td>
                 <td>{s.authenticationStepRequirement}</td>
                 <td>{s.authenticationMethod}</td>
                 <td>{s.authenticationMethodDetail}</td>
