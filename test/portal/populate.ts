@@ -8,6 +8,7 @@ import { run } from '../../src/simulate/engine.ts';
 import { GENERATORS } from '../../src/simulate/generators/index.ts';
 import { httpSink } from '../../src/simulate/sinks.ts';
 import { customSecurityAttributeAudit, directoryAudit } from '../fixtures/samples.ts';
+import { riskDetection, riskyUser } from '../fixtures/secondary-samples.ts';
 import type { TestServer } from '../helpers/server.ts';
 
 const HOUR = 3_600_000;
@@ -39,6 +40,16 @@ export const knownAttributeAudit = {
   activityDateTime: new Date(Date.now() - HOUR).toISOString(),
 };
 
+const recent = new Date(Date.now() - 2 * HOUR).toISOString();
+/** A risky user and a risk detection (the simulator's attacks are rare in a small tenant). */
+export const knownRiskyUser: Record<string, unknown> = { ...riskyUser, riskLastUpdatedDateTime: recent };
+export const knownRiskDetection: Record<string, unknown> = {
+  ...riskDetection,
+  activityDateTime: recent,
+  detectedDateTime: recent,
+  lastUpdatedDateTime: recent,
+};
+
 /** Fills the default tenant: `hours` of simulated activity ending at the last full hour. */
 export async function populate(server: TestServer, users: number, hours: number): Promise<number> {
   const to = Math.floor(Date.now() / HOUR) * HOUR;
@@ -51,11 +62,13 @@ export async function populate(server: TestServer, users: number, hours: number)
   for (const [category, record] of [
     ['AuditLogs', knownAudit],
     ['CustomSecurityAttributeAuditLogs', knownAttributeAudit],
+    ['RiskyUsers', knownRiskyUser],
+    ['UserRiskEvents', knownRiskDetection],
   ] as const) {
     const res = await server.post(`/api/v1/ingest/${category}`, [record]);
     if (!res.ok) throw new Error(`ingest ${category}: ${res.status} ${await res.text()}`);
   }
-  return result.records + 2;
+  return result.records + 4;
 }
 
 /** Every record of a Graph list with a filter, walking @odata.nextLink (the API's view of the set). */
@@ -65,7 +78,8 @@ export async function walkGraph(
   filter: string | undefined,
   key = server.adminKey,
 ): Promise<Array<Record<string, unknown>>> {
-  const q = new URLSearchParams({ $top: '1000' });
+  // The largest page each list allows (identity protection: 500).
+  const q = new URLSearchParams({ $top: list.includes('/identityProtection/') ? '500' : '1000' });
   if (filter) q.set('$filter', filter);
   let url: string | undefined = `${server.url}${list}?${q.toString()}`;
   const out: Array<Record<string, unknown>> = [];

@@ -11,7 +11,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { DEFAULT_TENANT } from '../../src/security/api-keys.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { ensurePortalBuilt } from './build.ts';
-import { knownAudit, populate, walkGraph } from './populate.ts';
+import { knownAudit, knownRiskDetection, knownRiskyUser, populate, walkGraph } from './populate.ts';
 
 const ARTIFACTS = 'test-artifacts/portal';
 const CHROMIUM = '/usr/bin/chromium';
@@ -223,12 +223,52 @@ describe('portal in Chromium', () => {
     await shot('09-download');
   });
 
+  it('shows provisioning steps as a timeline, and the risky users and risk detections the API has', async () => {
+    await page.getByRole('link', { name: 'Provisioning logs' }).click();
+    await settled(page);
+    const since = new Date(Date.now() - 86_400_000).toISOString();
+    const provisioning = await walkGraph(
+      server,
+      '/beta/auditLogs/provisioning',
+      `activityDateTime ge ${since}`,
+    );
+    assert.ok(provisioning.length > 0, 'the simulator made provisioning events');
+    assert.equal(await statusCount(page), provisioning.length);
+    await page.locator('[role=row][aria-rowindex="1"]').click();
+    const steps = page.getByRole('list', { name: 'Steps' }).getByRole('listitem');
+    await steps.first().waitFor();
+    assert.equal(await steps.count(), (provisioning[0]!.provisioningSteps as unknown[]).length);
+    await shot('10-provisioning-steps');
+    await page.keyboard.press('Escape');
+
+    await page.getByRole('link', { name: 'Risky users' }).click();
+    await settled(page);
+    const risky = await walkGraph(server, '/beta/identityProtection/riskyUsers', undefined);
+    assert.equal(await statusCount(page), risky.length);
+    assert.ok((await cells(page, 'upn')).includes(knownRiskyUser.userPrincipalName as string));
+    await shot('11-risky-users');
+
+    await page.getByRole('link', { name: 'Risk detections' }).click();
+    await settled(page);
+    await pickFilter(page, 'Risk level', 'medium', 'select');
+    await settled(page);
+    const detections = await walkGraph(
+      server,
+      '/beta/identityProtection/riskDetections',
+      `riskLevel eq 'medium' and activityDateTime ge ${since}`,
+    );
+    assert.ok(detections.some((d) => d.id === knownRiskDetection.id));
+    assert.equal(await statusCount(page), detections.length);
+    assert.ok((await cells(page, 'riskLevel')).every((c) => c === 'medium'));
+    await shot('12-risk-detections');
+  });
+
   it('hides the Custom Security tab from a Global Administrator without attribute-log roles', async () => {
     await page.goto(`${server.url}/audit`);
     await settled(page);
     const tabs = await page.getByRole('tab').allTextContents();
     assert.ok(!tabs.includes('Custom Security'), tabs.join('|'));
-    await shot('10-global-admin-no-custom-security');
+    await shot('13-global-admin-no-custom-security');
 
     const reader = await server.key(['Global Administrator', 'Attribute Log Reader'], DEFAULT_TENANT);
     const other = await context.browser()!.newContext({ viewport: { width: 1280, height: 800 } });
@@ -239,7 +279,7 @@ describe('portal in Chromium', () => {
     await settled(p);
     assert.equal(new URL(p.url()).searchParams.get('tab'), 'customSecurity');
     assert.equal(await statusCount(p), 1);
-    await p.screenshot({ path: `${ARTIFACTS}/11-attribute-reader-custom-security.png` });
+    await p.screenshot({ path: `${ARTIFACTS}/14-attribute-reader-custom-security.png` });
     await other.close();
   });
 });
