@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests need. None yet: DuckDB ships inside its npm package. Later issues add
-# chromium (portal tests) and clickhouse-server (ClickHouse store) here.
-APT_PACKAGES=()
+# Debian packages the tests need: chromium for the portal's end-to-end tests (playwright-core drives
+# /usr/bin/chromium). DuckDB ships inside its npm package. A later issue adds clickhouse-server.
+APT_PACKAGES=(chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -144,7 +144,19 @@ export function ListPage({ view, me, params }: { view: View; me: Me; params: URL
             <div className="spinner" /> Loading…
           </div>
         ) : list.rows.length === 0 ? (
-          <div className="state empty">{view.emptyText}</div>
+          <div className="state empty">
+            <div>{view.emptyText}</div>
+            {view.timeField && params.get('range') !== '30d' && (
+              // A fresh `serve --demo` fills its history oldest first: the last month has records before the last day does.
+              <button
+                type="button"
+                className="link"
+                onClick={() => update({ range: '30d', from: null, to: null })}
+              >
+                Show the last month
+              </button>
+            )}
+          </div>
         ) : (
           <Grid
             rows={list.rows}

@@ -53,7 +53,6 @@ export function useList(url: string | null, reloadToken: number): ListState {
     }
   }, []);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reloadToken restarts the walk on Refresh
   useEffect(() => {
     abort.current?.abort();
     busy.current = false;
