@@ -139,6 +139,13 @@ describe('portal in Chromium', () => {
     assert.match((await pane.textContent()) ?? '', /portal\.target@contoso\.com/);
     await page.keyboard.press('Escape');
     await pane.waitFor({ state: 'detached' });
+    // Keyboard: focus the grid, move to the row, open it with Enter.
+    await page.getByTestId('grid').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await pane.getByRole('heading', { name: 'Add user' }).waitFor();
+    await page.keyboard.press('Escape');
+    await pane.waitFor({ state: 'detached' });
   });
 
   it('switches sign-in tabs; each shows its own kind of sign-in', async () => {
@@ -280,6 +287,16 @@ describe('portal in Chromium', () => {
     assert.equal(new URL(p.url()).searchParams.get('tab'), 'customSecurity');
     assert.equal(await statusCount(p), 1);
     await p.screenshot({ path: `${ARTIFACTS}/14-attribute-reader-custom-security.png` });
+    // The large layout: sign-ins at 1920×1080 with a record open.
+    await p.setViewportSize({ width: 1920, height: 1080 });
+    await p.getByRole('link', { name: 'Sign-in logs' }).click();
+    await settled(p);
+    await p.locator('[role=row][aria-rowindex="1"]').click();
+    await p
+      .getByRole('complementary', { name: 'Details' })
+      .getByRole('tab', { name: 'Conditional Access' })
+      .click();
+    await p.screenshot({ path: `${ARTIFACTS}/15-sign-ins-1920x1080.png` });
     await other.close();
   });
 });
