@@ -47,18 +47,67 @@ export function csvField(v: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Every record of the query, newest first, in chunks of EXPORT_CHUNK (keyset on time, id). */
-async function* chunks(store: Store, query: Query, tenant: string, size: number): AsyncGenerator<Json[]> {
-  let after: Cursor | undefined;
-  for (;;) {
-    const q: Query = { ...query, limit: size, ...(after ? { after } : {}) };
+const HOUR = 3_600_000;
+/** Past this many hours the window has no lower bound: the next query is definitive. */
+const MAX_WINDOW_H = 8192;
+/** A window's lower bound as the cursor the next (older) window resumes from: every row at or after it was served. */
+const windowCursor = (notBefore: number): Cursor => ({
+  t: new Date(notBefore).toISOString().replace('Z', '000Z'),
+  id: '',
+  dir: 'desc',
+});
+
+/**
+ * Every record of the query, newest first, in chunks of at most `size` (keyset on time, id).
+ * Each chunk looks back from its cursor in a time window (`notBefore`), so DuckDB skips the row
+ * groups older than it (zone maps on `time`) instead of ordering all older rows for every chunk;
+ * windows grow when they come back sparse and shrink when dense, and the last one is unbounded.
+ */
+export async function* exportChunks(
+  store: Store,
+  query: Query,
+  tenant: string,
+  size: number,
+): AsyncGenerator<Json[]> {
+  const run = async (q: Query) => {
     const { sql, params } = compileDuckDb(q, tenant);
-    const rows = await store.readSql(sql, params);
+    return store.readSql(sql, params);
+  };
+  if (query.orderBy[0]!.dir !== 'desc') {
+    // Oldest first is not what downloads ask for; plain keyset chunks keep it correct anyway.
+    let after: Cursor | undefined;
+    for (;;) {
+      const rows = await run({ ...query, limit: size, ...(after ? { after } : {}) });
+      const page = rows.slice(0, size);
+      if (page.length > 0) yield page.map((r) => JSON.parse(String(r[2])) as Json);
+      if (rows.length <= size) return;
+      const last = page[page.length - 1]!;
+      after = { t: String(last[1]), id: String(last[0]), dir: 'asc' };
+    }
+  }
+  let after: Cursor | undefined;
+  let hours = 1;
+  for (;;) {
+    const upper = after ? Date.parse(after.t) : Date.now();
+    const notBefore = hours > MAX_WINDOW_H ? undefined : upper - hours * HOUR;
+    const rows = await run({
+      ...query,
+      limit: size,
+      ...(after ? { after } : {}),
+      ...(notBefore !== undefined ? { notBefore: new Date(notBefore).toISOString() } : {}),
+    });
     const page = rows.slice(0, size);
     if (page.length > 0) yield page.map((r) => JSON.parse(String(r[2])) as Json);
-    if (rows.length <= size) return;
-    const last = page[page.length - 1]!;
-    after = { t: String(last[1]), id: String(last[0]), dir: query.orderBy[0]!.dir };
+    if (rows.length > size) {
+      const last = page[page.length - 1]!;
+      after = { t: String(last[1]), id: String(last[0]), dir: 'desc' };
+      if (hours > 1) hours /= 2;
+      continue;
+    }
+    // The window held fewer rows than a chunk: all of them are served.
+    if (notBefore === undefined) return;
+    after = windowCursor(notBefore);
+    if (page.length < size / 2) hours *= 4;
   }
 }
 
@@ -128,7 +177,7 @@ export const exportRoute =
         const c = compileCountDuckDb(query, tenant);
         const total = Number((await deps.store.readSql(c.sql, c.params))[0]![0]);
         const name = `${r.path.split('/').pop()}-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}Z.${format}`;
-        const records = chunks(deps.store, query, tenant, deps.exportChunk ?? EXPORT_CHUNK);
+        const records = exportChunks(deps.store, query, tenant, deps.exportChunk ?? EXPORT_CHUNK);
         const body = Readable.from(format === 'csv' ? csv(query.type, records) : json(query.type, records));
         body.on('error', (err) => req.log.error({ err }, 'export failed mid-stream'));
         return reply

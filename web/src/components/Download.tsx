@@ -14,7 +14,7 @@ export interface Progress {
   error?: string;
 }
 
-/** Records seen so far: one per line after the CSV header, one per line inside the JSON array. */
+/** Records seen so far: CSV ends the header and each record with a newline; JSON starts each record on a new line. */
 const recordsIn = (lines: number, format: 'csv' | 'json') =>
   Math.max(0, format === 'csv' ? lines - 1 : lines - 1);
 
