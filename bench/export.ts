@@ -100,8 +100,11 @@ try {
     const seconds = (performance.now() - t) / 1000;
     // Where the server's memory is: V8 heap and external (buffers) versus the rest (DuckDB's buffer pool).
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
-    const metric = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(metrics)?.[1]) / 1024 / 1024;
-    heap.push(`${format}: V8 heap ${fixed(metric('idtrail_nodejs_heap_size_total_bytes'), 0)} MiB (used ${fixed(metric('idtrail_nodejs_heap_size_used_bytes'), 0)}), external ${fixed(metric('idtrail_nodejs_external_memory_bytes'), 0)} MiB`);
+    const metric = (name: string) =>
+      Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(metrics)?.[1]) / 1024 / 1024;
+    heap.push(
+      `${format}: V8 heap ${fixed(metric('idtrail_nodejs_heap_size_total_bytes'), 0)} MiB (used ${fixed(metric('idtrail_nodejs_heap_size_used_bytes'), 0)}), external ${fixed(metric('idtrail_nodejs_external_memory_bytes'), 0)} MiB`,
+    );
     // CSV: a header line, then a line per record; JSON: "[", "\n" before each record, "\n]\n".
     const records = format === 'csv' ? lineCount - 1 : lineCount - 2;
     if (records !== N || total !== N)
