@@ -180,6 +180,14 @@ describe('portal in Chromium', () => {
       if (eventType === 'interactiveUser') {
         await pane.getByRole('tab', { name: 'Authentication details' }).click();
         await shot('05-sign-ins-interactive-details');
+        // Location: the city on a world map (drawn from bundled outlines, no tile server).
+        await pane.getByRole('tab', { name: 'Location' }).click();
+        const city = (newest.location as { city?: string } | null)?.city ?? '';
+        await pane
+          .getByRole('img', { name: new RegExp(`^Map: ${city}`) })
+          .locator('canvas')
+          .waitFor();
+        await shot('05b-sign-ins-location-map');
       }
       await pane.getByRole('button', { name: 'Close details' }).click();
     }

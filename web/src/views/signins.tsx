@@ -2,6 +2,7 @@
  * Sign-in logs: Graph beta's signIns, one tab per sign-in kind (signInEventTypes), as Entra's
  * "User sign-ins (interactive)", "(non-interactive)", "Service principal" and "Managed identity" tabs.
  */
+import { lazy, Suspense } from 'react';
 import { at, odataString, type Rec, text, when } from '../lib/format.ts';
 import {
   col,
@@ -23,6 +24,37 @@ const kind = (id: string, label: string, eventType: string): Tab => ({
   exportResource: 'signIns',
   fixedFilter: `signInEventTypes/any(t: t eq ${odataString(eventType)})`,
 });
+
+// The map (and its world outlines) loads only when a Location tab is opened.
+const LocationMap = lazy(() => import('../components/LocationMap.tsx'));
+
+function Location({ r }: { r: Rec }) {
+  const lat = at(r, 'location/geoCoordinates/latitude');
+  const lon = at(r, 'location/geoCoordinates/longitude');
+  return (
+    <>
+      <KeyValues
+        rows={[
+          ['IP address', text(r.ipAddress)],
+          ...fields(r, [
+            ['City', 'location/city'],
+            ['State', 'location/state'],
+            ['Country/Region', 'location/countryOrRegion'],
+            ['Latitude', 'location/geoCoordinates/latitude'],
+            ['Longitude', 'location/geoCoordinates/longitude'],
+          ]),
+        ]}
+      />
+      {typeof lat === 'number' && typeof lon === 'number' ? (
+        <Suspense fallback={<div className="map muted">Loading map…</div>}>
+          <LocationMap lat={lat} lon={lon} label={location(r) || text(r.ipAddress)} />
+        </Suspense>
+      ) : (
+        <p className="muted">No coordinates for this sign-in.</p>
+      )}
+    </>
+  );
+}
 
 const ok = (r: Rec) => at(r, 'status/errorCode') === 0;
 const statusLabel = (r: Rec) => (ok(r) ? 'Success' : 'Failure');
@@ -81,20 +113,7 @@ const details = [
   {
     id: 'location',
     label: 'Location',
-    render: (r: Rec) => (
-      <KeyValues
-        rows={[
-          ['IP address', text(r.ipAddress)],
-          ...fields(r, [
-            ['City', 'location/city'],
-            ['State', 'location/state'],
-            ['Country/Region', 'location/countryOrRegion'],
-            ['Latitude', 'location/geoCoordinates/latitude'],
-            ['Longitude', 'location/geoCoordinates/longitude'],
-          ]),
-        ]}
-      />
-    ),
+    render: (r: Rec) => <Location r={r} />,
   },
   {
     id: 'device',
