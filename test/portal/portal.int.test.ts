@@ -219,8 +219,20 @@ describe('portal in Chromium', () => {
   });
 
   it('downloads the whole filtered set as CSV, as many rows as the API returns', async () => {
+    // Non-interactive sign-ins come grouped, as Entra aggregates them; "Show each sign-in" ungroups.
     await page.goto(`${server.url}/sign-ins?tab=nonInteractive&range=7d`);
     await settled(page);
+    const grouped = /^(\d+)\+ records in (\d+) groups/.exec(
+      (await page.locator('.status-line').textContent()) ?? '',
+    );
+    assert.ok(grouped, 'grouped status line');
+    assert.ok(Number(grouped[2]) < Number(grouped[1]), 'similar sign-ins share a row');
+    await page.getByRole('columnheader', { name: 'Sign-ins', exact: true }).waitFor();
+    await shot('09a-non-interactive-grouped');
+    await page.getByRole('button', { name: 'Show each sign-in' }).click();
+    await settled(page);
+    assert.equal(new URL(page.url()).searchParams.get('group'), 'off');
+    await page.getByRole('columnheader', { name: 'Sign-ins', exact: true }).waitFor({ state: 'detached' });
     const exportRequest = page.waitForRequest((r) => r.url().includes('/api/v1/export/'));
     const downloaded = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download' }).click();

@@ -2,6 +2,8 @@
 import type { VisibilityState } from '@tanstack/react-table';
 import { useCallback, useMemo, useState } from 'react';
 import type { Me } from '../lib/api.ts';
+import type { Rec } from '../lib/format.ts';
+import { GROUP_COUNT, groupRows } from '../lib/group.ts';
 import { activeTab, exportUrl, listUrl, odataFilter } from '../lib/query.ts';
 import { navigate } from '../lib/router.ts';
 import { useList } from '../lib/use-list.ts';
@@ -57,7 +59,33 @@ export function ListPage({ view, me, params }: { view: View; me: Me; params: URL
     );
   };
 
-  const record = openIndex !== null ? list.rows[openIndex] : undefined;
+  const grouped = tab.group !== undefined && params.get('group') !== 'off';
+  const rows = useMemo(
+    () => (grouped && tab.group ? groupRows(list.rows, tab.group) : list.rows),
+    [grouped, tab.group, list.rows],
+  );
+  const columns = useMemo(
+    () =>
+      grouped
+        ? [
+            ...view.columns.slice(0, 1),
+            {
+              id: 'groupCount',
+              header: 'Sign-ins',
+              value: (r: Rec) => String(r[GROUP_COUNT] ?? ''),
+              width: 80,
+            },
+            ...view.columns.slice(1),
+          ]
+        : view.columns,
+    [grouped, view.columns],
+  );
+  const shown = openIndex !== null ? rows[openIndex] : undefined;
+  // The details show the record itself, without the group's count.
+  const record =
+    shown && GROUP_COUNT in shown
+      ? Object.fromEntries(Object.entries(shown).filter(([k]) => k !== GROUP_COUNT))
+      : shown;
 
   return (
     <div className={`page${record ? ' with-details' : ''}`}>
@@ -82,6 +110,16 @@ export function ListPage({ view, me, params }: { view: View; me: Me; params: URL
             </button>
             {panel === 'download' && <DownloadMenu onPick={startDownload} onClose={() => setPanel(null)} />}
           </div>
+          {tab.group && (
+            <button
+              type="button"
+              className="command"
+              aria-pressed={grouped}
+              onClick={() => update({ group: grouped ? 'off' : null })}
+            >
+              <span className="glyph">⊞</span> {grouped ? 'Show each sign-in' : 'Group similar sign-ins'}
+            </button>
+          )}
           <div className="pill-wrap">
             <button
               type="button"
@@ -129,7 +167,7 @@ export function ListPage({ view, me, params }: { view: View; me: Me; params: URL
             ? null
             : list.loading && list.rows.length === 0
               ? 'Loading…'
-              : `${list.rows.length.toLocaleString()}${list.hasMore ? '+' : ''} ${list.rows.length === 1 && !list.hasMore ? 'record' : 'records'}${list.loading ? ' — loading more…' : ''}`}
+              : `${list.rows.length.toLocaleString()}${list.hasMore ? '+' : ''} ${list.rows.length === 1 && !list.hasMore ? 'record' : 'records'}${grouped ? ` in ${rows.length.toLocaleString()} groups of similar sign-ins` : ''}${list.loading ? ' — loading more…' : ''}`}
         </div>
         {list.error ? (
           <div className="state error" role="alert">
@@ -159,8 +197,8 @@ export function ListPage({ view, me, params }: { view: View; me: Me; params: URL
           </div>
         ) : (
           <Grid
-            rows={list.rows}
-            columns={view.columns}
+            rows={rows}
+            columns={columns}
             visibility={visibility}
             active={active}
             onActive={setActive}

@@ -235,7 +235,14 @@ export const signInView: View = {
   chart: true,
   tabs: [
     kind('interactive', 'User sign-ins (interactive)', 'interactiveUser'),
-    kind('nonInteractive', 'User sign-ins (non-interactive)', 'nonInteractiveUser'),
+    {
+      ...kind('nonInteractive', 'User sign-ins (non-interactive)', 'nonInteractiveUser'),
+      // As Entra aggregates them: same user, application, resource, IP address and status.
+      group: (r) =>
+        [r.userPrincipalName, r.appDisplayName, r.resourceDisplayName, r.ipAddress, at(r, 'status/errorCode')]
+          .map((v) => text(v))
+          .join('\u0000'),
+    },
     kind('servicePrincipal', 'Service principal sign-ins', 'servicePrincipal'),
     kind('managedIdentity', 'Managed identity sign-ins', 'managedIdentity'),
   ],

@@ -47,6 +47,8 @@ export interface Tab {
   /** A clause always in the filter (sign-in kind). */
   fixedFilter?: string;
   visible?: (me: Me) => boolean;
+  /** Groups similar records (Entra's aggregated non-interactive sign-ins): the key of a record's group. */
+  group?: (r: Rec) => string;
 }
 
 export interface DetailSection {
