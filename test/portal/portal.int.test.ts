@@ -44,7 +44,13 @@ describe('portal in Chromium', () => {
   const statusCount = async (p: Page) =>
     Number((await p.locator('.status-line').textContent())!.replace(/[^\d]/g, ''));
 
-  async function pickFilter(p: Page, label: string, value: string, kind: 'select' | 'text') {
+  async function pickFilter(
+    p: Page,
+    label: string,
+    value: string,
+    kind: 'select' | 'text',
+    shotName?: string,
+  ) {
     await p.getByRole('button', { name: `Filter ${label}` }).click();
     const field = p.getByLabel(label, { exact: true });
     if (kind === 'select') {
@@ -53,6 +59,7 @@ describe('portal in Chromium', () => {
       );
       await field.selectOption(value);
     } else await field.fill(value);
+    if (shotName) await shot(shotName);
     await p.getByRole('button', { name: 'Apply' }).click();
   }
 
@@ -93,7 +100,7 @@ describe('portal in Chromium', () => {
     await settled(page);
     await pickFilter(page, 'Service', 'Core Directory', 'select');
     await settled(page);
-    await pickFilter(page, 'Activity', 'Add user', 'text');
+    await pickFilter(page, 'Activity', 'Add user', 'text', '03a-audit-activity-filter');
     await settled(page);
     const url = new URL(page.url());
     assert.equal(url.searchParams.get('service'), 'Core Directory');
