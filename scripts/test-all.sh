@@ -4,9 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests need: rsyslog and rsyslog-gnutls (the syslog delivery tests run their own rsyslogd, over TCP and TLS). DuckDB ships inside its npm package. Later issues add
-# chromium (portal tests) and clickhouse-server (ClickHouse store) here.
-APT_PACKAGES=(rsyslog rsyslog-gnutls)
+# Debian packages the tests need: rsyslog and rsyslog-gnutls (the syslog delivery tests run their
+# own rsyslogd, over TCP and TLS) and chromium (playwright-core drives /usr/bin/chromium in the
+# portal's end-to-end tests). DuckDB ships inside its npm package.
+APT_PACKAGES=(rsyslog rsyslog-gnutls chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -33,6 +33,8 @@ export interface Config {
   /** Delivery: records per step per route, and the cap of the retry backoff (ms). */
   routerBatch: number;
   routerBackoffMaxMs: number;
+  /** Rows per keyset query of a download (/api/v1/export): bounds its memory. */
+  exportChunk: number;
 }
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -59,6 +61,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     retentionDays: overrides.retentionDays ?? Number(env.IDTRAIL_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS),
     routerBatch: overrides.routerBatch ?? Number(env.IDTRAIL_ROUTER_BATCH ?? 1000),
     routerBackoffMaxMs: overrides.routerBackoffMaxMs ?? Number(env.IDTRAIL_ROUTER_BACKOFF_MAX_MS ?? 60_000),
+    exportChunk: overrides.exportChunk ?? Number(env.IDTRAIL_EXPORT_CHUNK ?? 5000),
   };
 }
 

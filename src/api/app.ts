@@ -19,12 +19,21 @@ import { categoriesRoute } from './routes/categories.ts';
 import { destinationsRoutes } from './routes/destinations.ts';
 import { diagnosticSettingsRoutes } from './routes/diagnostic-settings.ts';
 import { diagnosticSettingsCategoriesRoute } from './routes/diagnostic-settings-categories.ts';
+import { exportRoute } from './routes/export.ts';
 import { graphRoutes } from './routes/graph/collection.ts';
 import { healthzRoute } from './routes/healthz.ts';
 import { ingestRoute } from './routes/ingest.ts';
 import { integrityPublicRoute, integrityRoutes } from './routes/integrity.ts';
 import { keysRoutes } from './routes/keys.ts';
+import { meRoute } from './routes/me.ts';
 import { metricsRoute } from './routes/metrics.ts';
+import {
+  isClientRoute,
+  PORTAL_DIR,
+  portalAvailable,
+  registerPortal,
+  sendPortalIndex,
+} from './routes/portal.ts';
 import { retentionRoutes } from './routes/retention.ts';
 import { laErrorHandler } from './routes/workspace/la-errors.ts';
 import { workspaceQueryRoute } from './routes/workspace/query.ts';
@@ -49,6 +58,10 @@ export interface AppDeps {
   integrity: IntegrityJobs;
   /** Validates OIDC bearer tokens (absent: API keys only). */
   oidc?: OidcVerifier;
+  /** Rows per keyset query of a download (default 5000). */
+  exportChunk?: number;
+  /** The built portal (dist/web); not served when it has no index.html. */
+  portalDir?: string;
 }
 
 declare module 'fastify' {
@@ -134,11 +147,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       .send(graphErrorBody(req, 'InternalServerError', 'the server failed to process the request'));
   });
 
-  app.setNotFoundHandler((req, reply) =>
-    reply
+  const portalDir = deps.portalDir ?? PORTAL_DIR;
+  const portal = portalAvailable(portalDir);
+  app.setNotFoundHandler((req, reply) => {
+    // A browser reloading a client route of the portal (/sign-ins?…) gets the app.
+    if (portal && isClientRoute(req)) return sendPortalIndex(reply);
+    return reply
       .code(404)
-      .send(graphErrorBody(req, 'NotFound', `no route for ${req.method} ${req.url.split('?')[0]}`)),
-  );
+      .send(graphErrorBody(req, 'NotFound', `no route for ${req.method} ${req.url.split('?')[0]}`));
+  });
 
   // Every route, for the role-matrix test (docs/role-matrix.md must list each one).
   const routes: Array<{ method: string; url: string }> = [];
@@ -151,6 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthzRoute(deps));
   await app.register(metricsRoute(deps));
   await app.register(integrityPublicRoute(deps));
+  if (portal) await registerPortal(app, portalDir);
   await app.register(async (secured) => {
     secured.addHook('preHandler', auth);
     await secured.register(catalogRoute(deps));
@@ -164,6 +182,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await secured.register(destinationsRoutes(deps));
     await secured.register(diagnosticSettingsRoutes(deps));
     await secured.register(diagnosticSettingsCategoriesRoute());
+    await secured.register(meRoute());
+    await secured.register(exportRoute(deps));
   });
   // The Log Analytics query API: its own scope, so that every error has LA's shape.
   await app.register(async (workspace) => {

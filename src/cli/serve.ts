@@ -1,6 +1,7 @@
 /** `idtrail serve` — run the server until SIGINT/SIGTERM, then shut down gracefully. */
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
+import { portalAvailable } from '../api/routes/portal.ts';
 import { loadConfig } from '../config.ts';
 import { DEFAULT_TENANT } from '../security/api-keys.ts';
 import { type Running, startServer } from '../server.ts';
@@ -72,6 +73,11 @@ export function serveCommand(): Command {
         });
         const running = await startServer(config);
         process.stdout.write(`idtrail listening on ${running.url} (store ${config.store})\n`);
+        process.stdout.write(
+          portalAvailable()
+            ? `portal: ${running.url}/ (sign in with an API key)\n`
+            : 'portal: not built (run `npm run build:web`)\n',
+        );
         if (running.firstKey) {
           process.stdout.write(
             `first start: created an admin key (Global Administrator + ingest, tenant ${DEFAULT_TENANT}).\n` +

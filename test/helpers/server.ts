@@ -49,6 +49,7 @@ export async function startTestServer(
     oidc?: OidcIssuer[];
     routerBackoffMaxMs?: number;
     routerBatch?: number;
+    exportChunk?: number;
   } = {},
 ): Promise<TestServer> {
   const data = tempDataDir();
@@ -64,6 +65,7 @@ export async function startTestServer(
       ...(opts.oidc ? { oidc: opts.oidc } : {}),
       ...(opts.routerBackoffMaxMs !== undefined ? { routerBackoffMaxMs: opts.routerBackoffMaxMs } : {}),
       ...(opts.routerBatch !== undefined ? { routerBatch: opts.routerBatch } : {}),
+      ...(opts.exportChunk !== undefined ? { exportChunk: opts.exportChunk } : {}),
     },
     {},
   );

@@ -1,0 +1,103 @@
+/** The shell: sign-in with an API key, then the left navigation and the current view. */
+import { useEffect, useState } from 'react';
+import { ListPage } from './components/ListPage.tsx';
+import { SignIn } from './components/SignIn.tsx';
+import { fetchMe, type Me, session } from './lib/api.ts';
+import { navigate, useLocation } from './lib/router.ts';
+import { auditView } from './views/audit.tsx';
+import { provisioningView } from './views/provisioning.tsx';
+import { riskDetectionsView, riskyUsersView } from './views/risk.tsx';
+import { signInView } from './views/signins.tsx';
+import type { View } from './views/types.ts';
+
+const NAV: Array<{ group: string; views: View[] }> = [
+  { group: 'Monitoring & health', views: [signInView, auditView, provisioningView] },
+  { group: 'ID Protection', views: [riskyUsersView, riskDetectionsView] },
+];
+const VIEWS = NAV.flatMap((g) => g.views);
+
+export function App() {
+  const loc = useLocation();
+  const [me, setMe] = useState<Me | null>(null);
+  const [checking, setChecking] = useState(session.get() !== null);
+
+  useEffect(() => {
+    if (!session.get()) return;
+    fetchMe().then(
+      (m) => {
+        setMe(m);
+        setChecking(false);
+      },
+      () => {
+        session.clear();
+        setChecking(false);
+      },
+    );
+  }, []);
+
+  if (checking) return <div className="state loading">Signing in…</div>;
+  if (!me) {
+    return (
+      <SignIn
+        onSignedIn={(key, m) => {
+          session.set(key);
+          setMe(m);
+          if (loc.path === '/' || loc.path === '') navigate(auditView.path, undefined, true);
+        }}
+      />
+    );
+  }
+
+  const view = VIEWS.find((v) => v.path === loc.path);
+  if (!view) {
+    queueMicrotask(() => navigate(auditView.path, undefined, true));
+    return null;
+  }
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand">idtrail</span>
+        <span className="crumb">Identity · {view.title}</span>
+        <span className="spacer" />
+        <span className="who" title={`tenant ${me.tenant}`}>
+          {me.name || me.keyId} · {me.roles.filter((r) => r !== 'ingest').join(', ')}
+        </span>
+        <button
+          type="button"
+          className="signout"
+          onClick={() => {
+            session.clear();
+            setMe(null);
+          }}
+        >
+          Sign out
+        </button>
+      </header>
+      <nav className="leftnav" aria-label="Navigation">
+        {NAV.map((g) => (
+          <div key={g.group} className="nav-group">
+            <div className="nav-title">{g.group}</div>
+            {g.views.map((v) => (
+              <a
+                key={v.id}
+                href={v.path}
+                className={v.id === view.id ? 'nav-item active' : 'nav-item'}
+                aria-current={v.id === view.id ? 'page' : undefined}
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate(v.path);
+                }}
+              >
+                {v.title}
+              </a>
+            ))}
+          </div>
+        ))}
+      </nav>
+      <main className="content">
+        <ListPage key={view.id} view={view} me={me} params={loc.params} />
+      </main>
+    </div>
+  );
+}

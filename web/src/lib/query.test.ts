@@ -1,0 +1,96 @@
+/**
+ * The portal's filters → OData: the exact $filter each view sends, and that every filter of every
+ * view is accepted by the server's own OData validation (src/query) for the list it reads — so a
+ * pill can never produce a request the API refuses.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GRAPH_RESOURCES } from '../../../src/api/routes/graph/resources.ts';
+import { buildODataQuery } from '../../../src/query/odata/query.ts';
+import { auditView } from '../views/audit.tsx';
+import { provisioningView } from '../views/provisioning.tsx';
+import { riskDetectionsView, riskyUsersView } from '../views/risk.tsx';
+import { signInView } from '../views/signins.tsx';
+import type { Filter } from '../views/types.ts';
+import { exportUrl, listUrl, odataFilter } from './query.ts';
+
+const NOW = new Date('2026-11-22T04:05:37.123Z');
+const VIEWS = [auditView, signInView, provisioningView, riskyUsersView, riskDetectionsView];
+
+/** A value each filter accepts: its first option, or text with a quote to escape. */
+const sample = (f: Filter) => f.options?.[0]?.value ?? "O'Brien";
+
+describe('portal filters', () => {
+  it('audit: date, service and activity become one $filter, quotes doubled', () => {
+    const params = new URLSearchParams({ service: 'Core Directory', activity: "Add user's" });
+    assert.equal(
+      odataFilter(auditView, auditView.tabs[0]!, params, NOW),
+      "activityDateTime ge 2026-11-21T04:05:00Z and loggedByService eq 'Core Directory' and activityDisplayName eq 'Add user''s'",
+    );
+  });
+
+  it('sign-ins: the tab picks the kind; user-only filters do not apply to service principals', () => {
+    const params = new URLSearchParams({ range: '7d', user: 'adele', status: 'failure' });
+    const sp = signInView.tabs.find((t) => t.id === 'servicePrincipal')!;
+    assert.equal(
+      odataFilter(signInView, sp, params, NOW),
+      "signInEventTypes/any(t: t eq 'servicePrincipal') and createdDateTime ge 2026-11-15T04:05:00Z and not(status/errorCode eq 0)",
+    );
+    const interactive = signInView.tabs[0]!;
+    assert.match(
+      odataFilter(signInView, interactive, params, NOW)!,
+      /startswith\(userPrincipalName, 'adele'\)/,
+    );
+  });
+
+  it('custom ranges bound both ends; risky users have no date', () => {
+    const params = new URLSearchParams({
+      range: 'custom',
+      from: '2026-11-01T08:00:00Z',
+      to: '2026-11-02T08:00:00Z',
+    });
+    assert.equal(
+      odataFilter(auditView, auditView.tabs[0]!, params, NOW),
+      'activityDateTime ge 2026-11-01T08:00:00Z and activityDateTime le 2026-11-02T08:00:00Z',
+    );
+    assert.equal(odataFilter(riskyUsersView, riskyUsersView.tabs[0]!, new URLSearchParams(), NOW), undefined);
+  });
+
+  it('list and export URLs carry the same filter', () => {
+    const tab = auditView.tabs[0]!;
+    const filter = "loggedByService eq 'Core Directory'";
+    const list = new URL(listUrl(tab, filter), 'http://x');
+    const exp = new URL(exportUrl(tab, filter, 'csv'), 'http://x');
+    assert.equal(list.pathname, '/beta/auditLogs/directoryAudits');
+    assert.equal(list.searchParams.get('$filter'), filter);
+    assert.equal(exp.pathname, '/api/v1/export/directoryAudits');
+    assert.equal(exp.searchParams.get('$filter'), filter);
+    assert.equal(exp.searchParams.get('format'), 'csv');
+  });
+
+  for (const view of VIEWS) {
+    for (const tab of view.tabs) {
+      it(`${view.title} / ${tab.label}: every filter is one the API accepts`, () => {
+        const resource = GRAPH_RESOURCES.find((r) => `/beta${r.path}` === tab.list);
+        assert.ok(resource, `${tab.list} is a Graph list`);
+        assert.ok(
+          GRAPH_RESOURCES.some((r) => r.path.endsWith(`/${tab.exportResource}`)),
+          `${tab.exportResource} is an export resource`,
+        );
+        const params = new URLSearchParams({ range: '30d' });
+        for (const f of view.filters) if (!f.tabs || f.tabs.includes(tab.id)) params.set(f.id, sample(f));
+        for (const f of view.filters) {
+          if (f.tabs && !f.tabs.includes(tab.id)) continue;
+          const one = new URLSearchParams({ [f.id]: sample(f) });
+          const filter = odataFilter(view, tab, one, NOW);
+          assert.doesNotThrow(
+            () => buildODataQuery(resource.type, { $filter: filter }, { version: 'beta' }),
+            f.label,
+          );
+        }
+        const all = odataFilter(view, tab, params, NOW);
+        assert.doesNotThrow(() => buildODataQuery(resource.type, { $filter: all }, { version: 'beta' }), all);
+      });
+    }
+  }
+});
