@@ -26,7 +26,16 @@
 import { type City, FIRST_PARTY_APPS, HOSTILE_LOCATIONS } from '../reference-data.ts';
 import { Rng } from '../rng.ts';
 import type { ServicePrincipal, Tenant } from '../tenant.ts';
-import { DAY, type Emit, type Generator, HOUR, type SimContext, type SimRecord } from '../types.ts';
+import {
+  atLocal,
+  DAY,
+  type Emit,
+  type Generator,
+  HOUR,
+  localWeekday,
+  type SimContext,
+  type SimRecord,
+} from '../types.ts';
 import {
   type DetectionType,
   distanceKm,
@@ -426,9 +435,8 @@ class Planner {
     // A weekday morning in the user's office.
     let t1 = this.time();
     for (let k = 0; k < 14; k++) {
-      const dayStart = Math.floor(t1 / DAY) * DAY;
-      const candidate = dayStart + (rng.int(9, 11) - office.utcOffset) * HOUR + rng.next() * HOUR;
-      const weekday = new Date(candidate + office.utcOffset * HOUR).getUTCDay();
+      const candidate = atLocal(Math.floor(t1 / DAY), rng.int(9, 11) + rng.next(), office.timeZone);
+      const weekday = localWeekday(candidate, office.timeZone);
       if (weekday !== 0 && weekday !== 6 && candidate >= this.start && candidate < this.end - DAY) {
         t1 = candidate;
         break;
@@ -594,9 +602,8 @@ class Planner {
     const rng = this.rng;
     const um = this.victim((u) => u.user.mfaMethod === 'Mobile app notification' && !u.mfaExcluded);
     const office = um.user.office;
-    const day = Math.floor(this.time() / DAY) * DAY;
     // 00:30–04:30 in the user's office time zone.
-    let t = day + (rng.next() * 4 + 0.5 - office.utcOffset) * HOUR;
+    let t = atLocal(Math.floor(this.time() / DAY), rng.next() * 4 + 0.5, office.timeZone);
     if (t < this.start) t += DAY;
     const t0 = t;
     const city = this.hostileCity(['Amsterdam'], office);

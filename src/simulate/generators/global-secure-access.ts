@@ -65,7 +65,7 @@ interface RemoteNetwork {
 
 interface GsaWorld {
   users: GsaUser[];
-  byOffset: { offset: number; users: GsaUser[] }[];
+  byZone: { zone: string; users: GsaUser[] }[];
   networks: RemoteNetwork[];
   quickAccessAppId: string;
   connectors: { id: string; name: string; ip: string }[];
@@ -105,11 +105,11 @@ function gsaWorld(tenant: Tenant): GsaWorld {
           : 'chrome.exe',
     });
   }
-  const byOffset = new Map<number, GsaUser[]>();
+  const byZone = new Map<string, GsaUser[]>();
   for (const g of users) {
-    const list = byOffset.get(g.user.office.utcOffset) ?? [];
+    const list = byZone.get(g.user.office.timeZone) ?? [];
     list.push(g);
-    byOffset.set(g.user.office.utcOffset, list);
+    byZone.set(g.user.office.timeZone, list);
   }
   // Branch offices connected as remote networks (not the headquarters).
   const branchNames = ['Chicago', 'Berlin', 'Bengaluru'];
@@ -122,7 +122,7 @@ function gsaWorld(tenant: Tenant): GsaWorld {
   }));
   w = {
     users,
-    byOffset: [...byOffset].map(([offset, list]) => ({ offset, users: list })),
+    byZone: [...byZone].map(([zone, list]) => ({ zone, users: list })),
     networks,
     quickAccessAppId: stableGuid(`${tenant.id}:quick-access`),
     connectors: [
@@ -380,15 +380,15 @@ function trafficHour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit): 
   const w = gsaWorld(ctx.tenant);
   const mid = hourStart + HOUR / 2;
   const out: { t: number; r: SimRecord }[] = [];
-  for (const b of w.byOffset) {
-    const n = rng.poisson(b.users.length * FLOWS_PER_USER_HOUR * workdayRhythm(mid, b.offset));
+  for (const b of w.byZone) {
+    const n = rng.poisson(b.users.length * FLOWS_PER_USER_HOUR * workdayRhythm(mid, b.zone));
     for (let i = 0; i < n; i++) {
       const t = hourStart + rng.int(0, HOUR - 1);
       out.push({ t, r: traffic(w, ctx.tenant, rng, rng.pick(b.users), null, t) });
     }
   }
   for (const net of w.networks) {
-    const n = rng.poisson(BRANCH_FLOWS_HOUR * (0.1 + workdayRhythm(mid, net.office.utcOffset)));
+    const n = rng.poisson(BRANCH_FLOWS_HOUR * (0.1 + workdayRhythm(mid, net.office.timeZone)));
     for (let i = 0; i < n; i++) {
       const t = hourStart + rng.int(0, HOUR - 1);
       out.push({ t, r: traffic(w, ctx.tenant, rng, null, net, t) });
@@ -413,7 +413,7 @@ function healthHour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit): v
   const out: { t: number; r: SimRecord }[] = [];
   for (const net of w.networks) {
     const rec = (t: number, status: string, description: string, bytes: boolean): void => {
-      const busy = 0.1 + workdayRhythm(t, net.office.utcOffset);
+      const busy = 0.1 + workdayRhythm(t, net.office.timeZone);
       out.push({
         t,
         r: {
@@ -561,8 +561,8 @@ function enrichedHour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit):
   const w = gsaWorld(ctx.tenant);
   const mid = hourStart + HOUR / 2;
   const out: { t: number; r: SimRecord }[] = [];
-  for (const b of w.byOffset) {
-    const n = rng.poisson(b.users.length * M365_EVENTS_PER_USER_HOUR * workdayRhythm(mid, b.offset));
+  for (const b of w.byZone) {
+    const n = rng.poisson(b.users.length * M365_EVENTS_PER_USER_HOUR * workdayRhythm(mid, b.zone));
     for (let i = 0; i < n; i++) {
       const t = hourStart + rng.int(0, HOUR - 1);
       out.push({ t, r: enriched(w, ctx.tenant, rng, rng.pick(b.users), t) });

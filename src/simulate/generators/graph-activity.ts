@@ -316,7 +316,7 @@ interface GraphWorld {
   spCallers: { sp: ServicePrincipal; caller: Caller; perHour: number }[];
   miCallers: { mi: ManagedIdentity; caller: Caller; perHour: number }[];
   members: User[];
-  buckets: { offset: number; users: User[] }[];
+  buckets: { zone: string; users: User[] }[];
   /** Service principal object ids of the first-party client apps in this tenant. */
   spIdOf: (appId: string) => string;
 }
@@ -327,11 +327,11 @@ function graphWorld(tenant: Tenant): GraphWorld {
   let w = worlds.get(tenant);
   if (w) return w;
   const members = tenant.users.filter((u) => u.userType === 'member');
-  const byOffset = new Map<number, User[]>();
+  const byZone = new Map<string, User[]>();
   for (const u of members) {
-    const list = byOffset.get(u.office.utcOffset) ?? [];
+    const list = byZone.get(u.office.timeZone) ?? [];
     list.push(u);
-    byOffset.set(u.office.utcOffset, list);
+    byZone.set(u.office.timeZone, list);
   }
   const spCallers: GraphWorld['spCallers'] = [];
   for (const sp of tenant.servicePrincipals) {
@@ -380,7 +380,7 @@ function graphWorld(tenant: Tenant): GraphWorld {
     spCallers,
     miCallers,
     members,
-    buckets: [...byOffset].map(([offset, users]) => ({ offset, users })),
+    buckets: [...byZone].map(([zone, users]) => ({ zone, users })),
     spIdOf: (appId) => stableGuid(`${tenant.id}:sp:${appId}`),
   };
   worlds.set(tenant, w);
@@ -550,7 +550,7 @@ function graphHour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit): vo
   }
   // Users' apps: ~0.05 sessions per member-hour at full rhythm, 1–4 requests each.
   for (const b of w.buckets) {
-    const n = rng.poisson(b.users.length * 0.05 * workdayRhythm(mid, b.offset));
+    const n = rng.poisson(b.users.length * 0.05 * workdayRhythm(mid, b.zone));
     for (let i = 0; i < n; i++) {
       const u = rng.pick(b.users);
       const app = rng.weighted(
@@ -562,7 +562,7 @@ function graphHour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit): vo
   }
   // Admins scripting and exploring.
   for (const a of tenant.admins) {
-    const n = rng.poisson(0.6 * workdayRhythm(mid, a.office.utcOffset));
+    const n = rng.poisson(0.6 * workdayRhythm(mid, a.office.timeZone));
     for (let i = 0; i < n; i++) {
       const app = rng.weighted(
         ADMIN_APPS,

@@ -303,10 +303,10 @@ describe('rhythm', () => {
     let night = 0;
     let weekend = 0;
     for (const r of of('SignInLogs')) {
-      const offset = m.byId.get(r.userId)!.user.office.utcOffset;
+      const zone = m.byId.get(r.userId)!.user.office.timeZone;
       const t = Date.parse(r.createdDateTime);
-      const h = localHour(t, offset);
-      const d = localWeekday(t, offset);
+      const h = localHour(t, zone);
+      const d = localWeekday(t, zone);
       if (d === 0 || d === 6) weekend++;
       else if (h >= 9 && h < 17) work++;
       else if (h < 6) night++;
@@ -326,7 +326,7 @@ describe('rhythm', () => {
     const m = tenantModel(tenant);
     let evening = 0;
     for (const r of of('NonInteractiveUserSignInLogs')) {
-      const h = localHour(Date.parse(r.createdDateTime), m.byId.get(r.userId)!.user.office.utcOffset);
+      const h = localHour(Date.parse(r.createdDateTime), m.byId.get(r.userId)!.user.office.timeZone);
       if (h >= 20 && h < 23) evening++;
     }
     assert.ok(evening > of('NonInteractiveUserSignInLogs').length * 0.03, `${evening} evening refreshes`);

@@ -56,7 +56,7 @@ import { copyStrings, fmtTime, frozen, guid, keyGuid, requestId, tokenId } from 
 const WEEKDAY_RHYTHM = (() => {
   const monday = Date.UTC(2024, 0, 1);
   let s = 0;
-  for (let h = 0; h < 24; h++) s += workdayRhythm(monday + h * HOUR + HOUR / 2, 0);
+  for (let h = 0; h < 24; h++) s += workdayRhythm(monday + h * HOUR + HOUR / 2, 'UTC');
   return s;
 })();
 
@@ -971,7 +971,7 @@ export function nonInteractiveSignIn(s: UserSignInSpec): SimRecord {
 /** workdayRhythm per office for an hour (sampled at its midpoint). */
 function officeRhythms(hourStart: number): number[] {
   const mid = hourStart + HOUR / 2;
-  return OFFICES.map((o) => workdayRhythm(mid, o.utcOffset));
+  return OFFICES.map((o) => workdayRhythm(mid, o.timeZone));
 }
 
 /** Where the user is: office on workday hours (mostly), home otherwise, sometimes mobile. */
