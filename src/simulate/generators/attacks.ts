@@ -36,6 +36,7 @@ import {
   type SimContext,
   type SimRecord,
 } from '../types.ts';
+import { departuresBetween, memoryDays } from './lifecycle.ts';
 import {
   type DetectionType,
   distanceKm,
@@ -176,6 +177,8 @@ class Planner {
     readonly rng: Rng,
     readonly start: number,
     readonly end: number,
+    /** Members disabled before or during the period (HR leavers): never a victim. */
+    readonly leavers: ReadonlySet<string> = new Set(),
   ) {}
 
   add(category: string, t: number, record: SimRecord): void {
@@ -189,7 +192,9 @@ class Planner {
 
   /** A member not yet targeted in this period, satisfying `pred` when possible. */
   victim(pred: (um: UserModel) => boolean = () => true): UserModel {
-    const pool = this.m.users.filter((u) => !u.isGuest && u.user.enabled && !this.used.has(u.user.id));
+    const pool = this.m.users.filter(
+      (u) => !u.isGuest && u.user.enabled && !this.used.has(u.user.id) && !this.leavers.has(u.user.id),
+    );
     const good = pool.filter(pred);
     const list = good.length > 0 ? good : pool.length > 0 ? pool : this.m.users;
     const um = list[Math.floor(this.rng.next() * list.length)]!;
@@ -339,7 +344,10 @@ class Planner {
         app: SPRAY_APPS[rng.int(0, SPRAY_APPS.length - 1)]!,
       };
     });
-    const members = this.m.users.filter((u) => !u.isGuest && !this.used.has(u.user.id));
+    // Accounts that still exist: a spray at a disabled one would end in 50057, not a guess.
+    const members = this.m.users.filter(
+      (u) => !u.isGuest && !this.used.has(u.user.id) && !this.leavers.has(u.user.id),
+    );
     const n = Math.min(members.length, rng.int(50, 200));
     // Partial Fisher–Yates: the first n of a shuffled copy.
     const pool = [...members];
@@ -786,7 +794,10 @@ export function periodPlan(tenant: Tenant, seed: string, period: number): Period
   if (hit) return hit;
   const m = tenantModel(tenant);
   const start = period * PERIOD;
-  const p = new Planner(m, new Rng(`attacks:${seed}:${period}`), start, start + PERIOD);
+  const leavers = new Set(
+    departuresBetween(tenant, seed, start - memoryDays(tenant) * DAY, start + PERIOD + DAY).keys(),
+  );
+  const p = new Planner(m, new Rng(`attacks:${seed}:${period}`), start, start + PERIOD, leavers);
   p.passwordSpray();
   p.impossibleTravel();
   p.anonymousIp();

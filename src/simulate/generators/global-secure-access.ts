@@ -24,6 +24,7 @@ import {
   type SimRecord,
   workdayRhythm,
 } from '../types.ts';
+import { type Departure, departuresAround } from './lifecycle.ts';
 import { byRecordTime, MINUTE } from './provisioning.ts';
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -373,6 +374,13 @@ function traffic(
 
 /** Flows per GSA user per hour at full working rhythm. */
 const FLOWS_PER_USER_HOUR = 1.6;
+
+/** Whether the user's account was disabled (HR leaver) by `t`: the client has no token any more. */
+function disabledBy(gone: Map<string, Departure>, g: GsaUser, t: number): boolean {
+  if (gone.size === 0) return false;
+  const dep = gone.get(g.user.id);
+  return dep !== undefined && dep.disabledAt <= t;
+}
 /** Branch (remote network) flows per hour at the branch's full working rhythm. */
 const BRANCH_FLOWS_HOUR = 8;
 
@@ -380,11 +388,14 @@ function trafficHour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit): 
   const w = gsaWorld(ctx.tenant);
   const mid = hourStart + HOUR / 2;
   const out: { t: number; r: SimRecord }[] = [];
+  const gone = departuresAround(ctx, hourStart);
   for (const b of w.byZone) {
     const n = rng.poisson(b.users.length * FLOWS_PER_USER_HOUR * workdayRhythm(mid, b.zone));
     for (let i = 0; i < n; i++) {
       const t = hourStart + rng.int(0, HOUR - 1);
-      out.push({ t, r: traffic(w, ctx.tenant, rng, rng.pick(b.users), null, t) });
+      const g = rng.pick(b.users);
+      if (disabledBy(gone, g, t)) continue;
+      out.push({ t, r: traffic(w, ctx.tenant, rng, g, null, t) });
     }
   }
   for (const net of w.networks) {
@@ -561,11 +572,14 @@ function enrichedHour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit):
   const w = gsaWorld(ctx.tenant);
   const mid = hourStart + HOUR / 2;
   const out: { t: number; r: SimRecord }[] = [];
+  const gone = departuresAround(ctx, hourStart);
   for (const b of w.byZone) {
     const n = rng.poisson(b.users.length * M365_EVENTS_PER_USER_HOUR * workdayRhythm(mid, b.zone));
     for (let i = 0; i < n; i++) {
       const t = hourStart + rng.int(0, HOUR - 1);
-      out.push({ t, r: enriched(w, ctx.tenant, rng, rng.pick(b.users), t) });
+      const g = rng.pick(b.users);
+      if (disabledBy(gone, g, t)) continue;
+      out.push({ t, r: enriched(w, ctx.tenant, rng, g, t) });
     }
   }
   out.sort(byRecordTime('timeGenerated'));

@@ -27,6 +27,7 @@ import {
   type SimRecord,
   workdayRhythm,
 } from '../types.ts';
+import { departuresAround } from './lifecycle.ts';
 import { byRecordTime } from './provisioning.ts';
 
 const GRAPH = 'https://graph.microsoft.com';
@@ -528,11 +529,12 @@ function graphHour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit): vo
   const c: Ctx = { rng, tenant, user: () => rng.pick(w.members) };
 
   // A caller's session: one token (signInActivityId) used for a burst of requests.
-  const session = (caller: Caller, n: number) => {
+  // `until`: a leaver's token stops working at the disable.
+  const session = (caller: Caller, n: number, until = hourStart + HOUR) => {
     let t = hourStart + rng.int(0, HOUR - 1);
     const tokenAt = t - rng.int(0, 55) * 60_000;
     const sid = uti(rng);
-    for (let i = 0; i < n && t < hourStart + HOUR; i++) {
+    for (let i = 0; i < n && t < until; i++) {
       out.push({ t, r: request(tenant, rng, caller, pickReq(rng, caller.profile, c), t, tokenAt, sid) });
       t += rng.int(40, 4000);
     }
@@ -548,7 +550,9 @@ function graphHour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit): vo
     const runs = rng.poisson(perHour * 0.17);
     for (let i = 0; i < runs; i++) session(caller, rng.int(1, 3));
   }
-  // Users' apps: ~0.05 sessions per member-hour at full rhythm, 1–4 requests each.
+  // Users' apps: ~0.05 sessions per member-hour at full rhythm, 1–4 requests each; none by a
+  // member whose account is disabled.
+  const gone = departuresAround(ctx, hourStart);
   for (const b of w.buckets) {
     const n = rng.poisson(b.users.length * 0.05 * workdayRhythm(mid, b.zone));
     for (let i = 0; i < n; i++) {
@@ -557,7 +561,10 @@ function graphHour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit): vo
         USER_APPS,
         USER_APPS.map((a) => a.weight),
       );
-      session(userCaller(w, u, app), rng.int(1, 4));
+      const n = rng.int(1, 4);
+      const dep = gone.size > 0 ? gone.get(u.id) : undefined;
+      if (dep && dep.disabledAt <= hourStart) continue;
+      session(userCaller(w, u, app), n, dep ? Math.min(hourStart + HOUR, dep.disabledAt) : hourStart + HOUR);
     }
   }
   // Admins scripting and exploring.

@@ -177,6 +177,15 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
+/**
+ * Days before the leaver walk can pick the same member again (four slots a day through the pool):
+ * how long the account-state model (lifecycle.ts) may remember a departure without one person
+ * leaving twice.
+ */
+export function leaverRepeatDays(tenant: Tenant): number {
+  return Math.max(1, Math.floor(facts(tenant).leaverPool.length / 4));
+}
+
 export function employeeIdOf(tenant: Tenant, user: User): string {
   return facts(tenant).employeeIds.get(user.id) ?? String(20000 + (hash32(user.id) % 1000));
 }

@@ -47,6 +47,7 @@ import type {
   User,
 } from '../tenant.ts';
 import { type Emit, type Generator, HOUR, type SimContext, type SimRecord, workdayRhythm } from '../types.ts';
+import { departuresAround, staleAttemptRate } from './lifecycle.ts';
 import { copyStrings, fmtTime, frozen, guid, keyGuid, requestId, tokenId } from './risk-state.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -1035,6 +1036,8 @@ class InteractiveFlow {
     rhythm: number,
     readonly rng: Rng,
     readonly emit: Emit,
+    /** The account is disabled: the attempt ends at the first factor with 50057. */
+    readonly disabled = false,
   ) {
     this.app = app;
     this.browser = isBrowserApp(app);
@@ -1158,7 +1161,7 @@ class InteractiveFlow {
 
   run(): void {
     const rng = this.rng;
-    if (!this.um.user.enabled) {
+    if (this.disabled || !this.um.user.enabled) {
       this.record(50057, Stage.Pre, Steps.Password, null, true);
       return;
     }
@@ -1216,13 +1219,36 @@ function interactiveEvent(
   rhythm: number,
   rng: Rng,
   emit: Emit,
+  disabled = false,
 ): void {
   const di = pickCum(um.deviceCum, rng);
   const dm = um.devices[Math.max(di, 0)];
   if (!dm) return;
   const ai = pickCum(dm.cum, rng);
   if (ai < 0) return;
-  new InteractiveFlow(m, um, dm, dm.apps[ai]!, t0, rhythm, rng, emit).run();
+  new InteractiveFlow(m, um, dm, dm.apps[ai]!, t0, rhythm, rng, emit, disabled).run();
+}
+
+/**
+ * A leaver trying to sign in after the disable (a personal phone, a bookmark, not knowing yet):
+ * rare, mostly in the first day, one 50057 record each.
+ */
+function staleInteractive(
+  m: TenantModel,
+  um: UserModel,
+  disabledAt: number,
+  hourStart: number,
+  rhythm: number,
+  rng: Rng,
+  emit: Emit,
+): void {
+  const from = Math.max(hourStart, disabledAt);
+  const rate = (staleAttemptRate(from - disabledAt) / 15) * (0.2 + rhythm);
+  if (rate === 0) return;
+  const n = rng.poisson((rate * (hourStart + HOUR - from)) / HOUR);
+  for (let k = 0; k < n; k++) {
+    interactiveEvent(m, um, from + rng.next() * (hourStart + HOUR - from), rhythm, rng, emit, true);
+  }
 }
 
 /** Upper bound of a flow's length, so every record of a flow falls in the hour it starts in. */
@@ -1233,8 +1259,20 @@ export const interactiveSignIns: Generator = {
   hour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit): void {
     const m = tenantModel(ctx.tenant);
     const rhythms = officeRhythms(hourStart);
+    const gone = departuresAround(ctx, hourStart);
     for (const um of m.users) {
       const rhythm = rhythms[um.officeIdx]!;
+      const dep = gone.size > 0 ? gone.get(um.user.id) : undefined;
+      if (dep && dep.disabledAt < hourStart + HOUR) {
+        staleInteractive(m, um, dep.disabledAt, hourStart, rhythm, rng, emit);
+        // Before the disable (its hour), the leaver still works; no flow may end after it.
+        const until = dep.disabledAt - MAX_FLOW_MS;
+        if (until <= hourStart) continue;
+        const n = rng.poisson(INT_PER_UNIT * um.rate * rhythm * ((until - hourStart) / HOUR));
+        for (let k = 0; k < n; k++)
+          interactiveEvent(m, um, hourStart + rng.next() * (until - hourStart), rhythm, rng, emit);
+        continue;
+      }
       const n = rng.poisson(INT_PER_UNIT * um.rate * rhythm);
       for (let k = 0; k < n; k++) {
         interactiveEvent(m, um, hourStart + rng.next() * (HOUR - MAX_FLOW_MS), rhythm, rng, emit);
@@ -1253,6 +1291,7 @@ function nonInteractive(
   rhythm: number,
   rng: Rng,
   emit: Emit,
+  disabled = false,
 ): void {
   const di = pickCum(um.deviceCum, rng);
   const dm = um.devices[Math.max(di, 0)];
@@ -1265,7 +1304,7 @@ function nonInteractive(
   const time = fmtTime(t);
   const id = requestId(rng);
   let code = 0;
-  if (!um.user.enabled) code = 50057;
+  if (disabled || !um.user.enabled) code = 50057;
   else if (rng.next() < NI_FAILURE_RATE) code = rng.weighted(NI_FAILURES, NI_FAILURE_WEIGHTS);
   const ok = code === 0;
   const ca = evaluateCa(m, {
@@ -1311,9 +1350,26 @@ export const nonInteractiveSignIns: Generator = {
   hour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit): void {
     const m = tenantModel(ctx.tenant);
     const rhythms = officeRhythms(hourStart);
+    const gone = departuresAround(ctx, hourStart);
     for (const um of m.users) {
       const rhythm = rhythms[um.officeIdx]!;
-      const n = rng.poisson(um.rate * (NI_PER_UNIT * rhythm + NON_INTERACTIVE_FLOOR_PER_HOUR));
+      const rate = um.rate * (NI_PER_UNIT * rhythm + NON_INTERACTIVE_FLOOR_PER_HOUR);
+      const dep = gone.size > 0 ? gone.get(um.user.id) : undefined;
+      if (dep && dep.disabledAt < hourStart + HOUR) {
+        // Refreshes until the disable, then the devices' stale tokens fail with 50057.
+        const until = Math.max(hourStart, dep.disabledAt);
+        const n = rng.poisson((rate * (until - hourStart)) / HOUR);
+        for (let k = 0; k < n; k++)
+          nonInteractive(m, um, hourStart + rng.next() * (until - hourStart), rhythm, rng, emit);
+        const stale = rng.poisson(
+          (staleAttemptRate(until - dep.disabledAt) * (hourStart + HOUR - until)) / HOUR,
+        );
+        for (let k = 0; k < stale; k++) {
+          nonInteractive(m, um, until + rng.next() * (hourStart + HOUR - until), rhythm, rng, emit, true);
+        }
+        continue;
+      }
+      const n = rng.poisson(rate);
       for (let k = 0; k < n; k++) nonInteractive(m, um, hourStart + rng.next() * HOUR, rhythm, rng, emit);
     }
   },
@@ -1481,11 +1537,16 @@ export const adfsSignIns: Generator = {
     const rhythms = officeRhythms(hourStart);
     const issuer = `adfs.${m.tenant.domain}`;
     const tid = m.tenant.id;
+    const gone = departuresAround(ctx, hourStart);
     for (const um of m.adfsUsers) {
       const rhythm = rhythms[um.officeIdx]!;
-      const n = rng.poisson(ADFS_PER_UNIT * um.rate * rhythm);
+      // AD FS checks the on-premises account, disabled by Workday2AD before the Entra disable.
+      const dep = gone.size > 0 ? gone.get(um.user.id) : undefined;
+      const until = dep ? Math.min(hourStart + HOUR, dep.adTime) : hourStart + HOUR;
+      if (until <= hourStart) continue;
+      const n = rng.poisson((ADFS_PER_UNIT * um.rate * rhythm * (until - hourStart)) / HOUR);
       for (let k = 0; k < n; k++) {
-        const t = hourStart + rng.next() * HOUR;
+        const t = hourStart + rng.next() * (until - hourStart);
         const dm = um.devices[0]!;
         const net = rhythm >= 0.5 && rng.chance(0.8) ? um.office : um.home;
         // Inside the office the browser signs in with Kerberos; outside, through the Web Application Proxy's form.
