@@ -14,6 +14,7 @@ import { backfill } from '../src/simulate/backfill.ts';
 import { follow, run, type Sink } from '../src/simulate/engine.ts';
 import { GENERATORS } from '../src/simulate/generators/index.ts';
 import { departuresBetween, memoryDays, STALE_DAYS } from '../src/simulate/generators/lifecycle.ts';
+import { type Joiner, lifecycleForDay } from '../src/simulate/generators/provisioning.ts';
 import { startDemo } from '../src/simulate/run-demo.ts';
 import { httpSink, ingestSink } from '../src/simulate/sinks.ts';
 import { DAY, HOUR } from '../src/simulate/types.ts';
@@ -147,6 +148,32 @@ describe('simulator', () => {
           assert.ok(!disabled(ids.get(id) ?? id, Date.parse(String(r.timeGenerated))), `${category} ${r.id}`);
         }
       }
+    });
+
+    it('joiners sign in once their account exists, never before', () => {
+      const tenant = month.result.tenant;
+      const from = UNTIL - 30 * DAY;
+      const joiners = new Map<string, Joiner>();
+      for (let d = Math.floor(from / DAY) - 1; d < Math.floor(UNTIL / DAY); d++) {
+        for (const j of lifecycleForDay({ tenant, seed: '1', from, to: UNTIL }, d).joiners) {
+          if (j.entraTime >= from && j.entraTime < UNTIL) joiners.set(j.id, j);
+        }
+      }
+      assert.ok(joiners.size >= 2, `${joiners.size} joiners`);
+      const signedIn = new Set<string>();
+      for (const category of ['SignInLogs', 'NonInteractiveUserSignInLogs']) {
+        for (const r of month.byCategory.get(category)!) {
+          const j = joiners.get(String(r.userId));
+          if (!j) continue;
+          signedIn.add(j.id);
+          assert.ok(
+            Date.parse(String(r.createdDateTime)) >= j.entraTime,
+            `${r.id} before the account existed`,
+          );
+        }
+      }
+      const settled = [...joiners.values()].filter((j) => j.entraTime < UNTIL - DAY);
+      for (const j of settled) assert.ok(signedIn.has(j.id), `${j.userPrincipalName} never signed in`);
     });
 
     it('non-interactive sign-ins outnumber interactive ones many times over', () => {

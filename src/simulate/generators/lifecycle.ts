@@ -11,7 +11,7 @@
  */
 import type { Tenant } from '../tenant.ts';
 import { DAY, HOUR, type SimContext } from '../types.ts';
-import { leaverRepeatDays, lifecycleForDay } from './provisioning.ts';
+import { type Joiner, leaverRepeatDays, lifecycleForDay } from './provisioning.ts';
 
 /** Upper bound of how long a departure is remembered (see above). */
 export const LEAVER_MEMORY_DAYS = 90;
@@ -95,4 +95,34 @@ export function departuresAround(ctx: SimContext, hourStart: number): Map<string
 export function staleAttemptRate(sinceDisable: number): number {
   if (sinceDisable < 0 || sinceDisable >= STALE_DAYS * DAY) return 0;
   return 1.5 * Math.exp(-sinceDisable / (12 * HOUR));
+}
+
+/** A new account is handed over (and first used) about an hour after the Entra "Add user". */
+export const JOINER_START_DELAY = HOUR;
+
+const arrivalsByHour = new Map<string, Joiner[]>();
+
+/**
+ * The joiners whose account exists and is in use during the hour starting `hourStart`, with the
+ * same memory as departures: created in Entra (`entraTime`) up to `memoryDays` before, and handed
+ * over (`entraTime + JOINER_START_DELAY`) before the hour ends. In HR plan order.
+ */
+export function arrivalsAround(ctx: SimContext, hourStart: number): Joiner[] {
+  const { tenant, seed } = ctx;
+  const key = `${seed}|${tenant.id}|${tenant.users.length}|${hourStart}`;
+  let list = arrivalsByHour.get(key);
+  if (!list) {
+    list = [];
+    const from = hourStart - memoryDays(tenant) * DAY;
+    const to = hourStart + HOUR;
+    for (let day = Math.floor(from / DAY) - 1; day <= Math.floor(to / DAY); day++) {
+      const plan = lifecycleForDay({ tenant, seed, from: day * DAY, to: (day + 1) * DAY }, day);
+      for (const j of plan.joiners) {
+        if (j.entraTime >= from && j.entraTime + JOINER_START_DELAY < to) list.push(j);
+      }
+    }
+    if (arrivalsByHour.size > 256) arrivalsByHour.clear();
+    arrivalsByHour.set(key, list);
+  }
+  return list;
 }
