@@ -66,9 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors: (err, req, reply) => {
       const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
       const code = status === 414 ? 'RequestUriTooLong' : 'BadRequest';
-      void (reply as FastifyReply)
-        .code(status)
-        .send(graphErrorBody(req as FastifyRequest, code, err.message));
+      void (reply as FastifyReply).code(status).send(graphErrorBody(req as FastifyRequest, code, err.message));
     },
     // Requests Node's HTTP parser refuses (oversized headers, garbage) never reach a route: answer
     // in Graph's shape too, without a request id (there is no request).
