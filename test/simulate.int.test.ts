@@ -13,9 +13,11 @@ import { verifyChain } from '../src/security/verify.ts';
 import { backfill } from '../src/simulate/backfill.ts';
 import { follow, run, type Sink } from '../src/simulate/engine.ts';
 import { GENERATORS } from '../src/simulate/generators/index.ts';
+import { departuresBetween, memoryDays, STALE_DAYS } from '../src/simulate/generators/lifecycle.ts';
+import { type Joiner, lifecycleForDay } from '../src/simulate/generators/provisioning.ts';
 import { startDemo } from '../src/simulate/run-demo.ts';
 import { httpSink, ingestSink } from '../src/simulate/sinks.ts';
-import { DAY } from '../src/simulate/types.ts';
+import { DAY, HOUR } from '../src/simulate/types.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
 type Rec = Record<string, unknown>;
@@ -83,6 +85,95 @@ describe('simulator', () => {
         const { errors } = prepareItems(logType(category), structuredClone(records), opts);
         assert.deepEqual(errors.slice(0, 5), [], category);
       }
+    });
+
+    it('leavers stop at the disable: only their stale devices try on, failing with 50057', () => {
+      const tenant = month.result.tenant;
+      const from = UNTIL - 30 * DAY;
+      const memory = memoryDays(tenant) * DAY;
+      // Leavers of the window stay disabled to its end; those of before it for the model's memory.
+      const inWindow = departuresBetween(tenant, '1', from, UNTIL);
+      const earlier = departuresBetween(tenant, '1', from - memory, from);
+      assert.ok(inWindow.size >= 2, `${inWindow.size} leavers in the window`);
+      assert.ok(memory >= 30 * DAY);
+      /** The departure that makes `userId` disabled at `t`, if any. */
+      const disabled = (userId: string, t: number) => {
+        const d = inWindow.get(userId);
+        if (d && t >= d.disabledAt) return d;
+        const e = earlier.get(userId);
+        return e && t >= e.disabledAt && t < e.disabledAt + memory ? e : undefined;
+      };
+      const code = (r: Rec) => (r.status as { errorCode: number }).errorCode;
+      let worked = 0;
+      let stale = 0;
+      for (const category of ['SignInLogs', 'NonInteractiveUserSignInLogs']) {
+        for (const r of month.byCategory.get(category)!) {
+          const t = Date.parse(String(r.createdDateTime));
+          const d = disabled(String(r.userId), t);
+          if (!d) {
+            if (inWindow.has(String(r.userId))) worked++;
+            continue;
+          }
+          assert.equal(
+            code(r),
+            50057,
+            `${category} ${r.id}: ${(t - d.disabledAt) / 60_000} min after the disable`,
+          );
+          assert.ok(t - d.disabledAt < STALE_DAYS * DAY, `${r.id}: a stale attempt days later`);
+          stale++;
+        }
+      }
+      assert.ok(worked > 0, 'leavers signed in before they left');
+      assert.ok(stale > 0, 'stale devices tried after the disable');
+      // The code and text are Entra's (AADSTS50057).
+      const failure = month.byCategory
+        .get('NonInteractiveUserSignInLogs')!
+        .find((r) => inWindow.has(String(r.userId)) && code(r) === 50057)!;
+      assert.equal((failure.status as Rec).failureReason, 'User account is disabled.');
+      // AD FS stops when Workday2AD disables the on-premises account.
+      for (const r of month.byCategory.get('ADFSSignInLogs')!) {
+        const t = Date.parse(String(r.createdDateTime));
+        const d = disabled(String(r.userId), t + HOUR);
+        assert.ok(!d || t < d.adTime, `AD FS sign-in ${r.id} after the AD disable`);
+      }
+      // No Graph calls, network traffic or Microsoft 365 activity of theirs after the disable.
+      const ids = new Map(tenant.users.map((u) => [u.userPrincipalName, u.id]));
+      for (const category of [
+        'MicrosoftGraphActivityLogs',
+        'NetworkAccessTrafficLogs',
+        'EnrichedOffice365AuditLogs',
+      ]) {
+        for (const r of month.byCategory.get(category)!) {
+          const id = String(r.userId ?? '');
+          assert.ok(!disabled(ids.get(id) ?? id, Date.parse(String(r.timeGenerated))), `${category} ${r.id}`);
+        }
+      }
+    });
+
+    it('joiners sign in once their account exists, never before', () => {
+      const tenant = month.result.tenant;
+      const from = UNTIL - 30 * DAY;
+      const joiners = new Map<string, Joiner>();
+      for (let d = Math.floor(from / DAY) - 1; d < Math.floor(UNTIL / DAY); d++) {
+        for (const j of lifecycleForDay({ tenant, seed: '1', from, to: UNTIL }, d).joiners) {
+          if (j.entraTime >= from && j.entraTime < UNTIL) joiners.set(j.id, j);
+        }
+      }
+      assert.ok(joiners.size >= 2, `${joiners.size} joiners`);
+      const signedIn = new Set<string>();
+      for (const category of ['SignInLogs', 'NonInteractiveUserSignInLogs']) {
+        for (const r of month.byCategory.get(category)!) {
+          const j = joiners.get(String(r.userId));
+          if (!j) continue;
+          signedIn.add(j.id);
+          assert.ok(
+            Date.parse(String(r.createdDateTime)) >= j.entraTime,
+            `${r.id} before the account existed`,
+          );
+        }
+      }
+      const settled = [...joiners.values()].filter((j) => j.entraTime < UNTIL - DAY);
+      for (const j of settled) assert.ok(signedIn.has(j.id), `${j.userPrincipalName} never signed in`);
     });
 
     it('non-interactive sign-ins outnumber interactive ones many times over', () => {

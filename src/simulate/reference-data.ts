@@ -160,8 +160,13 @@ export interface City {
   countryOrRegion: string;
   latitude: number;
   longitude: number;
-  /** Hours from UTC (standard time; the simulator ignores daylight saving). */
+  /**
+   * Hours from UTC in standard time. Only for static choices (the nearest Azure region); local
+   * times use `timeZone`, which follows daylight saving.
+   */
   utcOffset: number;
+  /** IANA time zone: local hours and weekdays come from it (`localHour` in types.ts). */
+  timeZone: string;
   /** A documentation-range-free but plausible public IPv4 prefix for the office. */
   ipPrefix: string;
 }
@@ -174,6 +179,7 @@ export const OFFICES: readonly City[] = [
     latitude: 47.674,
     longitude: -122.1215,
     utcOffset: -8,
+    timeZone: 'America/Los_Angeles',
     ipPrefix: '131.107',
   },
   {
@@ -183,6 +189,7 @@ export const OFFICES: readonly City[] = [
     latitude: 40.7128,
     longitude: -74.006,
     utcOffset: -5,
+    timeZone: 'America/New_York',
     ipPrefix: '165.225',
   },
   {
@@ -192,6 +199,7 @@ export const OFFICES: readonly City[] = [
     latitude: 41.8781,
     longitude: -87.6298,
     utcOffset: -6,
+    timeZone: 'America/Chicago',
     ipPrefix: '72.21',
   },
   {
@@ -201,6 +209,7 @@ export const OFFICES: readonly City[] = [
     latitude: 51.5072,
     longitude: -0.1276,
     utcOffset: 0,
+    timeZone: 'Europe/London',
     ipPrefix: '81.2',
   },
   {
@@ -210,6 +219,7 @@ export const OFFICES: readonly City[] = [
     latitude: 53.3498,
     longitude: -6.2603,
     utcOffset: 0,
+    timeZone: 'Europe/Dublin',
     ipPrefix: '87.198',
   },
   {
@@ -219,6 +229,7 @@ export const OFFICES: readonly City[] = [
     latitude: 52.52,
     longitude: 13.405,
     utcOffset: 1,
+    timeZone: 'Europe/Berlin',
     ipPrefix: '85.214',
   },
   {
@@ -228,6 +239,7 @@ export const OFFICES: readonly City[] = [
     latitude: 48.8566,
     longitude: 2.3522,
     utcOffset: 1,
+    timeZone: 'Europe/Paris',
     ipPrefix: '90.84',
   },
   {
@@ -237,6 +249,7 @@ export const OFFICES: readonly City[] = [
     latitude: 12.9716,
     longitude: 77.5946,
     utcOffset: 5.5,
+    timeZone: 'Asia/Kolkata',
     ipPrefix: '49.207',
   },
   {
@@ -246,6 +259,7 @@ export const OFFICES: readonly City[] = [
     latitude: 1.3521,
     longitude: 103.8198,
     utcOffset: 8,
+    timeZone: 'Asia/Singapore',
     ipPrefix: '116.88',
   },
   {
@@ -255,6 +269,7 @@ export const OFFICES: readonly City[] = [
     latitude: -33.8688,
     longitude: 151.2093,
     utcOffset: 10,
+    timeZone: 'Australia/Sydney',
     ipPrefix: '101.160',
   },
   {
@@ -264,6 +279,7 @@ export const OFFICES: readonly City[] = [
     latitude: 35.6762,
     longitude: 139.6503,
     utcOffset: 9,
+    timeZone: 'Asia/Tokyo',
     ipPrefix: '126.75',
   },
   {
@@ -273,6 +289,7 @@ export const OFFICES: readonly City[] = [
     latitude: -23.5505,
     longitude: -46.6333,
     utcOffset: -3,
+    timeZone: 'America/Sao_Paulo',
     ipPrefix: '177.79',
   },
 ];
@@ -286,6 +303,7 @@ export const HOSTILE_LOCATIONS: readonly City[] = [
     latitude: 55.7558,
     longitude: 37.6173,
     utcOffset: 3,
+    timeZone: 'Europe/Moscow',
     ipPrefix: '95.165',
   },
   {
@@ -295,6 +313,7 @@ export const HOSTILE_LOCATIONS: readonly City[] = [
     latitude: 6.5244,
     longitude: 3.3792,
     utcOffset: 1,
+    timeZone: 'Africa/Lagos',
     ipPrefix: '102.89',
   },
   {
@@ -304,6 +323,7 @@ export const HOSTILE_LOCATIONS: readonly City[] = [
     latitude: 21.0278,
     longitude: 105.8342,
     utcOffset: 7,
+    timeZone: 'Asia/Ho_Chi_Minh',
     ipPrefix: '14.232',
   },
   {
@@ -313,6 +333,7 @@ export const HOSTILE_LOCATIONS: readonly City[] = [
     latitude: 52.3676,
     longitude: 4.9041,
     utcOffset: 1,
+    timeZone: 'Europe/Amsterdam',
     ipPrefix: '185.220',
   },
   {
@@ -322,6 +343,7 @@ export const HOSTILE_LOCATIONS: readonly City[] = [
     latitude: 44.4268,
     longitude: 26.1025,
     utcOffset: 2,
+    timeZone: 'Europe/Bucharest',
     ipPrefix: '193.42',
   },
 ];

@@ -43,24 +43,80 @@ export function entraTime(ms: number, rng?: Rng): string {
   return `${base}.${frac}Z`;
 }
 
-/** Local hour of day (0–24, fractional) at an office with a UTC offset. */
-export function localHour(ms: number, utcOffset: number): number {
-  const h = (((ms / HOUR + utcOffset) % 24) + 24) % 24;
-  return h;
+/**
+ * Formatters per zone: building one costs ~50 µs, formatting ~5 µs, so both are cached. Node 20
+ * ships full ICU, so Intl knows every IANA zone and its daylight-saving rules (no tz library).
+ */
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+/** Offsets per zone per UTC hour index: generators ask in hot loops, the answer is fixed per hour. */
+const offsetCache = new Map<string, Map<number, number>>();
+
+function computeOffset(zone: string, ms: number): number {
+  let f = offsetFormatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
+    offsetFormatters.set(zone, f);
+  }
+  // 'GMT' for UTC itself, else 'GMT+05:30' / 'GMT-07:00'.
+  const name = f.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /^GMT([+-])(\d{2}):(\d{2})$/.exec(name);
+  if (!m) return 0;
+  const v = Number(m[2]) + Number(m[3]) / 60;
+  return m[1] === '-' ? -v : v;
 }
 
-/** Day of week (0 = Sunday) at a UTC offset. */
-export function localWeekday(ms: number, utcOffset: number): number {
-  return new Date(ms + utcOffset * HOUR).getUTCDay();
+/**
+ * Hours from UTC in an IANA zone at an instant, daylight saving included. Resolved per UTC hour
+ * (every real transition falls on a whole UTC hour for the zones the simulator uses).
+ */
+export function utcOffsetAt(zone: string, ms: number): number {
+  const h = Math.floor(ms / HOUR);
+  let byHour = offsetCache.get(zone);
+  if (!byHour) {
+    byHour = new Map();
+    offsetCache.set(zone, byHour);
+  } else if (byHour.size > 200_000) byHour.clear(); // ~23 years of hours: bound a long --follow
+  let o = byHour.get(h);
+  if (o === undefined) {
+    o = computeOffset(zone, h * HOUR);
+    byHour.set(h, o);
+  }
+  return o;
+}
+
+/** Local hour of day (0–24, fractional) in an IANA zone. */
+export function localHour(ms: number, zone: string): number {
+  return (((ms / HOUR + utcOffsetAt(zone, ms)) % 24) + 24) % 24;
+}
+
+/** Day of week (0 = Sunday) in an IANA zone. */
+export function localWeekday(ms: number, zone: string): number {
+  return new Date(ms + utcOffsetAt(zone, ms) * HOUR).getUTCDay();
+}
+
+/** Local calendar day (days since the epoch, as if the zone's wall clock were UTC). */
+export function localDay(ms: number, zone: string): number {
+  return Math.floor((ms + utcOffsetAt(zone, ms) * HOUR) / DAY);
+}
+
+/**
+ * The UTC instant of a local wall-clock time: `localHours` hours after local midnight of the
+ * zone's calendar day `day` (days since the epoch). The offset is read at the guess and read again
+ * at the result, which settles it on both sides of a transition.
+ */
+export function atLocal(day: number, localHours: number, zone: string): number {
+  const wall = day * DAY + localHours * HOUR;
+  const guess = wall - utcOffsetAt(zone, wall) * HOUR;
+  return wall - utcOffsetAt(zone, guess) * HOUR;
 }
 
 /**
  * Relative activity of a person at a local time: a workday curve (ramp 7–9, lunch dip, fade
  * 17–20), low at night, ~12% on weekends. Multiply by a per-user rate to get expected sign-ins.
  */
-export function workdayRhythm(ms: number, utcOffset: number): number {
-  const h = localHour(ms, utcOffset);
-  const weekday = localWeekday(ms, utcOffset);
+export function workdayRhythm(ms: number, zone: string): number {
+  const h = localHour(ms, zone);
+  const weekday = localWeekday(ms, zone);
   let v: number;
   if (h < 6) v = 0.02;
   else if (h < 7) v = 0.15;

@@ -26,7 +26,17 @@
 import { type City, FIRST_PARTY_APPS, HOSTILE_LOCATIONS } from '../reference-data.ts';
 import { Rng } from '../rng.ts';
 import type { ServicePrincipal, Tenant } from '../tenant.ts';
-import { DAY, type Emit, type Generator, HOUR, type SimContext, type SimRecord } from '../types.ts';
+import {
+  atLocal,
+  DAY,
+  type Emit,
+  type Generator,
+  HOUR,
+  localWeekday,
+  type SimContext,
+  type SimRecord,
+} from '../types.ts';
+import { departuresBetween, memoryDays } from './lifecycle.ts';
 import {
   type DetectionType,
   distanceKm,
@@ -167,6 +177,8 @@ class Planner {
     readonly rng: Rng,
     readonly start: number,
     readonly end: number,
+    /** Members disabled before or during the period (HR leavers): never a victim. */
+    readonly leavers: ReadonlySet<string> = new Set(),
   ) {}
 
   add(category: string, t: number, record: SimRecord): void {
@@ -180,7 +192,9 @@ class Planner {
 
   /** A member not yet targeted in this period, satisfying `pred` when possible. */
   victim(pred: (um: UserModel) => boolean = () => true): UserModel {
-    const pool = this.m.users.filter((u) => !u.isGuest && u.user.enabled && !this.used.has(u.user.id));
+    const pool = this.m.users.filter(
+      (u) => !u.isGuest && u.user.enabled && !this.used.has(u.user.id) && !this.leavers.has(u.user.id),
+    );
     const good = pool.filter(pred);
     const list = good.length > 0 ? good : pool.length > 0 ? pool : this.m.users;
     const um = list[Math.floor(this.rng.next() * list.length)]!;
@@ -330,7 +344,10 @@ class Planner {
         app: SPRAY_APPS[rng.int(0, SPRAY_APPS.length - 1)]!,
       };
     });
-    const members = this.m.users.filter((u) => !u.isGuest && !this.used.has(u.user.id));
+    // Accounts that still exist: a spray at a disabled one would end in 50057, not a guess.
+    const members = this.m.users.filter(
+      (u) => !u.isGuest && !this.used.has(u.user.id) && !this.leavers.has(u.user.id),
+    );
     const n = Math.min(members.length, rng.int(50, 200));
     // Partial Fisher–Yates: the first n of a shuffled copy.
     const pool = [...members];
@@ -426,9 +443,8 @@ class Planner {
     // A weekday morning in the user's office.
     let t1 = this.time();
     for (let k = 0; k < 14; k++) {
-      const dayStart = Math.floor(t1 / DAY) * DAY;
-      const candidate = dayStart + (rng.int(9, 11) - office.utcOffset) * HOUR + rng.next() * HOUR;
-      const weekday = new Date(candidate + office.utcOffset * HOUR).getUTCDay();
+      const candidate = atLocal(Math.floor(t1 / DAY), rng.int(9, 11) + rng.next(), office.timeZone);
+      const weekday = localWeekday(candidate, office.timeZone);
       if (weekday !== 0 && weekday !== 6 && candidate >= this.start && candidate < this.end - DAY) {
         t1 = candidate;
         break;
@@ -594,9 +610,8 @@ class Planner {
     const rng = this.rng;
     const um = this.victim((u) => u.user.mfaMethod === 'Mobile app notification' && !u.mfaExcluded);
     const office = um.user.office;
-    const day = Math.floor(this.time() / DAY) * DAY;
     // 00:30–04:30 in the user's office time zone.
-    let t = day + (rng.next() * 4 + 0.5 - office.utcOffset) * HOUR;
+    let t = atLocal(Math.floor(this.time() / DAY), rng.next() * 4 + 0.5, office.timeZone);
     if (t < this.start) t += DAY;
     const t0 = t;
     const city = this.hostileCity(['Amsterdam'], office);
@@ -779,7 +794,10 @@ export function periodPlan(tenant: Tenant, seed: string, period: number): Period
   if (hit) return hit;
   const m = tenantModel(tenant);
   const start = period * PERIOD;
-  const p = new Planner(m, new Rng(`attacks:${seed}:${period}`), start, start + PERIOD);
+  const leavers = new Set(
+    departuresBetween(tenant, seed, start - memoryDays(tenant) * DAY, start + PERIOD + DAY).keys(),
+  );
+  const p = new Planner(m, new Rng(`attacks:${seed}:${period}`), start, start + PERIOD, leavers);
   p.passwordSpray();
   p.impossibleTravel();
   p.anonymousIp();

@@ -31,6 +31,7 @@ import {
   entraTime,
   type Generator,
   HOUR,
+  localDay,
   localHour,
   localWeekday,
   type SimContext,
@@ -149,7 +150,7 @@ interface EnterpriseApp {
 }
 
 interface Bucket {
-  offset: number;
+  zone: string;
   users: User[];
 }
 
@@ -227,11 +228,11 @@ function world(tenant: Tenant): World {
   if (w) return w;
   const members = tenant.users.filter((u) => u.userType === 'member');
   const guests = tenant.users.filter((u) => u.userType === 'guest');
-  const byOffset = new Map<number, User[]>();
+  const byZone = new Map<string, User[]>();
   for (const u of members) {
-    const list = byOffset.get(u.office.utcOffset) ?? [];
+    const list = byZone.get(u.office.timeZone) ?? [];
     list.push(u);
-    byOffset.set(u.office.utcOffset, list);
+    byZone.set(u.office.timeZone, list);
   }
   const admins = tenant.admins.length ? tenant.admins : members.slice(0, 2);
   const withRole = (...roles: string[]) => {
@@ -277,7 +278,7 @@ function world(tenant: Tenant): World {
     onmicrosoft: `${orgName}.onmicrosoft.com`,
     members,
     guests,
-    buckets: [...byOffset].map(([offset, users]) => ({ offset, users })),
+    buckets: [...byZone].map(([zone, users]) => ({ zone, users })),
     admins,
     helpdesk: withRole('Helpdesk Administrator', 'User Administrator', 'Global Administrator'),
     appAdmins: withRole('Application Administrator', 'Global Administrator'),
@@ -443,7 +444,7 @@ const RHYTHM_PER_DAY = (() => {
   let s = 0;
   // 2024-01-03 was a Wednesday.
   const base = Date.UTC(2024, 0, 3);
-  for (let h = 0; h < 24; h++) s += workdayRhythm(base + h * HOUR + HOUR / 2, 0);
+  for (let h = 0; h < 24; h++) s += workdayRhythm(base + h * HOUR + HOUR / 2, 'UTC');
   return s;
 })();
 
@@ -465,9 +466,9 @@ class Hour {
   ) {
     this.end = start + HOUR;
     this.mid = start + HOUR / 2;
-    this.adminWeights = w.admins.map((a) => workdayRhythm(this.mid, a.office.utcOffset));
+    this.adminWeights = w.admins.map((a) => workdayRhythm(this.mid, a.office.timeZone));
     this.adminRhythm = this.adminWeights.reduce((s, x) => s + x, 0) / Math.max(1, w.admins.length);
-    this.bucketWeights = w.buckets.map((b) => b.users.length * workdayRhythm(this.mid, b.offset));
+    this.bucketWeights = w.buckets.map((b) => b.users.length * workdayRhythm(this.mid, b.zone));
     const total = this.bucketWeights.reduce((s, x) => s + x, 0);
     this.userRhythm = total / Math.max(1, w.members.length);
   }
@@ -490,7 +491,7 @@ class Hour {
       );
     return this.rng.weighted(
       pool,
-      pool.map((a) => workdayRhythm(this.mid, a.office.utcOffset) + 0.01),
+      pool.map((a) => workdayRhythm(this.mid, a.office.timeZone) + 0.01),
     );
   }
 
@@ -2871,7 +2872,7 @@ function onboardingChain(h: Hour, jn: Joiner): void {
   const nu: UserLike = { id: jn.id, displayName: jn.displayName, userPrincipalName: jn.userPrincipalName };
   const admin = r.weighted(
     w.helpdesk,
-    w.helpdesk.map((a) => workdayRhythm(jn.entraTime, a.office.utcOffset) + 0.01),
+    w.helpdesk.map((a) => workdayRhythm(jn.entraTime, a.office.timeZone) + 0.01),
   );
   const creator = jn.source === 'workday' ? byUser(w.sync) : byUser(admin);
   const ua = uaOf(admin);
@@ -3023,7 +3024,7 @@ function offboardingChain(h: Hour, lv: Leaver): void {
   const u = lv.user;
   const admin = r.weighted(
     w.helpdesk,
-    w.helpdesk.map((a) => workdayRhythm(lv.entraTime, a.office.utcOffset) + 0.01),
+    w.helpdesk.map((a) => workdayRhythm(lv.entraTime, a.office.timeZone) + 0.01),
   );
   const ua = uaOf(admin);
   let t = lv.entraTime;
@@ -3106,7 +3107,7 @@ function directoryAuditHour(ctx: SimContext, hourStart: number, rng: Rng, emit: 
   const w = world(ctx.tenant);
   const h = new Hour(ctx, w, rng, hourStart);
   const scale = ctx.tenant.users.length / 1000;
-  const weekend = localWeekday(h.mid, w.admins[0]?.office.utcOffset ?? 0);
+  const weekend = localWeekday(h.mid, w.admins[0]?.office.timeZone ?? 'UTC');
   const systemFactor = weekend === 0 || weekend === 6 ? 0.6 : 1;
   for (const tpl of TEMPLATES) {
     const intensity =
@@ -3251,7 +3252,7 @@ function csaHour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit): void
   const spDefs = defs.filter((d) => d.sp);
   const scale = ctx.tenant.users.length / 1000;
   const adminRhythm =
-    w.attributeAdmins.reduce((s, a) => s + workdayRhythm(h.mid, a.office.utcOffset), 0) /
+    w.attributeAdmins.reduce((s, a) => s + workdayRhythm(h.mid, a.office.timeZone), 0) /
     w.attributeAdmins.length;
   const svc = CD;
   const cat = 'AttributeManagement';
@@ -3308,9 +3309,9 @@ function csaHour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit): void
   }
   // Definition work: once per weekday at 10:00 in the first attribute admin's office.
   const lead = w.attributeAdmins[0]!;
-  const wd = localWeekday(hourStart, lead.office.utcOffset);
-  if (Math.floor(localHour(hourStart, lead.office.utcOffset)) === 10 && wd !== 0 && wd !== 6) {
-    const day = Math.floor((hourStart + lead.office.utcOffset * HOUR) / DAY);
+  const wd = localWeekday(hourStart, lead.office.timeZone);
+  if (Math.floor(localHour(hourStart, lead.office.timeZone)) === 10 && wd !== 0 && wd !== 6) {
+    const day = localDay(hourStart, lead.office.timeZone);
     const activity = CSA_SETUP[day % CSA_SETUP.length]!;
     const t = h.time();
     let target: SimRecord;

@@ -24,6 +24,7 @@ import {
   type SimRecord,
   workdayRhythm,
 } from '../types.ts';
+import { type Departure, departuresAround } from './lifecycle.ts';
 import { byRecordTime, MINUTE } from './provisioning.ts';
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -65,7 +66,7 @@ interface RemoteNetwork {
 
 interface GsaWorld {
   users: GsaUser[];
-  byOffset: { offset: number; users: GsaUser[] }[];
+  byZone: { zone: string; users: GsaUser[] }[];
   networks: RemoteNetwork[];
   quickAccessAppId: string;
   connectors: { id: string; name: string; ip: string }[];
@@ -105,11 +106,11 @@ function gsaWorld(tenant: Tenant): GsaWorld {
           : 'chrome.exe',
     });
   }
-  const byOffset = new Map<number, GsaUser[]>();
+  const byZone = new Map<string, GsaUser[]>();
   for (const g of users) {
-    const list = byOffset.get(g.user.office.utcOffset) ?? [];
+    const list = byZone.get(g.user.office.timeZone) ?? [];
     list.push(g);
-    byOffset.set(g.user.office.utcOffset, list);
+    byZone.set(g.user.office.timeZone, list);
   }
   // Branch offices connected as remote networks (not the headquarters).
   const branchNames = ['Chicago', 'Berlin', 'Bengaluru'];
@@ -122,7 +123,7 @@ function gsaWorld(tenant: Tenant): GsaWorld {
   }));
   w = {
     users,
-    byOffset: [...byOffset].map(([offset, list]) => ({ offset, users: list })),
+    byZone: [...byZone].map(([zone, list]) => ({ zone, users: list })),
     networks,
     quickAccessAppId: stableGuid(`${tenant.id}:quick-access`),
     connectors: [
@@ -373,6 +374,13 @@ function traffic(
 
 /** Flows per GSA user per hour at full working rhythm. */
 const FLOWS_PER_USER_HOUR = 1.6;
+
+/** Whether the user's account was disabled (HR leaver) by `t`: the client has no token any more. */
+function disabledBy(gone: Map<string, Departure>, g: GsaUser, t: number): boolean {
+  if (gone.size === 0) return false;
+  const dep = gone.get(g.user.id);
+  return dep !== undefined && dep.disabledAt <= t;
+}
 /** Branch (remote network) flows per hour at the branch's full working rhythm. */
 const BRANCH_FLOWS_HOUR = 8;
 
@@ -380,15 +388,18 @@ function trafficHour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit): 
   const w = gsaWorld(ctx.tenant);
   const mid = hourStart + HOUR / 2;
   const out: { t: number; r: SimRecord }[] = [];
-  for (const b of w.byOffset) {
-    const n = rng.poisson(b.users.length * FLOWS_PER_USER_HOUR * workdayRhythm(mid, b.offset));
+  const gone = departuresAround(ctx, hourStart);
+  for (const b of w.byZone) {
+    const n = rng.poisson(b.users.length * FLOWS_PER_USER_HOUR * workdayRhythm(mid, b.zone));
     for (let i = 0; i < n; i++) {
       const t = hourStart + rng.int(0, HOUR - 1);
-      out.push({ t, r: traffic(w, ctx.tenant, rng, rng.pick(b.users), null, t) });
+      const g = rng.pick(b.users);
+      if (disabledBy(gone, g, t)) continue;
+      out.push({ t, r: traffic(w, ctx.tenant, rng, g, null, t) });
     }
   }
   for (const net of w.networks) {
-    const n = rng.poisson(BRANCH_FLOWS_HOUR * (0.1 + workdayRhythm(mid, net.office.utcOffset)));
+    const n = rng.poisson(BRANCH_FLOWS_HOUR * (0.1 + workdayRhythm(mid, net.office.timeZone)));
     for (let i = 0; i < n; i++) {
       const t = hourStart + rng.int(0, HOUR - 1);
       out.push({ t, r: traffic(w, ctx.tenant, rng, null, net, t) });
@@ -413,7 +424,7 @@ function healthHour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit): v
   const out: { t: number; r: SimRecord }[] = [];
   for (const net of w.networks) {
     const rec = (t: number, status: string, description: string, bytes: boolean): void => {
-      const busy = 0.1 + workdayRhythm(t, net.office.utcOffset);
+      const busy = 0.1 + workdayRhythm(t, net.office.timeZone);
       out.push({
         t,
         r: {
@@ -561,11 +572,14 @@ function enrichedHour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit):
   const w = gsaWorld(ctx.tenant);
   const mid = hourStart + HOUR / 2;
   const out: { t: number; r: SimRecord }[] = [];
-  for (const b of w.byOffset) {
-    const n = rng.poisson(b.users.length * M365_EVENTS_PER_USER_HOUR * workdayRhythm(mid, b.offset));
+  const gone = departuresAround(ctx, hourStart);
+  for (const b of w.byZone) {
+    const n = rng.poisson(b.users.length * M365_EVENTS_PER_USER_HOUR * workdayRhythm(mid, b.zone));
     for (let i = 0; i < n; i++) {
       const t = hourStart + rng.int(0, HOUR - 1);
-      out.push({ t, r: enriched(w, ctx.tenant, rng, rng.pick(b.users), t) });
+      const g = rng.pick(b.users);
+      if (disabledBy(gone, g, t)) continue;
+      out.push({ t, r: enriched(w, ctx.tenant, rng, g, t) });
     }
   }
   out.sort(byRecordTime('timeGenerated'));

@@ -27,6 +27,7 @@ import {
   type SimRecord,
   workdayRhythm,
 } from '../types.ts';
+import { departuresAround } from './lifecycle.ts';
 import { byRecordTime } from './provisioning.ts';
 
 const GRAPH = 'https://graph.microsoft.com';
@@ -316,7 +317,7 @@ interface GraphWorld {
   spCallers: { sp: ServicePrincipal; caller: Caller; perHour: number }[];
   miCallers: { mi: ManagedIdentity; caller: Caller; perHour: number }[];
   members: User[];
-  buckets: { offset: number; users: User[] }[];
+  buckets: { zone: string; users: User[] }[];
   /** Service principal object ids of the first-party client apps in this tenant. */
   spIdOf: (appId: string) => string;
 }
@@ -327,11 +328,11 @@ function graphWorld(tenant: Tenant): GraphWorld {
   let w = worlds.get(tenant);
   if (w) return w;
   const members = tenant.users.filter((u) => u.userType === 'member');
-  const byOffset = new Map<number, User[]>();
+  const byZone = new Map<string, User[]>();
   for (const u of members) {
-    const list = byOffset.get(u.office.utcOffset) ?? [];
+    const list = byZone.get(u.office.timeZone) ?? [];
     list.push(u);
-    byOffset.set(u.office.utcOffset, list);
+    byZone.set(u.office.timeZone, list);
   }
   const spCallers: GraphWorld['spCallers'] = [];
   for (const sp of tenant.servicePrincipals) {
@@ -380,7 +381,7 @@ function graphWorld(tenant: Tenant): GraphWorld {
     spCallers,
     miCallers,
     members,
-    buckets: [...byOffset].map(([offset, users]) => ({ offset, users })),
+    buckets: [...byZone].map(([zone, users]) => ({ zone, users })),
     spIdOf: (appId) => stableGuid(`${tenant.id}:sp:${appId}`),
   };
   worlds.set(tenant, w);
@@ -528,11 +529,12 @@ function graphHour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit): vo
   const c: Ctx = { rng, tenant, user: () => rng.pick(w.members) };
 
   // A caller's session: one token (signInActivityId) used for a burst of requests.
-  const session = (caller: Caller, n: number) => {
+  // `until`: a leaver's token stops working at the disable.
+  const session = (caller: Caller, n: number, until = hourStart + HOUR) => {
     let t = hourStart + rng.int(0, HOUR - 1);
     const tokenAt = t - rng.int(0, 55) * 60_000;
     const sid = uti(rng);
-    for (let i = 0; i < n && t < hourStart + HOUR; i++) {
+    for (let i = 0; i < n && t < until; i++) {
       out.push({ t, r: request(tenant, rng, caller, pickReq(rng, caller.profile, c), t, tokenAt, sid) });
       t += rng.int(40, 4000);
     }
@@ -548,21 +550,26 @@ function graphHour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit): vo
     const runs = rng.poisson(perHour * 0.17);
     for (let i = 0; i < runs; i++) session(caller, rng.int(1, 3));
   }
-  // Users' apps: ~0.05 sessions per member-hour at full rhythm, 1–4 requests each.
+  // Users' apps: ~0.05 sessions per member-hour at full rhythm, 1–4 requests each; none by a
+  // member whose account is disabled.
+  const gone = departuresAround(ctx, hourStart);
   for (const b of w.buckets) {
-    const n = rng.poisson(b.users.length * 0.05 * workdayRhythm(mid, b.offset));
+    const n = rng.poisson(b.users.length * 0.05 * workdayRhythm(mid, b.zone));
     for (let i = 0; i < n; i++) {
       const u = rng.pick(b.users);
       const app = rng.weighted(
         USER_APPS,
         USER_APPS.map((a) => a.weight),
       );
-      session(userCaller(w, u, app), rng.int(1, 4));
+      const n = rng.int(1, 4);
+      const dep = gone.size > 0 ? gone.get(u.id) : undefined;
+      if (dep && dep.disabledAt <= hourStart) continue;
+      session(userCaller(w, u, app), n, dep ? Math.min(hourStart + HOUR, dep.disabledAt) : hourStart + HOUR);
     }
   }
   // Admins scripting and exploring.
   for (const a of tenant.admins) {
-    const n = rng.poisson(0.6 * workdayRhythm(mid, a.office.utcOffset));
+    const n = rng.poisson(0.6 * workdayRhythm(mid, a.office.timeZone));
     for (let i = 0; i < n; i++) {
       const app = rng.weighted(
         ADMIN_APPS,

@@ -16,6 +16,7 @@ import { type City, DEPARTMENTS, FIRST_NAMES, LAST_NAMES, OFFICES } from '../ref
 import { guid, hash32, Rng } from '../rng.ts';
 import type { Tenant, User } from '../tenant.ts';
 import {
+  atLocal,
   DAY,
   type Emit,
   entraTime,
@@ -176,6 +177,15 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
+/**
+ * Days before the leaver walk can pick the same member again (four slots a day through the pool):
+ * how long the account-state model (lifecycle.ts) may remember a departure without one person
+ * leaving twice.
+ */
+export function leaverRepeatDays(tenant: Tenant): number {
+  return Math.max(1, Math.floor(facts(tenant).leaverPool.length / 4));
+}
+
 export function employeeIdOf(tenant: Tenant, user: User): string {
   return facts(tenant).employeeIds.get(user.id) ?? String(20000 + (hash32(user.id) % 1000));
 }
@@ -213,8 +223,7 @@ export function lifecycleForDay(ctx: SimContext, day: number): { joiners: Joiner
         OFFICES.map((_, k) => (k === 0 ? 6 : k < 3 ? 3 : 1.5)),
       );
       const source = jr.chance(0.75) ? ('workday' as const) : ('cloud' as const);
-      const hrTime =
-        dayStart + (jr.int(8 * 60, 15 * 60) - office.utcOffset * 60) * MINUTE + jr.int(0, 59_999);
+      const hrTime = atLocal(day, jr.int(8 * 60, 15 * 60) / 60, office.timeZone) + jr.int(0, 59_999);
       const adTime =
         source === 'workday' ? cycleAtOrAfter(tenant, 'workday', hrTime) + jr.int(2_000, 40_000) : null;
       joiners.push({
@@ -240,8 +249,7 @@ export function lifecycleForDay(ctx: SimContext, day: number): { joiners: Joiner
       const key = `${ctx.seed}:leaver:${tenant.id}:${day}:${i}`;
       const lr = new Rng(key);
       const user = f.leaverPool[(f.base + (day * 4 + i) * f.stride) % f.leaverPool.length]!;
-      const hrTime =
-        dayStart + (lr.int(14 * 60, 17 * 60) - user.office.utcOffset * 60) * MINUTE + lr.int(0, 59_999);
+      const hrTime = atLocal(day, lr.int(14 * 60, 17 * 60) / 60, user.office.timeZone) + lr.int(0, 59_999);
       const adTime = cycleAtOrAfter(tenant, 'workday', hrTime) + lr.int(2_000, 40_000);
       leavers.push({
         key,
@@ -806,7 +814,7 @@ function provisioningHour(ctx: SimContext, hourStart: number, rng: Rng, emit: Em
   const scale = tenant.users.length / 1000;
   const { joiners, leavers } = lifecycleAround(ctx, hourStart);
   // HR changes follow the headquarters' working day; a floor keeps the night cycles non-empty.
-  const hq = tenant.users[0]?.office.utcOffset ?? 0;
+  const hq = tenant.users[0]?.office.timeZone ?? 'UTC';
   const rhythm = 0.25 + workdayRhythm(hourStart + HOUR / 2, hq);
   const out: { t: number; r: SimRecord }[] = [];
   for (const job of w.jobs) {

@@ -19,14 +19,19 @@ import {
   type SimContext,
   type SimRecord,
 } from '../types.ts';
+import { arrivalsAround, JOINER_START_DELAY } from './lifecycle.ts';
+import type { Joiner } from './provisioning.ts';
 import {
   adfsSignIns,
   interactiveSignIns,
+  joinerModel,
   managedIdentitySignIns,
   nonInteractiveSignIns,
   servicePrincipalSignIns,
   signInGenerators,
+  type TenantModel,
   tenantModel,
+  type UserModel,
 } from './signins.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read generated records field by field.
@@ -44,6 +49,17 @@ function hourOf(ctx: SimContext, g: Generator, hourStart: number): Array<[string
   return out;
 }
 
+/** The joiners who signed in during the week, by id. */
+const joiners = new Map<string, Joiner>();
+/** The model of a sign-in's user: a tenant user or a joiner of the HR plan. */
+function modelOf(m: TenantModel, id: string): UserModel {
+  const um = m.byId.get(id);
+  if (um) return um;
+  const j = joiners.get(id);
+  assert.ok(j, `unknown user ${id}`);
+  return joinerModel(m, j);
+}
+
 let tenant: Tenant;
 let ctx: SimContext;
 const byCategory = new Map<string, Rec[]>();
@@ -53,6 +69,7 @@ const code = (r: Rec): number => r.status.errorCode as number;
 before(() => {
   tenant = buildTenant({ seed: 1, users: USERS });
   ctx = { tenant, seed: '1', from: FROM, to: TO };
+  for (let h = FROM; h < TO; h += HOUR) for (const j of arrivalsAround(ctx, h)) joiners.set(j.id, j);
   for (let h = FROM; h < TO; h += HOUR) {
     for (const g of signInGenerators) {
       for (const [category, record] of hourOf(ctx, g, h)) {
@@ -260,7 +277,7 @@ describe('flows and details', () => {
   it('conditional access results are consistent with the user and the sign-in', () => {
     const m = tenantModel(tenant);
     for (const r of of('SignInLogs')) {
-      const um = m.byId.get(r.userId)!;
+      const um = modelOf(m, r.userId);
       const result = (name: string) =>
         r.appliedConditionalAccessPolicies.find((p: Rec) => p.displayName === name).result as string;
       const ok = code(r) === 0;
@@ -284,7 +301,7 @@ describe('flows and details', () => {
     let office = 0;
     let other = 0;
     for (const r of of('SignInLogs')) {
-      const um = m.byId.get(r.userId)!;
+      const um = modelOf(m, r.userId);
       if (r.ipAddress === um.office.ip) office++;
       else {
         assert.ok(r.ipAddress === um.home.ip || r.ipAddress === um.mobile.ip, r.ipAddress);
@@ -296,6 +313,30 @@ describe('flows and details', () => {
   });
 });
 
+describe('joiners', () => {
+  it('sign in from the hour their new account is handed over, never before it exists', () => {
+    const seen = new Set<string>();
+    for (const category of ['SignInLogs', 'NonInteractiveUserSignInLogs']) {
+      for (const r of of(category)) {
+        const j = joiners.get(r.userId);
+        if (!j) continue;
+        seen.add(j.id);
+        const t = Date.parse(r.createdDateTime);
+        assert.ok(
+          t >= j.entraTime + JOINER_START_DELAY,
+          `${r.id} before ${j.userPrincipalName} was handed over`,
+        );
+        assert.equal(r.userPrincipalName, j.userPrincipalName);
+        assert.equal(r.location.countryOrRegion, j.office.countryOrRegion);
+      }
+    }
+    // Joiners created in the week's last hours may not have signed in yet.
+    const settled = [...joiners.values()].filter((j) => j.entraTime < TO - DAY);
+    assert.ok(settled.length >= 1, `${settled.length} joiners`);
+    for (const j of settled) assert.ok(seen.has(j.id), `${j.userPrincipalName} never signed in`);
+  });
+});
+
 describe('rhythm', () => {
   it('weekday office hours ≫ nights and weekends, in each user’s local time', () => {
     const m = tenantModel(tenant);
@@ -303,10 +344,10 @@ describe('rhythm', () => {
     let night = 0;
     let weekend = 0;
     for (const r of of('SignInLogs')) {
-      const offset = m.byId.get(r.userId)!.user.office.utcOffset;
+      const zone = modelOf(m, r.userId).user.office.timeZone;
       const t = Date.parse(r.createdDateTime);
-      const h = localHour(t, offset);
-      const d = localWeekday(t, offset);
+      const h = localHour(t, zone);
+      const d = localWeekday(t, zone);
       if (d === 0 || d === 6) weekend++;
       else if (h >= 9 && h < 17) work++;
       else if (h < 6) night++;
@@ -326,7 +367,7 @@ describe('rhythm', () => {
     const m = tenantModel(tenant);
     let evening = 0;
     for (const r of of('NonInteractiveUserSignInLogs')) {
-      const h = localHour(Date.parse(r.createdDateTime), m.byId.get(r.userId)!.user.office.utcOffset);
+      const h = localHour(Date.parse(r.createdDateTime), modelOf(m, r.userId).user.office.timeZone);
       if (h >= 20 && h < 23) evening++;
     }
     assert.ok(evening > of('NonInteractiveUserSignInLogs').length * 0.03, `${evening} evening refreshes`);

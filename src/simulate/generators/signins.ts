@@ -30,6 +30,7 @@
 import {
   type AppInfo,
   type City,
+  DEVICE_PROFILES,
   FIRST_PARTY_APPS,
   OFFICES,
   RESOURCES,
@@ -37,7 +38,7 @@ import {
   SIGN_IN_ERRORS,
   type SignInErrorCode,
 } from '../reference-data.ts';
-import { hash32, type Rng } from '../rng.ts';
+import { hash32, Rng } from '../rng.ts';
 import type {
   ConditionalAccessPolicy,
   Device,
@@ -47,6 +48,8 @@ import type {
   User,
 } from '../tenant.ts';
 import { type Emit, type Generator, HOUR, type SimContext, type SimRecord, workdayRhythm } from '../types.ts';
+import { arrivalsAround, departuresAround, JOINER_START_DELAY, staleAttemptRate } from './lifecycle.ts';
+import type { Joiner } from './provisioning.ts';
 import { copyStrings, fmtTime, frozen, guid, keyGuid, requestId, tokenId } from './risk-state.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -56,7 +59,7 @@ import { copyStrings, fmtTime, frozen, guid, keyGuid, requestId, tokenId } from 
 const WEEKDAY_RHYTHM = (() => {
   const monday = Date.UTC(2024, 0, 1);
   let s = 0;
-  for (let h = 0; h < 24; h++) s += workdayRhythm(monday + h * HOUR + HOUR / 2, 0);
+  for (let h = 0; h < 24; h++) s += workdayRhythm(monday + h * HOUR + HOUR / 2, 'UTC');
   return s;
 })();
 
@@ -407,6 +410,170 @@ function deviceView(d: Device, kind: 'browser' | 'client' | 'legacy'): DeviceVie
   };
 }
 
+/** The sign-in model of one user (office network points, devices and their apps, MFA, rates). */
+function userModel(
+  tenant: Tenant,
+  u: User,
+  officeIndex: Map<City, number>,
+  excluded: Set<string>,
+): UserModel {
+  const corporate = tenant.namedLocations.find((n) => n.trusted);
+  const idx = officeIndex.get(u.office) ?? OFFICES.findIndex((o) => o.city === u.office.city);
+  const officeIdx = Math.max(idx, 0);
+  const country = u.office.countryOrRegion;
+  const homeIsps = HOME_ISPS[country] ?? [{ prefix: u.office.ipPrefix, asn: 0 }];
+  const homeIsp = homeIsps[hash32(`${u.id}:isp`) % homeIsps.length]!;
+  const mobileIsp = MOBILE_ISPS[country] ?? homeIsp;
+  const office = netPoint(
+    u.office,
+    `${u.office.ipPrefix}.${u.ipSuffix}`,
+    OFFICE_ASNS[officeIdx] ?? 8075,
+    0,
+    u.id,
+  );
+  const home = netPoint(
+    u.office,
+    `${homeIsp.prefix}.${ipTail(`${u.id}:home`)}`,
+    homeIsp.asn,
+    0.3,
+    `${u.id}:home`,
+  );
+  const mobile = netPoint(
+    u.office,
+    `${mobileIsp.prefix}.${ipTail(`${u.id}:mobile`)}`,
+    mobileIsp.asn,
+    0.1,
+    `${u.id}:mobile`,
+  );
+  for (const p of [office, home, mobile]) {
+    if (corporate?.countries.includes(country)) {
+      p.namedLocation = corporate.displayName;
+      p.trusted = true;
+    }
+  }
+  const devices: DeviceModel[] = u.devices.map((d) => {
+    const mobileDevice = d.profile.mobile;
+    const apps: AppInfo[] = [];
+    const weights: number[] = [];
+    const niApps: AppInfo[] = [];
+    const niWeights: number[] = [];
+    u.apps.forEach((a, i) => {
+      if (mobileDevice ? DESKTOP_ONLY.has(a.displayName) : MOBILE_ONLY.has(a.displayName)) return;
+      if (a.displayName === 'Windows Sign In' && !d.profile.operatingSystem.startsWith('Windows')) return;
+      // Phones are for mail, chat and files; laptops for everything.
+      const w =
+        u.appWeights[i]! *
+        (mobileDevice && !/Teams|Outlook|Exchange|Authenticator|Broker|OneDrive/.test(a.displayName)
+          ? 0.2
+          : 1);
+      apps.push(a);
+      weights.push(w);
+      niApps.push(a);
+      niWeights.push(
+        a.firstParty ? (NI_WEIGHTS[a.displayName] ?? 1) * (0.6 + hashFrac(`${u.id}:${a.appId}`)) : 0.5,
+      );
+    });
+    return {
+      device: d,
+      mobile: mobileDevice,
+      windows: d.profile.operatingSystem.startsWith('Windows'),
+      browserView: deviceView(d, 'browser'),
+      clientView: deviceView(d, 'client'),
+      legacyView: deviceView(d, 'legacy'),
+      apps,
+      cum: cumulative(weights),
+      niApps,
+      niCum: cumulative(niWeights),
+      sessionDay: -1,
+      sessionId: '',
+    };
+  });
+  const isGuest = u.userType === 'guest';
+  const guestDomain = isGuest ? u.mail.slice(u.mail.indexOf('@') + 1) : '';
+  return {
+    user: u,
+    upn: (isGuest ? u.mail : u.userPrincipalName).toLowerCase(),
+    homeTenantId: isGuest ? keyGuid(`tenant:${guestDomain}`) : tenant.id,
+    crossTenantAccessType: isGuest ? 'b2bCollaboration' : 'none',
+    officeIdx,
+    office,
+    home,
+    mobile,
+    devices,
+    // The first (desktop) device is the main one; phones take a third of events.
+    deviceCum: cumulative(devices.map((d, i) => (i === 0 ? 3 : d.mobile ? 1.5 : 1))),
+    isAdmin: u.roles.length > 0,
+    isGuest,
+    mfaExcluded: excluded.has(u.id),
+    mfaDetail:
+      u.mfaMethod === 'Text message' || u.mfaMethod.startsWith('Phone call')
+        ? `+X XXXXXXXX${String(hash32(`${u.id}:phone`) % 100).padStart(2, '0')}`
+        : null,
+    rate: u.activity * (isGuest ? GUEST_FACTOR : 1),
+    adfs: !isGuest && hash32(`${u.id}:adfs`) % 100 < 8,
+  };
+}
+
+/**
+ * A joiner of the HR plan as a user of the sign-in model: a new laptop (often a phone too), the
+ * first-party apps and some SaaS, drawn from the joiner's own plan key (so any hour agrees).
+ */
+function joinerUser(tenant: Tenant, j: Joiner): User {
+  const rng = new Rng(`${j.key}:signin-profile`);
+  const devices: Device[] = [];
+  const nDevices = rng.weighted([1, 2], [4, 6]);
+  for (let d = 0; d < nDevices; d++) {
+    const profile = d === 0 ? rng.pick(DEVICE_PROFILES.filter((p) => !p.mobile)) : rng.pick(DEVICE_PROFILES);
+    const managed = profile.trustType !== '';
+    devices.push({
+      id: managed ? rng.guid() : '',
+      displayName: managed ? `${profile.mobile ? 'PHONE' : 'LAPTOP'}-${rng.hex(6).toUpperCase()}` : '',
+      profile,
+      isCompliant: managed,
+      isManaged: managed,
+    });
+  }
+  const apps = tenant.apps.filter((a) => a.firstParty || rng.chance(0.3));
+  return {
+    id: j.id,
+    displayName: j.displayName,
+    givenName: j.givenName,
+    surname: j.surname,
+    userPrincipalName: j.userPrincipalName,
+    mail: j.userPrincipalName,
+    department: j.department,
+    jobTitle: j.jobTitle,
+    office: j.office,
+    userType: 'member',
+    roles: [],
+    devices,
+    apps,
+    appWeights: apps.map((a) => a.weight * (0.5 + rng.next())),
+    mfaMethod: 'Mobile app notification',
+    ipSuffix: `${rng.int(0, 255)}.${rng.int(1, 254)}`,
+    activity: Math.max(0.2, rng.normal(1, 0.35)),
+    enabled: true,
+  };
+}
+
+const joinerModels = new WeakMap<Tenant, Map<string, UserModel>>();
+
+/** The sign-in model of a joiner (cached per tenant and plan key). */
+export function joinerModel(m: TenantModel, j: Joiner): UserModel {
+  let byKey = joinerModels.get(m.tenant);
+  if (!byKey) {
+    byKey = new Map();
+    joinerModels.set(m.tenant, byKey);
+  }
+  let um = byKey.get(j.key);
+  if (!um) {
+    um = userModel(m.tenant, joinerUser(m.tenant, j), m.officeIndex, new Set());
+    if (byKey.size > 4096) byKey.clear();
+    byKey.set(j.key, um);
+  }
+  return um;
+}
+
 const models = new WeakMap<Tenant, TenantModel>();
 
 /** The per-tenant precomputation shared by the sign-in and attack generators. */
@@ -418,104 +585,8 @@ export function tenantModel(tenant: Tenant): TenantModel {
     officeIndex.set(o, i);
   });
   const excluded = new Set(tenant.groups.find((g) => g.displayName === 'MFA Exclusions')?.members ?? []);
-  const corporate = tenant.namedLocations.find((n) => n.trusted);
   const users: UserModel[] = [];
-  for (const u of tenant.users) {
-    const idx = officeIndex.get(u.office) ?? OFFICES.findIndex((o) => o.city === u.office.city);
-    const officeIdx = Math.max(idx, 0);
-    const country = u.office.countryOrRegion;
-    const homeIsps = HOME_ISPS[country] ?? [{ prefix: u.office.ipPrefix, asn: 0 }];
-    const homeIsp = homeIsps[hash32(`${u.id}:isp`) % homeIsps.length]!;
-    const mobileIsp = MOBILE_ISPS[country] ?? homeIsp;
-    const office = netPoint(
-      u.office,
-      `${u.office.ipPrefix}.${u.ipSuffix}`,
-      OFFICE_ASNS[officeIdx] ?? 8075,
-      0,
-      u.id,
-    );
-    const home = netPoint(
-      u.office,
-      `${homeIsp.prefix}.${ipTail(`${u.id}:home`)}`,
-      homeIsp.asn,
-      0.3,
-      `${u.id}:home`,
-    );
-    const mobile = netPoint(
-      u.office,
-      `${mobileIsp.prefix}.${ipTail(`${u.id}:mobile`)}`,
-      mobileIsp.asn,
-      0.1,
-      `${u.id}:mobile`,
-    );
-    for (const p of [office, home, mobile]) {
-      if (corporate?.countries.includes(country)) {
-        p.namedLocation = corporate.displayName;
-        p.trusted = true;
-      }
-    }
-    const devices: DeviceModel[] = u.devices.map((d) => {
-      const mobileDevice = d.profile.mobile;
-      const apps: AppInfo[] = [];
-      const weights: number[] = [];
-      const niApps: AppInfo[] = [];
-      const niWeights: number[] = [];
-      u.apps.forEach((a, i) => {
-        if (mobileDevice ? DESKTOP_ONLY.has(a.displayName) : MOBILE_ONLY.has(a.displayName)) return;
-        if (a.displayName === 'Windows Sign In' && !d.profile.operatingSystem.startsWith('Windows')) return;
-        // Phones are for mail, chat and files; laptops for everything.
-        const w =
-          u.appWeights[i]! *
-          (mobileDevice && !/Teams|Outlook|Exchange|Authenticator|Broker|OneDrive/.test(a.displayName)
-            ? 0.2
-            : 1);
-        apps.push(a);
-        weights.push(w);
-        niApps.push(a);
-        niWeights.push(
-          a.firstParty ? (NI_WEIGHTS[a.displayName] ?? 1) * (0.6 + hashFrac(`${u.id}:${a.appId}`)) : 0.5,
-        );
-      });
-      return {
-        device: d,
-        mobile: mobileDevice,
-        windows: d.profile.operatingSystem.startsWith('Windows'),
-        browserView: deviceView(d, 'browser'),
-        clientView: deviceView(d, 'client'),
-        legacyView: deviceView(d, 'legacy'),
-        apps,
-        cum: cumulative(weights),
-        niApps,
-        niCum: cumulative(niWeights),
-        sessionDay: -1,
-        sessionId: '',
-      };
-    });
-    const isGuest = u.userType === 'guest';
-    const guestDomain = isGuest ? u.mail.slice(u.mail.indexOf('@') + 1) : '';
-    users.push({
-      user: u,
-      upn: (isGuest ? u.mail : u.userPrincipalName).toLowerCase(),
-      homeTenantId: isGuest ? keyGuid(`tenant:${guestDomain}`) : tenant.id,
-      crossTenantAccessType: isGuest ? 'b2bCollaboration' : 'none',
-      officeIdx,
-      office,
-      home,
-      mobile,
-      devices,
-      // The first (desktop) device is the main one; phones take a third of events.
-      deviceCum: cumulative(devices.map((d, i) => (i === 0 ? 3 : d.mobile ? 1.5 : 1))),
-      isAdmin: u.roles.length > 0,
-      isGuest,
-      mfaExcluded: excluded.has(u.id),
-      mfaDetail:
-        u.mfaMethod === 'Text message' || u.mfaMethod.startsWith('Phone call')
-          ? `+X XXXXXXXX${String(hash32(`${u.id}:phone`) % 100).padStart(2, '0')}`
-          : null,
-      rate: u.activity * (isGuest ? GUEST_FACTOR : 1),
-      adfs: !isGuest && hash32(`${u.id}:adfs`) % 100 < 8,
-    });
-  }
+  for (const u of tenant.users) users.push(userModel(tenant, u, officeIndex, excluded));
   const policies: PolicyModel[] = tenant.policies.map((p) => ({
     policy: p,
     grant: frozen(p.grantControls),
@@ -971,7 +1042,7 @@ export function nonInteractiveSignIn(s: UserSignInSpec): SimRecord {
 /** workdayRhythm per office for an hour (sampled at its midpoint). */
 function officeRhythms(hourStart: number): number[] {
   const mid = hourStart + HOUR / 2;
-  return OFFICES.map((o) => workdayRhythm(mid, o.utcOffset));
+  return OFFICES.map((o) => workdayRhythm(mid, o.timeZone));
 }
 
 /** Where the user is: office on workday hours (mostly), home otherwise, sometimes mobile. */
@@ -1035,6 +1106,8 @@ class InteractiveFlow {
     rhythm: number,
     readonly rng: Rng,
     readonly emit: Emit,
+    /** The account is disabled: the attempt ends at the first factor with 50057. */
+    readonly disabled = false,
   ) {
     this.app = app;
     this.browser = isBrowserApp(app);
@@ -1158,7 +1231,7 @@ class InteractiveFlow {
 
   run(): void {
     const rng = this.rng;
-    if (!this.um.user.enabled) {
+    if (this.disabled || !this.um.user.enabled) {
       this.record(50057, Stage.Pre, Steps.Password, null, true);
       return;
     }
@@ -1216,13 +1289,36 @@ function interactiveEvent(
   rhythm: number,
   rng: Rng,
   emit: Emit,
+  disabled = false,
 ): void {
   const di = pickCum(um.deviceCum, rng);
   const dm = um.devices[Math.max(di, 0)];
   if (!dm) return;
   const ai = pickCum(dm.cum, rng);
   if (ai < 0) return;
-  new InteractiveFlow(m, um, dm, dm.apps[ai]!, t0, rhythm, rng, emit).run();
+  new InteractiveFlow(m, um, dm, dm.apps[ai]!, t0, rhythm, rng, emit, disabled).run();
+}
+
+/**
+ * A leaver trying to sign in after the disable (a personal phone, a bookmark, not knowing yet):
+ * rare, mostly in the first day, one 50057 record each.
+ */
+function staleInteractive(
+  m: TenantModel,
+  um: UserModel,
+  disabledAt: number,
+  hourStart: number,
+  rhythm: number,
+  rng: Rng,
+  emit: Emit,
+): void {
+  const from = Math.max(hourStart, disabledAt);
+  const rate = (staleAttemptRate(from - disabledAt) / 15) * (0.2 + rhythm);
+  if (rate === 0) return;
+  const n = rng.poisson((rate * (hourStart + HOUR - from)) / HOUR);
+  for (let k = 0; k < n; k++) {
+    interactiveEvent(m, um, from + rng.next() * (hourStart + HOUR - from), rhythm, rng, emit, true);
+  }
 }
 
 /** Upper bound of a flow's length, so every record of a flow falls in the hour it starts in. */
@@ -1233,12 +1329,34 @@ export const interactiveSignIns: Generator = {
   hour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit): void {
     const m = tenantModel(ctx.tenant);
     const rhythms = officeRhythms(hourStart);
+    const gone = departuresAround(ctx, hourStart);
     for (const um of m.users) {
       const rhythm = rhythms[um.officeIdx]!;
+      const dep = gone.size > 0 ? gone.get(um.user.id) : undefined;
+      if (dep && dep.disabledAt < hourStart + HOUR) {
+        staleInteractive(m, um, dep.disabledAt, hourStart, rhythm, rng, emit);
+        // Before the disable (its hour), the leaver still works; no flow may end after it.
+        const until = dep.disabledAt - MAX_FLOW_MS;
+        if (until <= hourStart) continue;
+        const n = rng.poisson(INT_PER_UNIT * um.rate * rhythm * ((until - hourStart) / HOUR));
+        for (let k = 0; k < n; k++)
+          interactiveEvent(m, um, hourStart + rng.next() * (until - hourStart), rhythm, rng, emit);
+        continue;
+      }
       const n = rng.poisson(INT_PER_UNIT * um.rate * rhythm);
       for (let k = 0; k < n; k++) {
         interactiveEvent(m, um, hourStart + rng.next() * (HOUR - MAX_FLOW_MS), rhythm, rng, emit);
       }
+    }
+    // Joiners, from the hour their new account is handed over.
+    for (const j of arrivalsAround(ctx, hourStart)) {
+      const um = joinerModel(m, j);
+      const rhythm = rhythms[um.officeIdx]!;
+      const from = Math.max(hourStart, j.entraTime + JOINER_START_DELAY);
+      const span = hourStart + HOUR - MAX_FLOW_MS - from;
+      if (span <= 0) continue;
+      const n = rng.poisson((INT_PER_UNIT * um.rate * rhythm * span) / HOUR);
+      for (let k = 0; k < n; k++) interactiveEvent(m, um, from + rng.next() * span, rhythm, rng, emit);
     }
   },
 };
@@ -1253,6 +1371,7 @@ function nonInteractive(
   rhythm: number,
   rng: Rng,
   emit: Emit,
+  disabled = false,
 ): void {
   const di = pickCum(um.deviceCum, rng);
   const dm = um.devices[Math.max(di, 0)];
@@ -1265,7 +1384,7 @@ function nonInteractive(
   const time = fmtTime(t);
   const id = requestId(rng);
   let code = 0;
-  if (!um.user.enabled) code = 50057;
+  if (disabled || !um.user.enabled) code = 50057;
   else if (rng.next() < NI_FAILURE_RATE) code = rng.weighted(NI_FAILURES, NI_FAILURE_WEIGHTS);
   const ok = code === 0;
   const ca = evaluateCa(m, {
@@ -1311,10 +1430,37 @@ export const nonInteractiveSignIns: Generator = {
   hour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit): void {
     const m = tenantModel(ctx.tenant);
     const rhythms = officeRhythms(hourStart);
+    const gone = departuresAround(ctx, hourStart);
     for (const um of m.users) {
       const rhythm = rhythms[um.officeIdx]!;
-      const n = rng.poisson(um.rate * (NI_PER_UNIT * rhythm + NON_INTERACTIVE_FLOOR_PER_HOUR));
+      const rate = um.rate * (NI_PER_UNIT * rhythm + NON_INTERACTIVE_FLOOR_PER_HOUR);
+      const dep = gone.size > 0 ? gone.get(um.user.id) : undefined;
+      if (dep && dep.disabledAt < hourStart + HOUR) {
+        // Refreshes until the disable, then the devices' stale tokens fail with 50057.
+        const until = Math.max(hourStart, dep.disabledAt);
+        const n = rng.poisson((rate * (until - hourStart)) / HOUR);
+        for (let k = 0; k < n; k++)
+          nonInteractive(m, um, hourStart + rng.next() * (until - hourStart), rhythm, rng, emit);
+        const stale = rng.poisson(
+          (staleAttemptRate(until - dep.disabledAt) * (hourStart + HOUR - until)) / HOUR,
+        );
+        for (let k = 0; k < stale; k++) {
+          nonInteractive(m, um, until + rng.next() * (hourStart + HOUR - until), rhythm, rng, emit, true);
+        }
+        continue;
+      }
+      const n = rng.poisson(rate);
       for (let k = 0; k < n; k++) nonInteractive(m, um, hourStart + rng.next() * HOUR, rhythm, rng, emit);
+    }
+    for (const j of arrivalsAround(ctx, hourStart)) {
+      const um = joinerModel(m, j);
+      const rhythm = rhythms[um.officeIdx]!;
+      const from = Math.max(hourStart, j.entraTime + JOINER_START_DELAY);
+      const span = hourStart + HOUR - from;
+      const n = rng.poisson(
+        (um.rate * (NI_PER_UNIT * rhythm + NON_INTERACTIVE_FLOOR_PER_HOUR) * span) / HOUR,
+      );
+      for (let k = 0; k < n; k++) nonInteractive(m, um, from + rng.next() * span, rhythm, rng, emit);
     }
   },
 };
@@ -1481,11 +1627,16 @@ export const adfsSignIns: Generator = {
     const rhythms = officeRhythms(hourStart);
     const issuer = `adfs.${m.tenant.domain}`;
     const tid = m.tenant.id;
+    const gone = departuresAround(ctx, hourStart);
     for (const um of m.adfsUsers) {
       const rhythm = rhythms[um.officeIdx]!;
-      const n = rng.poisson(ADFS_PER_UNIT * um.rate * rhythm);
+      // AD FS checks the on-premises account, disabled by Workday2AD before the Entra disable.
+      const dep = gone.size > 0 ? gone.get(um.user.id) : undefined;
+      const until = dep ? Math.min(hourStart + HOUR, dep.adTime) : hourStart + HOUR;
+      if (until <= hourStart) continue;
+      const n = rng.poisson((ADFS_PER_UNIT * um.rate * rhythm * (until - hourStart)) / HOUR);
       for (let k = 0; k < n; k++) {
-        const t = hourStart + rng.next() * HOUR;
+        const t = hourStart + rng.next() * (until - hourStart);
         const dm = um.devices[0]!;
         const net = rhythm >= 0.5 && rng.chance(0.8) ? um.office : um.home;
         // Inside the office the browser signs in with Kerberos; outside, through the Web Application Proxy's form.
