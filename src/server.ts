@@ -12,12 +12,13 @@ import { PreparePool } from './ingest/prepare-pool.ts';
 import { IngestService } from './ingest/service.ts';
 import { warmKql } from './query/kql/parse.ts';
 import { AuditCatalog } from './registry/catalog/catalog.ts';
+import { writeDigests } from './router/digests.ts';
 import { Router } from './router/router.ts';
 import { SettingsService } from './router/service.ts';
 import { createKey, DEFAULT_TENANT, ensureBootstrapKey, KeyResolver } from './security/api-keys.ts';
 import { IntegrityJobs } from './security/integrity-jobs.ts';
 import { OidcVerifier } from './security/oidc.ts';
-import { loadOrCreateSigningKey } from './security/signing-key.ts';
+import { loadOrCreateSigningKey, publicKeyInfo } from './security/signing-key.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 
@@ -103,20 +104,28 @@ export async function startServer(config: Config): Promise<Running> {
     close: closePipeline,
   } = wirePipeline(store, config, metrics, (heads) => router.onCommit(heads));
   const keys = new KeyResolver(store);
-  const integrity = new IntegrityJobs(store, loadOrCreateSigningKey(config.dataDir), {
+  const signingKey = loadOrCreateSigningKey(config.dataDir);
+  let app: FastifyInstance | undefined;
+  const integrity = new IntegrityJobs(store, signingKey, {
     checkpointMs: config.checkpointInterval * 1000,
     retentionMs: config.retentionInterval * 1000,
     retentionDays: config.retentionDays,
-    onCheckpoint: (run) => {
+    onCheckpoint: async (run) => {
       metrics.checkpointsSigned.inc(run.signed);
       metrics.lastCheckpoint.set(Date.parse(run.at) / 1000);
+      // Copies beside each filesystem archive, like CloudTrail's digest files.
+      if (run.statements.length > 0) {
+        await writeDigests(store, run.statements, publicKeyInfo(signingKey).publicKey).catch((err) =>
+          app?.log.error({ err }, 'writing checkpoint digests failed'),
+        );
+      }
     },
     onRetention: (run) => {
       metrics.retentionRuns.inc({ outcome: run.error ? 'failed' : 'ok' });
       for (const p of run.purged) metrics.retentionPurged.inc({ category: p.category }, p.records);
     },
   });
-  const app = await buildApp({
+  app = await buildApp({
     store,
     ingest,
     catalog,

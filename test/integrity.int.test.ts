@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { logType } from '../src/registry/log-types.ts';
+import { readDigests } from '../src/router/digests.ts';
 import { chainHash } from '../src/security/hash-chain.ts';
 import { interactiveSignIn } from './fixtures/samples.ts';
 import { ADMIN_SECRET, startTestServer, type TestServer } from './helpers/server.ts';
@@ -269,5 +270,57 @@ describe('retention', () => {
     const forged = await verify(server.dataDir);
     assert.equal(forged.code, 2);
     assert.match(forged.out, /bad-signature: purge at seq 30/);
+  });
+});
+
+describe('checkpoint digests beside a filesystem archive', () => {
+  let server: TestServer;
+  let archive: string;
+  before(async () => {
+    server = await startTestServer();
+    archive = mkdtempSync(path.join(tmpdir(), 'idtrail-archive-'));
+  });
+  after(async () => {
+    await server.close();
+    rmSync(archive, { recursive: true, force: true });
+  });
+
+  it('are written like CloudTrail digests, and catch what the store alone cannot', async () => {
+    const put = await server.send('PUT', '/api/v1/destinations/archive', {
+      type: 'filesystem',
+      path: archive,
+    });
+    assert.equal(put.status, 201, await put.text());
+    const batch = (prefix: string) =>
+      Array.from({ length: 10 }, (_, i) => ({ ...interactiveSignIn, id: `${prefix}-${i}` }));
+    assert.equal((await server.post('/api/v1/ingest/SignInLogs', batch('a'))).status, 200);
+    await server.running.integrity.checkpoint();
+    assert.equal((await server.post('/api/v1/ingest/SignInLogs', batch('b'))).status, 200);
+    await server.running.integrity.checkpoint();
+    await server.running.close();
+
+    const digests = await readDigests(archive);
+    const seqs = digests
+      .map((d) => JSON.parse(d.payload) as { category: string; seq: number })
+      .filter((s) => s.category === 'SignInLogs')
+      .map((s) => s.seq);
+    assert.deepEqual(seqs, [10, 20]);
+    const pem = path.join(archive, 'insights-integrity-checkpoints', 'publicKey.pem');
+    assert.equal((await verify(server.dataDir, '--checkpoints', archive, '--public-key', pem)).code, 0);
+
+    // Someone with the database drops the newest records and the checkpoint that covered them.
+    await tamper(server.dataDir, async (sql) => {
+      await sql(`DELETE FROM ${TABLE} WHERE seq > 10`);
+      await sql(`DELETE FROM checkpoints WHERE category = 'SignInLogs' AND seq = 20`);
+    });
+    const alone = await verify(server.dataDir);
+    assert.equal(alone.code, 0, 'the store alone cannot tell');
+    const withArchive = await verify(server.dataDir, '--checkpoints', archive, '--public-key', pem);
+    assert.equal(withArchive.code, 2, withArchive.out);
+    assert.match(
+      withArchive.out,
+      /seq 20: checkpoint-missing: checkpoint at seq 20 .* is in the archive but not in the store/,
+    );
+    assert.match(withArchive.out, /seq 20: records-missing/);
   });
 });

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
+import { readDigests } from '../router/digests.ts';
 import { verifyIntegrity } from '../security/integrity.ts';
 import { keyFile, keyIdOf, loadOrCreateSigningKey } from '../security/signing-key.ts';
 import { openStore } from '../store/open-store.ts';
@@ -18,6 +19,7 @@ interface Opts {
   from?: string;
   to?: string;
   publicKey?: string[];
+  checkpoints?: string;
   json?: boolean;
 }
 
@@ -35,6 +37,7 @@ export function verifyCommand(): Command {
     .option('--from <time>', 'verify from the checkpoint before this time')
     .option('--to <time>', 'verify up to the checkpoint after this time')
     .option('--public-key <file...>', "public keys (PEM) to trust instead of the data folder's own")
+    .option('--checkpoints <archive>', 'also check against the checkpoint digests kept beside this archive')
     .option('--json', 'print the report as JSON')
     .action(async (opts: Opts) => {
       const from = isoOrThrow('--from', opts.from);
@@ -51,6 +54,9 @@ export function verifyCommand(): Command {
         const own = loadOrCreateSigningKey(config.dataDir);
         keys.set(own.keyId, own.publicKey);
       }
+      const outside = opts.checkpoints ? await readDigests(opts.checkpoints) : undefined;
+      if (opts.checkpoints && outside!.length === 0)
+        throw new Error(`no checkpoint digests under ${opts.checkpoints}`);
       const store = await openStore(config.store, config.dataDir);
       const bar = new SingleBar({
         format: 'verify {bar} {percentage}% | {value}/{total} records',
@@ -66,6 +72,7 @@ export function verifyCommand(): Command {
           keys,
           ...(from ? { from } : {}),
           ...(to ? { to } : {}),
+          ...(outside ? { outsideCheckpoints: outside } : {}),
           onProgress: (done, total) => {
             bar.setTotal(Math.max(1, total));
             bar.update(done);

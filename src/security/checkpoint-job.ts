@@ -10,6 +10,8 @@ import type { SigningKey } from './signing-key.ts';
 export interface CheckpointRun {
   at: string;
   signed: number;
+  /** What was signed, for copies kept elsewhere (digest files beside an archive). */
+  statements: Array<{ tenant: string; payload: string; signature: string }>;
 }
 
 export async function signCheckpoints(
@@ -19,6 +21,7 @@ export async function signCheckpoints(
 ): Promise<CheckpointRun> {
   const signedAt = now.toISOString();
   let signed = 0;
+  const statements: CheckpointRun['statements'] = [];
   for (const type of LOG_TYPES) {
     const heads = await store.chainHeads(type);
     if (heads.size === 0) continue;
@@ -45,8 +48,9 @@ export async function signCheckpoints(
         { tenant, category: type.category, seq: head.seq, hash: head.hash, keyId: key.keyId, ...s },
         signedAt,
       );
+      statements.push({ tenant, ...s });
       signed++;
     }
   }
-  return { at: signedAt, signed };
+  return { at: signedAt, signed, statements };
 }

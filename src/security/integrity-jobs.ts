@@ -14,7 +14,8 @@ export interface IntegrityJobOptions {
   /** 0 disables retention's timer (runs on demand only). */
   retentionMs: number;
   retentionDays: number;
-  onCheckpoint?(run: CheckpointRun): void;
+  /** Awaited: copies of the run (digest files) are written before the next run starts. */
+  onCheckpoint?(run: CheckpointRun): void | Promise<void>;
   onRetention?(run: RetentionRun): void;
 }
 
@@ -54,7 +55,7 @@ export class IntegrityJobs {
     return this.serial(async () => {
       const run = await signCheckpoints(this.store, this.key);
       this.lastCheckpoint = run;
-      this.opts.onCheckpoint?.(run);
+      await this.opts.onCheckpoint?.(run);
       return run;
     });
   }

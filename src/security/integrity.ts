@@ -64,6 +64,11 @@ export interface VerifyOptions {
   to?: string;
   onProgress?(done: number, total: number): void;
   pageSize?: number;
+  /**
+   * Checkpoints kept outside the store (digest files beside an archive): each must also be in the
+   * store, with the same hash, and the chain is checked against them too.
+   */
+  outsideCheckpoints?: ReadonlyArray<{ payload: string; signature: string }>;
 }
 
 const MAX_PROBLEMS_PER_CHAIN = 100;
@@ -76,6 +81,10 @@ export async function verifyIntegrity(store: Store, opts: VerifyOptions): Promis
   for (const type of LOG_TYPES) {
     const tenants = new Set<string>((await store.chainHeads(type)).keys());
     for (const c of await store.listCheckpoints({ category: type.category })) tenants.add(c.tenant);
+    for (const o of opts.outsideCheckpoints ?? []) {
+      const s = parseStatement(o.payload);
+      if (s?.category === type.category) tenants.add(s.tenant);
+    }
     for (const tenant of [...tenants].sort()) {
       work.push({ type, tenant });
       total += await store.count(type, tenant);
@@ -154,6 +163,39 @@ async function verifyOne(
     previous = s.seq;
     checkpoints.push(s);
   }
+
+  // Checkpoints kept outside the store: the store must still hold each, unchanged.
+  for (const o of opts.outsideCheckpoints ?? []) {
+    const head = parseStatement(o.payload);
+    if (!head || head.type !== 'checkpoint' || head.tenant !== tenant || head.category !== category) continue;
+    const row: SignedRow = {
+      tenant,
+      category,
+      seq: head.seq,
+      hash: head.hash,
+      keyId: head.keyId,
+      payload: o.payload,
+      signature: o.signature,
+    };
+    const s = open<CheckpointStatement>(row, 'checkpoint', opts.keys, report);
+    if (!s) continue;
+    const inStore = checkpoints.find((c) => c.seq === s.seq);
+    if (!inStore) {
+      report(
+        'checkpoint-missing',
+        `checkpoint at seq ${s.seq} (signed ${s.signedAt}) is in the archive but not in the store`,
+        s.seq,
+      );
+      checkpoints.push(s);
+    } else if (inStore.hash !== s.hash) {
+      report(
+        'checkpoint-mismatch',
+        `checkpoint at seq ${s.seq} differs between the store and the archive`,
+        s.seq,
+      );
+    }
+  }
+  checkpoints.sort((a, b) => a.seq - b.seq);
 
   // The stretch to verify: all of it, or between the checkpoints around [from, to].
   let from = start;
@@ -234,6 +276,15 @@ async function verifyOne(
     sealedTo,
     unsealed: Math.max(0, seq - sealedTo),
   };
+}
+
+function parseStatement(payload: string): CheckpointStatement | null {
+  try {
+    const s = JSON.parse(payload) as CheckpointStatement;
+    return s && typeof s === 'object' && typeof s.tenant === 'string' ? s : null;
+  } catch {
+    return null;
+  }
 }
 
 function open<T extends CheckpointStatement | PurgeStatement>(
