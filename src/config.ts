@@ -24,6 +24,8 @@ export interface Config {
   ingestWorkers: number;
   /** Trusted OIDC issuers for bearer JWTs (none: API keys only). */
   oidc: OidcIssuer[];
+  /** The portal's OIDC sign-in (authorization code + PKCE), shown beside the API key form. */
+  portalOidc: PortalOidc | null;
   /** Seconds between signed checkpoints (0: only at shutdown and on demand). */
   checkpointInterval: number;
   /** Seconds between retention runs (0: only on demand). */
@@ -56,6 +58,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     graphRate: overrides.graphRate ?? Number(env.IDTRAIL_GRAPH_RATE ?? 1000),
     ingestWorkers: overrides.ingestWorkers ?? Number(env.IDTRAIL_INGEST_WORKERS ?? defaultWorkerCount()),
     oidc: overrides.oidc ?? parseOidc(env),
+    portalOidc: overrides.portalOidc !== undefined ? overrides.portalOidc : parsePortalOidc(env),
     checkpointInterval: overrides.checkpointInterval ?? Number(env.IDTRAIL_CHECKPOINT_INTERVAL ?? 3600),
     retentionInterval: overrides.retentionInterval ?? Number(env.IDTRAIL_RETENTION_INTERVAL ?? 3600),
     retentionDays: overrides.retentionDays ?? Number(env.IDTRAIL_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS),
@@ -63,6 +66,38 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     routerBackoffMaxMs: overrides.routerBackoffMaxMs ?? Number(env.IDTRAIL_ROUTER_BACKOFF_MAX_MS ?? 60_000),
     exportChunk: overrides.exportChunk ?? Number(env.IDTRAIL_EXPORT_CHUNK ?? 5000),
   };
+}
+
+/**
+ * The portal's sign-in through an OIDC provider: a public client using the authorization code flow
+ * with PKCE. `IDTRAIL_PORTAL_OIDC` is JSON: {name, authorizationEndpoint, tokenEndpoint, clientId,
+ * scope, resource?}. The access token it gets must be accepted by IDTRAIL_OIDC_ISSUERS.
+ */
+export interface PortalOidc {
+  /** What the button says: "Sign in with <name>". */
+  name: string;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  clientId: string;
+  scope: string;
+  /** RFC 8707 resource indicator, for providers that choose the audience by it. */
+  resource?: string;
+}
+
+function parsePortalOidc(env: NodeJS.ProcessEnv): PortalOidc | null {
+  if (!env.IDTRAIL_PORTAL_OIDC) return null;
+  let v: Partial<PortalOidc>;
+  try {
+    v = JSON.parse(env.IDTRAIL_PORTAL_OIDC) as Partial<PortalOidc>;
+  } catch {
+    throw new Error(
+      'IDTRAIL_PORTAL_OIDC must be JSON: {name, authorizationEndpoint, tokenEndpoint, clientId, scope}',
+    );
+  }
+  for (const k of ['name', 'authorizationEndpoint', 'tokenEndpoint', 'clientId', 'scope'] as const) {
+    if (typeof v[k] !== 'string' || v[k] === '') throw new Error(`IDTRAIL_PORTAL_OIDC needs ${k}`);
+  }
+  return v as PortalOidc;
 }
 
 /**

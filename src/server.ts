@@ -138,6 +138,7 @@ export async function startServer(config: Config): Promise<Running> {
     throttle: new Throttle(config.graphRate),
     integrity,
     ...(config.oidc.length > 0 ? { oidc: new OidcVerifier(config.oidc) } : {}),
+    portalOidc: config.portalOidc,
     exportChunk: config.exportChunk,
   });
   // Delivery starts before the server listens, so a restart resumes from the durable cursors at once.

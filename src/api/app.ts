@@ -3,6 +3,7 @@
  * Routes live in routes/, one file per path.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { PortalOidc } from '../config.ts';
 import type { IngestService } from '../ingest/service.ts';
 import type { AuditCatalog } from '../registry/catalog/catalog.ts';
 import type { SettingsService } from '../router/service.ts';
@@ -14,6 +15,7 @@ import { ActivityRecorder } from './activity-recorder.ts';
 import { authenticate } from './auth.ts';
 import { ApiError, graphErrorBody, sendError } from './errors.ts';
 import type { Metrics } from './metrics.ts';
+import { authConfigRoute } from './routes/auth-config.ts';
 import { catalogRoute } from './routes/catalog.ts';
 import { categoriesRoute } from './routes/categories.ts';
 import { destinationsRoutes } from './routes/destinations.ts';
@@ -58,6 +60,8 @@ export interface AppDeps {
   integrity: IntegrityJobs;
   /** Validates OIDC bearer tokens (absent: API keys only). */
   oidc?: OidcVerifier;
+  /** The portal's OIDC sign-in, published at /api/v1/auth/config. */
+  portalOidc?: PortalOidc | null;
   /** Rows per keyset query of a download (default 5000). */
   exportChunk?: number;
   /** The built portal (dist/web); not served when it has no index.html. */
@@ -168,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthzRoute(deps));
   await app.register(metricsRoute(deps));
   await app.register(integrityPublicRoute(deps));
+  await app.register(authConfigRoute(deps));
   if (portal) await registerPortal(app, portalDir);
   await app.register(async (secured) => {
     secured.addHook('preHandler', auth);

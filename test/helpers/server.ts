@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig, type PortalOidc } from '../../src/config.ts';
 import { createKey } from '../../src/security/api-keys.ts';
 import type { OidcIssuer } from '../../src/security/oidc.ts';
 import { type Running, startServer } from '../../src/server.ts';
@@ -47,6 +47,7 @@ export async function startTestServer(
     bodyLimit?: number;
     graphRate?: number;
     oidc?: OidcIssuer[];
+    portalOidc?: PortalOidc;
     routerBackoffMaxMs?: number;
     routerBatch?: number;
     exportChunk?: number;
@@ -63,6 +64,7 @@ export async function startTestServer(
       ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
       ...(opts.graphRate !== undefined ? { graphRate: opts.graphRate } : {}),
       ...(opts.oidc ? { oidc: opts.oidc } : {}),
+      ...(opts.portalOidc ? { portalOidc: opts.portalOidc } : {}),
       ...(opts.routerBackoffMaxMs !== undefined ? { routerBackoffMaxMs: opts.routerBackoffMaxMs } : {}),
       ...(opts.routerBatch !== undefined ? { routerBatch: opts.routerBatch } : {}),
       ...(opts.exportChunk !== undefined ? { exportChunk: opts.exportChunk } : {}),

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { ListPage } from './components/ListPage.tsx';
 import { SignIn } from './components/SignIn.tsx';
 import { fetchMe, type Me, session } from './lib/api.ts';
+import { CALLBACK_PATH, completeOidcSignIn, fetchAuthConfig } from './lib/oidc.ts';
 import { navigate, useLocation } from './lib/router.ts';
 import { auditView } from './views/audit.tsx';
 import { provisioningView } from './views/provisioning.tsx';
@@ -19,9 +20,35 @@ const VIEWS = NAV.flatMap((g) => g.views);
 export function App() {
   const loc = useLocation();
   const [me, setMe] = useState<Me | null>(null);
-  const [checking, setChecking] = useState(session.get() !== null);
+  const atCallback = loc.path === CALLBACK_PATH;
+  const [checking, setChecking] = useState(session.get() !== null || atCallback);
+  const [signInError, setSignInError] = useState<string | null>(null);
 
+  // Once, on load: the callback's parameters and the stored session are read as the page opened.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on mount only, by design
   useEffect(() => {
+    if (atCallback) {
+      // Back from the OIDC provider: trade the code for a token, then sign in with it.
+      (async () => {
+        const cfg = await fetchAuthConfig();
+        if (!cfg) throw new Error('OIDC sign-in is not configured on this server.');
+        const token = await completeOidcSignIn(cfg, loc.params);
+        const m = await fetchMe(token);
+        session.set(token);
+        setMe(m);
+      })().then(
+        () => {
+          setChecking(false);
+          navigate(auditView.path, undefined, true);
+        },
+        (err: unknown) => {
+          setSignInError(err instanceof Error ? err.message : String(err));
+          setChecking(false);
+          navigate('/', undefined, true);
+        },
+      );
+      return;
+    }
     if (!session.get()) return;
     fetchMe().then(
       (m) => {
@@ -39,6 +66,7 @@ export function App() {
   if (!me) {
     return (
       <SignIn
+        initialError={signInError}
         onSignedIn={(key, m) => {
           session.set(key);
           setMe(m);

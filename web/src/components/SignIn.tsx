@@ -1,11 +1,22 @@
-/** Sign-in with an API key (OIDC comes later), and where to find one. */
-import { useState } from 'react';
+/** Sign-in with an API key, or through the configured OIDC provider; and where to find a key. */
+import { useEffect, useState } from 'react';
 import { fetchMe, type Me } from '../lib/api.ts';
+import { fetchAuthConfig, type PortalOidc, startOidcSignIn } from '../lib/oidc.ts';
 
-export function SignIn({ onSignedIn }: { onSignedIn: (key: string, me: Me) => void }) {
+export function SignIn({
+  onSignedIn,
+  initialError = null,
+}: {
+  onSignedIn: (key: string, me: Me) => void;
+  initialError?: string | null;
+}) {
   const [key, setKey] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(initialError);
   const [busy, setBusy] = useState(false);
+  const [oidc, setOidc] = useState<PortalOidc | null>(null);
+  useEffect(() => {
+    fetchAuthConfig().then(setOidc, () => setOidc(null));
+  }, []);
   return (
     <div className="signin">
       <form
@@ -45,6 +56,22 @@ export function SignIn({ onSignedIn }: { onSignedIn: (key: string, me: Me) => vo
         <button type="submit" className="primary wide" disabled={busy || key.trim() === ''}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        {oidc && (
+          <button
+            type="button"
+            className="wide"
+            disabled={busy}
+            onClick={() => {
+              setBusy(true);
+              startOidcSignIn(oidc).catch((err: unknown) => {
+                setError(err instanceof Error ? err.message : String(err));
+                setBusy(false);
+              });
+            }}
+          >
+            Sign in with {oidc.name}
+          </button>
+        )}
         <div className="hint">
           <strong>Where is my key?</strong> On its first start the server prints an admin key (
           <code>first start: created an admin key …</code>) in the terminal where you ran{' '}
