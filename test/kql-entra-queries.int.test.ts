@@ -488,6 +488,217 @@ SigninLogs | where ResultType == "0" and UserPrincipalName in (failedUsers) | su
         ])
         .sort(byKey),
   },
+  {
+    name: 'Sentinel idiom: one let function over both user sign-in tables with table()',
+    kql: `let failures = (t:string) { table(t) | where ResultType != "0" | summarize n = count() };
+union (failures("SigninLogs") | extend Source = "interactive"), (failures("AADNonInteractiveUserSignInLogs") | extend Source = "noninteractive")
+| project Source, n | sort by Source asc`,
+    expect: () => [
+      ['interactive', signIns().filter(failed).length],
+      ['noninteractive', recs('NonInteractiveUserSignInLogs').filter(failed).length],
+    ],
+  },
+  {
+    name: 'let scalar threshold and a lambda over columns',
+    kql: `let threshold = 2; let domain = (upn:string) { tostring(split(upn, "@")[1]) };
+SigninLogs | where ResultType != "0" | summarize Failures = count() by UserPrincipalName | where Failures >= threshold
+| extend Domain = domain(UserPrincipalName) | project UserPrincipalName, Domain, Failures | sort by UserPrincipalName asc`,
+    expect: () =>
+      countBy(signIns().filter(failed), (r) => r.userPrincipalName)
+        .filter(([, n]) => n >= 2)
+        .map(([u, n]) => [u, String(u).split('@')[1], n])
+        .sort(byKey),
+  },
+  {
+    name: 'failure reasons with lookup of a reference table',
+    kql: `let codes = datatable(ResultType:string, Meaning:string)["50126", "bad password", "50074", "MFA required", "50140", "keep me signed in", "50076", "MFA required", "500121", "MFA failed"];
+SigninLogs | where ResultType != "0" | lookup codes on ResultType | summarize count() by Meaning | sort by Meaning asc`,
+    expect: () => {
+      const m: Record<number, string> = {
+        50126: 'bad password',
+        50074: 'MFA required',
+        50140: 'keep me signed in',
+        50076: 'MFA required',
+        500121: 'MFA failed',
+      };
+      return countBy(signIns().filter(failed), (r) => m[r.status.errorCode] ?? '').sort(byKey);
+    },
+  },
+  {
+    name: 'parse the user name out of the UPN',
+    kql: 'SigninLogs | parse UserPrincipalName with First "." Last "@" Domain | summarize count() by Domain | sort by Domain asc',
+    expect: () =>
+      countBy(signIns(), (r) => {
+        const m = /^(.*?)\.(.*?)@(.*)$/.exec(r.userPrincipalName);
+        return m ? m[3] : '';
+      }).sort(byKey),
+  },
+  {
+    name: 'sign-ins from the last 6 hours of the window (between with datetimes)',
+    kql: 'SigninLogs | where TimeGenerated between (ago(6h) .. now()) | count',
+    expect: () => [
+      [
+        signIns().filter(
+          (r) => Date.parse(r.createdDateTime) >= TO - 6 * 3_600_000 && Date.parse(r.createdDateTime) <= TO,
+        ).length,
+      ],
+    ],
+  },
+  {
+    name: 'browsers in use (startswith over DeviceDetail)',
+    kql: 'SigninLogs | extend Browser = tostring(DeviceDetail.browser) | where Browser startswith "Chrome" | count',
+    expect: () => [
+      [
+        signIns().filter((r) =>
+          String(r.deviceDetail?.browser ?? '')
+            .toLowerCase()
+            .startsWith('chrome'),
+        ).length,
+      ],
+    ],
+  },
+  {
+    name: 'apps with no failure at all (countif == 0)',
+    kql: 'SigninLogs | summarize Failures = countif(ResultType != "0") by AppDisplayName | where Failures == 0 | sort by AppDisplayName asc | project AppDisplayName',
+    expect: () =>
+      distinct(signIns().map((r) => r.appDisplayName))
+        .filter((a) => !signIns().some((r) => r.appDisplayName === a && failed(r)))
+        .sort()
+        .map((a) => [a]),
+  },
+  {
+    name: 'hourly failure rate as a time chart',
+    kql: 'SigninLogs | summarize Total = count(), Failed = countif(ResultType != "0") by bin(TimeGenerated, 6h) | sort by TimeGenerated asc | render timechart',
+    expect: () =>
+      distinct(
+        signIns().map((r) =>
+          new Date(Math.floor(Date.parse(r.createdDateTime) / 21_600_000) * 21_600_000)
+            .toISOString()
+            .replace('.000Z', 'Z'),
+        ),
+      )
+        .sort()
+        .map((b) => {
+          const rows = signIns().filter(
+            (r) =>
+              new Date(Math.floor(Date.parse(r.createdDateTime) / 21_600_000) * 21_600_000)
+                .toISOString()
+                .replace('.000Z', 'Z') === b,
+          );
+          return [b, rows.length, rows.filter(failed).length];
+        }),
+  },
+  {
+    name: 'audit operations by initiating app (coalesce over InitiatedBy branches)',
+    kql: `AuditLogs | extend Initiator = iff(isnotempty(tostring(InitiatedBy.user.userPrincipalName)), tostring(InitiatedBy.user.userPrincipalName), tostring(InitiatedBy.app.displayName))
+| summarize count() by Initiator | top 5 by count_ desc | project count_`,
+    expect: () => {
+      const rows = countBy(
+        recs('AuditLogs'),
+        (r) => r.initiatedBy?.user?.userPrincipalName || r.initiatedBy?.app?.displayName || '',
+      );
+      // Ties at the cut: compare counts only.
+      return rows.slice(0, 5).map(([, n]) => [n]);
+    },
+  },
+  {
+    name: 'audit targets by type (mv-expand TargetResources)',
+    kql: 'AuditLogs | mv-expand Target = TargetResources | summarize count() by Type = tostring(Target.type) | sort by count_ desc, Type asc',
+    expect: () =>
+      countBy(
+        recs('AuditLogs').flatMap((r) => r.targetResources ?? []),
+        (t: R) => t.type ?? '',
+      ),
+  },
+  {
+    name: 'operations by service (LoggedByService)',
+    kql: 'AuditLogs | summarize Operations = dcount(OperationName) by LoggedByService | sort by LoggedByService asc',
+    expect: () =>
+      distinct(recs('AuditLogs').map((r) => r.loggedByService))
+        .sort()
+        .map((s) => [
+          s,
+          distinct(
+            recs('AuditLogs')
+              .filter((r) => r.loggedByService === s)
+              .map((r) => r.activityDisplayName),
+          ).length,
+        ]),
+  },
+  {
+    name: 'Graph activity: top callers by app',
+    kql: 'MicrosoftGraphActivityLogs | summarize Calls = count() by AppId | sort by Calls desc, AppId asc | take 3',
+    expect: () => countBy(recs('MicrosoftGraphActivityLogs'), (r) => r.appId ?? '').slice(0, 3),
+  },
+  {
+    name: 'Graph activity: requests to /users endpoints (contains)',
+    kql: 'MicrosoftGraphActivityLogs | where RequestUri contains "/users" | count',
+    expect: () => [
+      [
+        recs('MicrosoftGraphActivityLogs').filter((r) =>
+          String(r.requestUri ?? '')
+            .toLowerCase()
+            .includes('/users'),
+        ).length,
+      ],
+    ],
+  },
+  {
+    name: 'Graph activity: hosts called (parse_url)',
+    kql: 'MicrosoftGraphActivityLogs | extend Host = tostring(parse_url(RequestUri).Host) | summarize count() by Host | sort by Host asc',
+    expect: () =>
+      countBy(recs('MicrosoftGraphActivityLogs'), (r) => {
+        const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/(?:[^:@/]*(?::[^@/]*)?@)?([^:/?#]*)/.exec(
+          String(r.requestUri ?? ''),
+        );
+        return m ? m[1] : '';
+      }).sort(byKey),
+  },
+  {
+    name: 'service principal sign-in failures by resource',
+    kql: 'AADServicePrincipalSignInLogs | where ResultType != "0" | summarize count() by ResourceDisplayName | sort by count_ desc, ResourceDisplayName asc',
+    expect: () =>
+      countBy(recs('ServicePrincipalSignInLogs').filter(failed), (r) => r.resourceDisplayName ?? ''),
+  },
+  {
+    name: 'managed identity sign-ins by resource, top 3',
+    kql: 'AADManagedIdentitySignInLogs | summarize count() by ResourceDisplayName | sort by count_ desc, ResourceDisplayName asc | take 3',
+    expect: () => countBy(recs('ManagedIdentitySignInLogs'), (r) => r.resourceDisplayName ?? '').slice(0, 3),
+  },
+  {
+    name: 'ADFS sign-ins per user',
+    kql: 'ADFSSignInLogs | summarize count() by UserPrincipalName | sort by UserPrincipalName asc',
+    expect: () => countBy(recs('ADFSSignInLogs'), (r) => r.userPrincipalName ?? '').sort(byKey),
+  },
+  {
+    name: 'network access traffic by action',
+    kql: 'NetworkAccessTraffic | summarize count() by Action | sort by Action asc',
+    expect: () => countBy(recs('NetworkAccessTrafficLogs'), (r) => r.action ?? '').sort(byKey),
+  },
+  {
+    name: 'distinct users and IPs per country in one summarize',
+    kql: 'SigninLogs | summarize Users = dcount(UserPrincipalName), IPs = dcount(IPAddress) by Country = tostring(LocationDetails.countryOrRegion) | sort by Country asc',
+    expect: () =>
+      distinct(signIns().map((r) => r.location?.countryOrRegion ?? ''))
+        .sort()
+        .map((c) => {
+          const rows = signIns().filter((r) => (r.location?.countryOrRegion ?? '') === c);
+          return [
+            c,
+            distinct(rows.map((r) => r.userPrincipalName)).length,
+            distinct(rows.map((r) => r.ipAddress)).length,
+          ];
+        }),
+  },
+  {
+    name: 'sign-ins to apps whose name has the term "Office"',
+    kql: 'SigninLogs | where AppDisplayName has "office" | summarize count() by AppDisplayName | sort by AppDisplayName asc',
+    expect: () =>
+      countBy(
+        signIns().filter((r) => /(^|[^a-z0-9])office($|[^a-z0-9])/i.test(r.appDisplayName)),
+        (r) => r.appDisplayName,
+      ).sort(byKey),
+  },
 ];
 
 describe('realistic Entra queries over a fixed dataset', () => {
