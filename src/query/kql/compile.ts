@@ -978,6 +978,7 @@ class Compiler {
       case 'lambda':
         throw new KqlError('A function is only allowed in a let statement', e.pos, e.len);
       case 'member': {
+        if (e.member.includes('"')) throw unsupported('a property name with a double quote', e);
         const t = this.scalar(e.target, scope);
         if (t.type !== 'dynamic')
           throw new KqlError(`'.${e.member}' needs a dynamic value, not ${t.type}`, e.pos, e.len);
@@ -988,7 +989,10 @@ class Compiler {
         if (t.type !== 'dynamic')
           throw new KqlError(`'[...]' needs a dynamic value, not ${t.type}`, e.pos, e.len);
         const i = this.scalar(e.index, scope);
-        if (typeof i.value === 'string') return { sql: d.jsonPath(t.sql, [i.value]), type: 'dynamic' };
+        if (typeof i.value === 'string') {
+          if (i.value.includes('"')) throw unsupported('a property name with a double quote', e.index);
+          return { sql: d.jsonPath(t.sql, [i.value]), type: 'dynamic' };
+        }
         if (typeof i.value === 'number' && Number.isInteger(i.value))
           return {
             sql: `json_extract(${t.sql}, ${d.string(i.value < 0 ? `$[#${i.value}]` : `$[${i.value}]`)})`,

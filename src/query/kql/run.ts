@@ -101,7 +101,17 @@ export function compileRequest(req: KqlRequest): {
 
 export async function runKql(read: ReadSql, req: KqlRequest): Promise<KqlResult> {
   const c = compileRequest(req);
-  const rows = await read(c.sql, c.params);
+  let rows: unknown[][];
+  try {
+    rows = await read(c.sql, c.params);
+  } catch (e) {
+    // Errors the query's own values cause (a bad regex, a conversion out of range) are the
+    // caller's: reported as such, first line only (the rest quotes generated SQL).
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/^(Invalid Input|Conversion|Out of Range) Error/.test(msg))
+      throw new KqlError(`Query execution failed: ${msg.split('\n')[0]}`, 0, 0);
+    throw e;
+  }
   return {
     tables: [
       {

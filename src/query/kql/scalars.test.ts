@@ -1,6 +1,7 @@
 /** String operators, dynamic access, datetime arithmetic and scalar functions, with Kusto's rules. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { KqlError } from './errors.ts';
 import { openKqlDb, TEST_NOW } from './test-kql.ts';
 
 type Db = Awaited<ReturnType<typeof openKqlDb>>;
@@ -240,5 +241,11 @@ describe('KQL scalars', () => {
     await assert.rejects(db.kql("print x = 'a'.b"), /needs a dynamic value/);
     await assert.rejects(db.kql('print x = nosuchcolumn'), (e: Error & { pos: number }) => e.pos === 10);
     await assert.rejects(db.kql('print x = count()'), /only be used in summarize/);
+    // Values the engine refuses at run time are the query's error too.
+    await assert.rejects(
+      db.kql("print 'a' matches regex '('"),
+      (e: Error) => e instanceof KqlError && /missing \)/.test(e.message),
+    );
+    await assert.rejects(db.kql(`print x = dynamic({"a": 1})['a"b']`), (e: Error) => e instanceof KqlError);
   });
 });
