@@ -699,6 +699,31 @@ SigninLogs | where ResultType != "0" | lookup codes on ResultType | summarize co
         (r) => r.appDisplayName,
       ).sort(byKey),
   },
+  {
+    name: 'sign-ins where some conditional access policy failed (mv-apply)',
+    kql: `SigninLogs | mv-apply Policy = ConditionalAccessPolicies on (where tostring(Policy.result) == "failure" | summarize Failed = count())
+| where Failed > 0 | summarize SignIns = count(), Users = dcount(UserPrincipalName)`,
+    expect: () => {
+      const rows = signIns().filter((r) =>
+        (r.appliedConditionalAccessPolicies ?? []).some((p: R) => p.result === 'failure'),
+      );
+      return [[rows.length, distinct(rows.map((r) => r.userPrincipalName)).length]];
+    },
+  },
+  {
+    name: 'the first policy that applied to each failed CA sign-in (mv-apply with take)',
+    kql: `SigninLogs | where ConditionalAccessStatus == "failure"
+| mv-apply with_itemindex=i Policy = ConditionalAccessPolicies on (where tostring(Policy.result) == "failure" | top 1 by i asc)
+| project UserPrincipalName, PolicyName = tostring(Policy.displayName) | sort by UserPrincipalName asc, PolicyName asc`,
+    expect: () =>
+      signIns()
+        .filter((r) => r.conditionalAccessStatus === 'failure')
+        .flatMap((r) => {
+          const p = ((r.appliedConditionalAccessPolicies ?? []) as R[]).find((x) => x.result === 'failure');
+          return p ? [[r.userPrincipalName, p.displayName]] : [];
+        })
+        .sort((a, b) => byKey(a, b) || byKey([a[1]], [b[1]])),
+  },
 ];
 
 describe('realistic Entra queries over a fixed dataset', () => {

@@ -86,6 +86,15 @@ export type Operator = Span &
         items: { name?: string; expr: Expr; toType?: KType }[];
         limit?: Expr;
       }
+    | {
+        kind: 'mv-apply';
+        bagExpansion: 'bag' | 'array';
+        itemIndex?: string;
+        items: { name?: string; expr: Expr; toType?: KType }[];
+        limit?: Expr;
+        /** The subquery: operators applied to each row's expanded table. */
+        ops: Operator[];
+      }
     | { kind: 'project-reorder'; names: { pattern: string; order?: 'asc' | 'desc' }[] }
     | { kind: 'lookup'; joinKind: 'leftouter' | 'inner'; right: Tabular; on: JoinKey[] }
     /** parse (simple kind): literals, `*`, and columns with an optional type. */

@@ -426,6 +426,8 @@ class Compiler {
         return this.parseOp(input, op, from);
       case 'mv-expand':
         return this.mvExpand(input, op, from);
+      case 'mv-apply':
+        return this.mvApply(input, op);
       case 'project-reorder': {
         const first: Col[] = [];
         for (const n of op.names) {
@@ -563,20 +565,22 @@ class Compiler {
    * shorter padded with null); an empty array or bag gives no row, a null value one row of null.
    * Bags expand to one-key bags (bagexpansion=bag) or [key, value] arrays (bagexpansion=array).
    */
-  private mvExpand(input: Rel, op: Extract<Operator, { kind: 'mv-expand' }>, from: string): Rel {
-    const q = this.d.quote;
-    const scope: Scope = { cols: input.cols };
-    const limit = op.limit ? this.constInt(op.limit, scope, 'mv-expand limit') : undefined;
+  /** The element lists of mv-expand/mv-apply items (SQL lists of JSON) and their output columns. */
+  private expandLists(
+    op: Extract<Operator, { kind: 'mv-expand' | 'mv-apply' }>,
+    scope: Scope,
+  ): { lists: string[]; outs: { name: string; type: KType }[] } {
+    const limit = op.limit ? this.constInt(op.limit, scope, `${op.kind} limit`) : undefined;
     const lists: string[] = [];
     const outs: { name: string; type: KType }[] = [];
-    op.items.forEach((item, i) => {
+    for (const item of op.items) {
       const v = this.scalar(item.expr, scope);
       if (v.type !== 'dynamic')
-        throw new KqlError('mv-expand: expected a dynamic value', item.expr.pos, item.expr.len);
+        throw new KqlError(`${op.kind}: expected a dynamic value`, item.expr.pos, item.expr.len);
       const name = item.name ?? this.baseName(item.expr);
       if (!name)
         throw new KqlError(
-          'mv-expand: name the expanded expression (Name = expression)',
+          `${op.kind}: name the expanded expression (Name = expression)`,
           item.expr.pos,
           item.expr.len,
         );
@@ -589,15 +593,35 @@ class Compiler {
         WHEN json_type(v) = 'OBJECT' THEN list_transform(json_keys(v), k -> ${bagItem})
         ELSE [v] END FROM (SELECT ${v.sql} AS v))`;
       if (limit !== undefined) list = `list_slice(${list}, 1, ${limit})`;
-      lists.push(`unnest(${list}) AS ${q(`__mv${i}`)}`);
+      lists.push(list);
       outs.push({ name, type: item.toType ?? 'dynamic' });
-    });
-    const index = op.itemIndex
-      ? `, unnest(range(0, greatest(${lists.map((_, i) => `len(${lists[i]!.replace(/^unnest\((.*)\) AS .*$/s, '$1')})`).join(', ')}))) AS ${q('__mvi')}`
-      : '';
-    const inner = `SELECT *, ${lists.join(', ')}${index} ${from}`;
-    const convert = (i: number, t: KType) =>
-      t === 'dynamic' ? q(`__mv${i}`) : this.fromDynamic({ sql: q(`__mv${i}`), type: 'dynamic' }, t).sql;
+    }
+    return { lists, outs };
+  }
+
+  /** SELECT-list items that unnest the lists in parallel (as __mv0, __mv1, …, and __mvi for the index). */
+  private unnests(lists: string[], withIndex: boolean): string {
+    const q = this.d.quote;
+    const items = lists.map((l, i) => `unnest(${l}) AS ${q(`__mv${i}`)}`);
+    if (withIndex)
+      items.push(`unnest(range(0, greatest(${lists.map((l) => `len(${l})`).join(', ')}))) AS ${q('__mvi')}`);
+    return items.join(', ');
+  }
+
+  private expandedValue(i: number, t: KType): string {
+    const q = this.d.quote;
+    return t === 'dynamic' ? q(`__mv${i}`) : this.fromDynamic({ sql: q(`__mv${i}`), type: 'dynamic' }, t).sql;
+  }
+
+  /**
+   * mv-expand: one row per element of each expanded array or bag, expanded in parallel (the
+   * shorter padded with null); an empty array or bag gives no row, a null value one row of null.
+   * Bags expand to one-key bags (bagexpansion=bag) or [key, value] arrays (bagexpansion=array).
+   */
+  private mvExpand(input: Rel, op: Extract<Operator, { kind: 'mv-expand' }>, from: string): Rel {
+    const q = this.d.quote;
+    const { lists, outs } = this.expandLists(op, { cols: input.cols });
+    const inner = `SELECT *, ${this.unnests(lists, !!op.itemIndex)} ${from}`;
     const cols: Col[] = input.cols.map((c) => {
       const o = outs.find((x) => x.name === c.name);
       return o ? { name: c.name, type: o.type } : c;
@@ -606,11 +630,52 @@ class Compiler {
     if (op.itemIndex) cols.push({ name: op.itemIndex, type: 'long' });
     const list = cols.map((c) => {
       const i = outs.findIndex((o) => o.name === c.name);
-      if (i >= 0) return `${convert(i, outs[i]!.type)} AS ${q(c.name)}`;
+      if (i >= 0) return `${this.expandedValue(i, outs[i]!.type)} AS ${q(c.name)}`;
       if (c.name === op.itemIndex) return `CAST(${q('__mvi')} AS BIGINT) AS ${q(c.name)}`;
       return q(c.name);
     });
     return { sql: `SELECT ${list.join(', ')} FROM (${inner}) AS ${this.a()}`, cols };
+  }
+
+  /**
+   * mv-apply: for each row, its expanded values as a table (the expanded columns and the item
+   * index), the subquery applied to that table, and the row's other columns added to each result
+   * row — a LATERAL join whose subtable unnests the outer row's arrays.
+   */
+  private mvApply(input: Rel, op: Extract<Operator, { kind: 'mv-apply' }>): Rel {
+    const q = this.d.quote;
+    const { lists, outs } = this.expandLists(op, { cols: input.cols });
+    const subCols: Col[] = [...outs];
+    if (op.itemIndex) subCols.push({ name: op.itemIndex, type: 'long' });
+    const values = outs.map((o, i) => `${this.expandedValue(i, o.type)} AS ${q(o.name)}`);
+    if (op.itemIndex) values.push(`CAST(${q('__mvi')} AS BIGINT) AS ${q(op.itemIndex)}`);
+    let sub: Rel = {
+      sql: `SELECT ${values.join(', ')} FROM (SELECT ${this.unnests(lists, !!op.itemIndex)}) AS ${this.a()}`,
+      cols: subCols,
+    };
+    for (const o of op.ops) {
+      if (o.kind === 'render') throw new KqlError('render is not allowed inside mv-apply', o.pos, o.len);
+      sub = this.operator(sub, o);
+    }
+    // Expanded input columns are replaced by the subquery's; the others are kept, first.
+    const expandedNames = new Set(op.items.flatMap((it) => (it.expr.kind === 'name' ? [it.expr.name] : [])));
+    const kept = input.cols.filter((c) => !expandedNames.has(c.name) && !outs.some((o) => o.name === c.name));
+    const used = new Set(kept.map((c) => c.name));
+    const subNames = sub.cols.map((c) => {
+      const n = this.unique(c.name, used);
+      used.add(n);
+      return n;
+    });
+    const outer = this.a();
+    const inner = this.a();
+    const list = [
+      ...kept.map((c) => `${outer}.${q(c.name)} AS ${q(c.name)}`),
+      ...sub.cols.map((c, i) => `${inner}.${q(c.name)} AS ${q(subNames[i]!)}`),
+    ];
+    return {
+      sql: `SELECT ${list.join(', ')} FROM (${input.sql}) AS ${outer}, LATERAL (${sub.sql}) AS ${inner}`,
+      cols: [...kept, ...sub.cols.map((c, i) => ({ name: subNames[i]!, type: c.type }))],
+    };
   }
 
   private orderKey(e: Expr, scope: Scope, defaultDesc: boolean): string {

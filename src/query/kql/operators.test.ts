@@ -258,6 +258,31 @@ describe('KQL tabular operators', () => {
     assert.deepEqual(await sorted(`${B} | mv-expand k = bag_keys(b) | project k`), [['"x"'], ['"y"']]);
   });
 
+  it('mv-apply: the subquery runs on the expanded values of each row; the other columns are added', async () => {
+    const sorted = async (q: string) =>
+      (await rows(q)).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const M = 'datatable(a:long, m:dynamic)[1, dynamic([5, 1, 9]), 2, dynamic([]), 3, dynamic([7])]';
+    assert.deepEqual(await sorted(`${M} | mv-apply m to typeof(long) on (top 2 by m desc)`), [
+      [1, 5],
+      [1, 9],
+      [3, 7],
+    ]);
+    const P =
+      "datatable(u:string, p:dynamic)['x', dynamic([{'r': 'failure'}, {'r': 'success'}, {'r': 'failure'}]), 'y', dynamic([{'r': 'success'}])]";
+    assert.deepEqual(
+      await sorted(`${P} | mv-apply q = p on (where q.r == 'failure' | summarize n = count())`),
+      [
+        ['x', 2],
+        ['y', 0],
+      ],
+    );
+    assert.deepEqual(
+      (await cols(`${P} | mv-apply with_itemindex=i p on (project p, i)`)).map((c) => `${c.name}:${c.type}`),
+      ['u:string', 'p:dynamic', 'i:long'],
+    );
+    await assert.rejects(db.kql(`${P} | mv-apply p on (where u == 'x')`), /'u'/);
+  });
+
   it('project-reorder puts the named columns first', async () => {
     assert.deepEqual(
       (await cols(`${T} | project-reorder t, n`)).map((c) => c.name),

@@ -275,6 +275,12 @@ function operator(n: Node): Operator {
       return join(n, s);
     case 'MvExpandOperator':
       return mvExpand(n, s);
+    case 'MvApplyOperator': {
+      const m = mvExpand(n, s);
+      if (m.kind !== 'mv-expand') throw new Error('unreachable');
+      const { kind: _k, ...rest } = m;
+      return { ...rest, kind: 'mv-apply', ops: subquery(n.Subquery.Expression) };
+    }
     case 'LookupOperator': {
       const j = join(n, s, n.LookupClause);
       if (j.kind !== 'join' || (j.joinKind !== 'leftouter' && j.joinKind !== 'inner'))
@@ -354,6 +360,13 @@ function join(n: Node, s: Span, onClause?: Node): Operator {
     throw unsupported('this join condition (use a column name or $left.a == $right.b)', es);
   });
   return { kind: 'join', joinKind, right: tabular(n.Expression), on, ...s };
+}
+
+/** mv-apply's subquery: a chain of operators with an implicit input. */
+function subquery(n: Node): Operator[] {
+  if (cls(n) === 'PipeExpression') return [...subquery(n.Expression), operator(n.Operator)];
+  if (cls(n) === 'ParenthesizedExpression') return subquery(n.Expression);
+  return [operator(n)];
 }
 
 function mvExpand(n: Node, s: Span): Operator {
