@@ -96,7 +96,7 @@ class Compiler {
   private render: CompiledQuery['render'];
   private alias = 0;
   /** Inside a summarize aggregate expression: the input scope that aggregation calls read. */
-  private aggScope: Scope | undefined;
+  aggScope: Scope | undefined;
 
   constructor(private readonly ctx: CompileContext) {
     this.d = ctx.dialect;
@@ -204,7 +204,7 @@ class Compiler {
     return this.lets.get(name)?.kind === 'tabular' || this.ctx.table(name) !== undefined;
   }
 
-  private a(): string {
+  a(): string {
     return `t${this.alias++}`;
   }
 
@@ -333,7 +333,7 @@ class Compiler {
     return { sql, cols };
   }
 
-  private operator(input: Rel, op: Operator): Rel {
+  operator(input: Rel, op: Operator): Rel {
     const q = this.d.quote;
     const from = `FROM (${input.sql}) AS ${this.a()}`;
     const scope: Scope = { cols: input.cols };
@@ -385,7 +385,7 @@ class Compiler {
         return rel;
       }
       case 'summarize':
-        return this.summarize(input, op, from);
+        return summarize(this, input, op, from);
       case 'sort': {
         const keys = op.by.map((e) => this.orderKey(e, scope, true));
         return { sql: `SELECT * ${from} ORDER BY ${keys.join(', ')}`, cols: input.cols };
@@ -419,15 +419,15 @@ class Compiler {
       case 'union':
         return this.union(input, op.tables, op.withSource, op.isFuzzy, op);
       case 'join':
-        return this.join(input, op);
+        return join(this, input, op);
       case 'lookup':
-        return this.join(input, { ...op, kind: 'join' }, true);
+        return join(this, input, { ...op, kind: 'join' }, true);
       case 'parse':
-        return this.parseOp(input, op, from);
+        return parseOp(this, input, op, from);
       case 'mv-expand':
-        return this.mvExpand(input, op, from);
+        return mvExpand(this, input, op, from);
       case 'mv-apply':
-        return this.mvApply(input, op);
+        return mvApply(this, input, op);
       case 'project-reorder': {
         const first: Col[] = [];
         for (const n of op.names) {
@@ -442,240 +442,6 @@ class Compiler {
         return { sql: `SELECT ${cols.map((c) => q(c.name)).join(', ')} ${from}`, cols };
       }
     }
-  }
-
-  /**
-   * join: every kind of Kusto's. innerunique (the default) keeps one left row per key before an
-   * inner join; semi/anti kinds keep one side's columns; the others keep all columns, the right
-   * side's clashing names suffixed 1, 2, … (as Kusto names them).
-   */
-  private join(left: Rel, op: Extract<Operator, { kind: 'join' }>, lookup = false): Rel {
-    const q = this.d.quote;
-    const right = this.tabular(op.right);
-    const keys = op.on.map((k) => {
-      const l = this.col({ cols: left.cols }, k.left, k);
-      const r = this.col({ cols: right.cols }, k.right, k);
-      if (!this.comparable(l.type, r.type))
-        throw new KqlError(
-          `join: ${k.left} (${l.type}) and ${k.right} (${r.type}) have different types`,
-          k.pos,
-          k.len,
-        );
-      const plainL = l.type === 'dynamic' ? `CAST(l.${q(l.name)} AS VARCHAR)` : `l.${q(l.name)}`;
-      const plainR = r.type === 'dynamic' ? `CAST(r.${q(r.name)} AS VARCHAR)` : `r.${q(r.name)}`;
-      return { l, r, cond: `${plainL} = ${plainR}` };
-    });
-    const on = keys.map((k) => k.cond).join(' AND ');
-    const kind = op.joinKind;
-    let leftSql = left.sql;
-    if (kind === 'innerunique') {
-      const part = keys.map((k) => q(k.l.name)).join(', ');
-      leftSql = `SELECT * FROM (${left.sql}) AS ${this.a()} QUALIFY row_number() OVER (PARTITION BY ${part}) = 1`;
-    }
-    const semi = { leftsemi: 'SEMI', leftanti: 'ANTI', anti: 'ANTI', leftantisemi: 'ANTI' }[kind];
-    if (semi)
-      return {
-        sql: `SELECT l.* FROM (${leftSql}) AS l ${semi} JOIN (${right.sql}) AS r ON ${on}`,
-        cols: left.cols,
-      };
-    const rsemi = { rightsemi: 'SEMI', rightanti: 'ANTI', rightantisemi: 'ANTI' }[kind];
-    if (rsemi)
-      return {
-        sql: `SELECT r.* FROM (${right.sql}) AS r ${rsemi} JOIN (${leftSql}) AS l ON ${on}`,
-        cols: right.cols,
-      };
-    const sqlJoin = {
-      innerunique: 'JOIN',
-      inner: 'JOIN',
-      leftouter: 'LEFT JOIN',
-      rightouter: 'RIGHT JOIN',
-      fullouter: 'FULL JOIN',
-    }[kind];
-    if (!sqlJoin) throw unsupported(`join kind=${kind}`, op);
-    const used = new Set(left.cols.map((c) => c.name));
-    // lookup: the right side's key columns are not repeated.
-    const rightCols = lookup ? right.cols.filter((c) => !keys.some((k) => k.r.name === c.name)) : right.cols;
-    const rightNames = rightCols.map((c) => {
-      const name = this.unique(c.name, used);
-      used.add(name);
-      return name;
-    });
-    const list = [
-      ...left.cols.map((c) => `l.${q(c.name)} AS ${q(c.name)}`),
-      ...rightCols.map((c, i) => `r.${q(c.name)} AS ${q(rightNames[i]!)}`),
-    ];
-    return {
-      sql: `SELECT ${list.join(', ')} FROM (${leftSql}) AS l ${sqlJoin} (${right.sql}) AS r ON ${on}`,
-      cols: [...left.cols, ...rightCols.map((c, i) => ({ name: rightNames[i]!, type: c.type }))],
-    };
-  }
-
-  /**
-   * parse (simple kind) as one regular expression: literals match as written, `*` any text,
-   * a column the shortest text up to the next literal (the rest, when last). Kusto's rule that a
-   * failed match leaves every column null ("" for strings) holds: the match is all or nothing.
-   */
-  private parseOp(input: Rel, op: Extract<Operator, { kind: 'parse' }>, from: string): Rel {
-    const q = this.d.quote;
-    const src = this.str(this.scalar(op.source, { cols: input.cols }));
-    const esc = (t: string) => t.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-    let re = '^';
-    const captures: { name: string; type: KType; group: number }[] = [];
-    op.parts.forEach((p, i) => {
-      const last = i === op.parts.length - 1;
-      if (p.kind === 'literal') re += esc(p.text);
-      else if (p.kind === 'any') re += last ? '.*' : '.*?';
-      else {
-        // Typed columns only match text of their type, so a number that is not one fails the match.
-        const typed: Partial<Record<KType, string>> = {
-          long: '(-?\\d+)',
-          int: '(-?\\d+)',
-          real: '(-?\\d+(?:\\.\\d*)?(?:[eE][-+]?\\d+)?)',
-          bool: '(true|false|True|False)',
-        };
-        re += typed[p.type] ?? (last ? '(.*)' : '(.*?)');
-        captures.push({ name: p.name, type: p.type, group: captures.length + 1 });
-      }
-    });
-    if (!captures.length) throw new KqlError('parse: the pattern names no column', op.pos, op.len);
-    const pattern = this.d.string(re);
-    const matched = `regexp_matches(${src}, ${pattern}, 's')`;
-    const value = (c: (typeof captures)[number]) => {
-      const text = `regexp_extract(${src}, ${pattern}, ${c.group}, 's')`;
-      const v = c.type === 'string' ? text : this.d.fromJsonText(text, c.type);
-      return c.type === 'string'
-        ? `CASE WHEN ${matched} THEN ${v} ELSE '' END`
-        : `CASE WHEN ${matched} THEN ${v} END`;
-    };
-    const cols: Col[] = input.cols.map((c) => {
-      const cap = captures.find((x) => x.name === c.name);
-      return cap ? { name: c.name, type: cap.type } : c;
-    });
-    for (const c of captures)
-      if (!input.cols.some((x) => x.name === c.name)) cols.push({ name: c.name, type: c.type });
-    const list = cols.map((c) => {
-      const cap = captures.find((x) => x.name === c.name);
-      return cap ? `${value(cap)} AS ${q(c.name)}` : q(c.name);
-    });
-    return { sql: `SELECT ${list.join(', ')} ${from}`, cols };
-  }
-
-  /**
-   * mv-expand: one row per element of each expanded array or bag, expanded in parallel (the
-   * shorter padded with null); an empty array or bag gives no row, a null value one row of null.
-   * Bags expand to one-key bags (bagexpansion=bag) or [key, value] arrays (bagexpansion=array).
-   */
-  /** The element lists of mv-expand/mv-apply items (SQL lists of JSON) and their output columns. */
-  private expandLists(
-    op: Extract<Operator, { kind: 'mv-expand' | 'mv-apply' }>,
-    scope: Scope,
-  ): { lists: string[]; outs: { name: string; type: KType }[] } {
-    const limit = op.limit ? this.constInt(op.limit, scope, `${op.kind} limit`) : undefined;
-    const lists: string[] = [];
-    const outs: { name: string; type: KType }[] = [];
-    for (const item of op.items) {
-      const v = this.scalar(item.expr, scope);
-      if (v.type !== 'dynamic')
-        throw new KqlError(`${op.kind}: expected a dynamic value`, item.expr.pos, item.expr.len);
-      const name = item.name ?? this.baseName(item.expr);
-      if (!name)
-        throw new KqlError(
-          `${op.kind}: name the expanded expression (Name = expression)`,
-          item.expr.pos,
-          item.expr.len,
-        );
-      const bagItem =
-        op.bagExpansion === 'bag'
-          ? "json_object(k, json_extract(v, '$.\"' || k || '\"'))"
-          : "to_json([to_json(k), json_extract(v, '$.\"' || k || '\"')])";
-      let list = `(SELECT CASE WHEN v IS NULL OR json_type(v) = 'NULL' THEN [CAST(NULL AS JSON)]
-        WHEN json_type(v) = 'ARRAY' THEN json_extract(v, '$[*]')
-        WHEN json_type(v) = 'OBJECT' THEN list_transform(json_keys(v), k -> ${bagItem})
-        ELSE [v] END FROM (SELECT ${v.sql} AS v))`;
-      if (limit !== undefined) list = `list_slice(${list}, 1, ${limit})`;
-      lists.push(list);
-      outs.push({ name, type: item.toType ?? 'dynamic' });
-    }
-    return { lists, outs };
-  }
-
-  /** SELECT-list items that unnest the lists in parallel (as __mv0, __mv1, …, and __mvi for the index). */
-  private unnests(lists: string[], withIndex: boolean): string {
-    const q = this.d.quote;
-    const items = lists.map((l, i) => `unnest(${l}) AS ${q(`__mv${i}`)}`);
-    if (withIndex)
-      items.push(`unnest(range(0, greatest(${lists.map((l) => `len(${l})`).join(', ')}))) AS ${q('__mvi')}`);
-    return items.join(', ');
-  }
-
-  private expandedValue(i: number, t: KType): string {
-    const q = this.d.quote;
-    return t === 'dynamic' ? q(`__mv${i}`) : this.fromDynamic({ sql: q(`__mv${i}`), type: 'dynamic' }, t).sql;
-  }
-
-  /**
-   * mv-expand: one row per element of each expanded array or bag, expanded in parallel (the
-   * shorter padded with null); an empty array or bag gives no row, a null value one row of null.
-   * Bags expand to one-key bags (bagexpansion=bag) or [key, value] arrays (bagexpansion=array).
-   */
-  private mvExpand(input: Rel, op: Extract<Operator, { kind: 'mv-expand' }>, from: string): Rel {
-    const q = this.d.quote;
-    const { lists, outs } = this.expandLists(op, { cols: input.cols });
-    const inner = `SELECT *, ${this.unnests(lists, !!op.itemIndex)} ${from}`;
-    const cols: Col[] = input.cols.map((c) => {
-      const o = outs.find((x) => x.name === c.name);
-      return o ? { name: c.name, type: o.type } : c;
-    });
-    for (const o of outs) if (!cols.some((c) => c.name === o.name)) cols.push(o);
-    if (op.itemIndex) cols.push({ name: op.itemIndex, type: 'long' });
-    const list = cols.map((c) => {
-      const i = outs.findIndex((o) => o.name === c.name);
-      if (i >= 0) return `${this.expandedValue(i, outs[i]!.type)} AS ${q(c.name)}`;
-      if (c.name === op.itemIndex) return `CAST(${q('__mvi')} AS BIGINT) AS ${q(c.name)}`;
-      return q(c.name);
-    });
-    return { sql: `SELECT ${list.join(', ')} FROM (${inner}) AS ${this.a()}`, cols };
-  }
-
-  /**
-   * mv-apply: for each row, its expanded values as a table (the expanded columns and the item
-   * index), the subquery applied to that table, and the row's other columns added to each result
-   * row — a LATERAL join whose subtable unnests the outer row's arrays.
-   */
-  private mvApply(input: Rel, op: Extract<Operator, { kind: 'mv-apply' }>): Rel {
-    const q = this.d.quote;
-    const { lists, outs } = this.expandLists(op, { cols: input.cols });
-    const subCols: Col[] = [...outs];
-    if (op.itemIndex) subCols.push({ name: op.itemIndex, type: 'long' });
-    const values = outs.map((o, i) => `${this.expandedValue(i, o.type)} AS ${q(o.name)}`);
-    if (op.itemIndex) values.push(`CAST(${q('__mvi')} AS BIGINT) AS ${q(op.itemIndex)}`);
-    let sub: Rel = {
-      sql: `SELECT ${values.join(', ')} FROM (SELECT ${this.unnests(lists, !!op.itemIndex)}) AS ${this.a()}`,
-      cols: subCols,
-    };
-    for (const o of op.ops) {
-      if (o.kind === 'render') throw new KqlError('render is not allowed inside mv-apply', o.pos, o.len);
-      sub = this.operator(sub, o);
-    }
-    // Expanded input columns are replaced by the subquery's; the others are kept, first.
-    const expandedNames = new Set(op.items.flatMap((it) => (it.expr.kind === 'name' ? [it.expr.name] : [])));
-    const kept = input.cols.filter((c) => !expandedNames.has(c.name) && !outs.some((o) => o.name === c.name));
-    const used = new Set(kept.map((c) => c.name));
-    const subNames = sub.cols.map((c) => {
-      const n = this.unique(c.name, used);
-      used.add(n);
-      return n;
-    });
-    const outer = this.a();
-    const inner = this.a();
-    const list = [
-      ...kept.map((c) => `${outer}.${q(c.name)} AS ${q(c.name)}`),
-      ...sub.cols.map((c, i) => `${inner}.${q(c.name)} AS ${q(subNames[i]!)}`),
-    ];
-    return {
-      sql: `SELECT ${list.join(', ')} FROM (${input.sql}) AS ${outer}, LATERAL (${sub.sql}) AS ${inner}`,
-      cols: [...kept, ...sub.cols.map((c, i) => ({ name: subNames[i]!, type: c.type }))],
-    };
   }
 
   private orderKey(e: Expr, scope: Scope, defaultDesc: boolean): string {
@@ -695,7 +461,7 @@ class Compiler {
     return `${s.sql} ${desc ? 'DESC' : 'ASC'} NULLS ${nulls.toUpperCase()}`;
   }
 
-  private constInt(e: Expr, scope: Scope, what: string): number {
+  constInt(e: Expr, scope: Scope, what: string): number {
     const s = this.scalar(e, scope);
     if (typeof s.value !== 'number' || !Number.isInteger(s.value) || s.value < 0)
       throw new KqlError(`${what}: the row count must be a constant non-negative integer`, e.pos, e.len);
@@ -704,216 +470,7 @@ class Compiler {
 
   // --- summarize ------------------------------------------------------------------------------
 
-  private summarize(input: Rel, op: Extract<Operator, { kind: 'summarize' }>, from: string): Rel {
-    const q = this.d.quote;
-    const scope: Scope = { cols: input.cols };
-    const used = new Set<string>();
-    const by = op.by.map((e, i) => this.column(e, scope, i, used));
-    // Inner: group keys and aggregates (arg_max/arg_min as one struct each); outer: unpacks them.
-    const inner: string[] = by.map((b) => `${b.sql} AS ${q(b.name)}`);
-    const outer: string[] = by.map((b) => q(b.name));
-    const cols: Col[] = by.map((b) => ({ name: b.name, type: b.type }));
-    op.aggregates.forEach((e, i) => {
-      const names = e.kind === 'named' ? e.names : undefined;
-      const call = e.kind === 'named' ? e.expr : e;
-      if (call.kind !== 'call' || !AGGREGATE_NAMES.has(call.name.toLowerCase())) {
-        // A scalar expression over aggregates, e.g. dcount(a) * 2 or array_length(make_set(x)).
-        this.aggScope = scope;
-        let v: Sc;
-        try {
-          v = this.scalar(call, { cols: by.map((b) => ({ name: b.name, type: b.type })) });
-        } finally {
-          this.aggScope = undefined;
-        }
-        const name = names?.[0] ?? this.autoName(call, i, used);
-        used.add(name);
-        inner.push(`${v.sql} AS ${q(name)}`);
-        outer.push(q(name));
-        cols.push({ name, type: v.type });
-        return;
-      }
-      const fn =
-        ({ argmax: 'arg_max', argmin: 'arg_min' } as Record<string, string>)[call.name.toLowerCase()] ??
-        call.name.toLowerCase();
-      if (fn === 'arg_max' || fn === 'arg_min') {
-        const [key, ...rest] = call.args;
-        if (!key || !rest.length)
-          throw new KqlError(`${fn}: expected (expr, columns...)`, call.pos, call.len);
-        const k = this.scalar(key, scope);
-        const picked: { name: string; sql: string; type: KType }[] = [
-          { name: this.autoName(key, i, used, names?.[0]), sql: k.sql, type: k.type },
-        ];
-        let n = 1;
-        for (const r of rest) {
-          if (r.kind === 'star') {
-            for (const c of input.cols) {
-              if (by.some((b) => b.name === c.name) || picked.some((p) => p.name === c.name)) continue;
-              picked.push({ name: c.name, sql: q(c.name), type: c.type });
-              used.add(c.name);
-            }
-          } else {
-            const p = this.column(r, scope, i, used, false, names?.[n]);
-            picked.push(p);
-          }
-          n++;
-        }
-        const s = `__s${i}`;
-        const struct = `struct_pack(${picked.map((p, j) => `c${j} := ${p.sql}`).join(', ')})`;
-        inner.push(`${fn}(${struct}, ${k.sql}) AS ${q(s)}`);
-        picked.forEach((p, j) => {
-          outer.push(`${q(s)}.c${j} AS ${q(p.name)}`);
-          cols.push({ name: p.name, type: p.type });
-        });
-        return;
-      }
-      const agg = this.aggregate(fn, call, scope);
-      const name = names?.[0] ?? this.unique(agg.name, used);
-      used.add(name);
-      inner.push(`${agg.sql} AS ${q(name)}`);
-      outer.push(q(name));
-      cols.push({ name, type: agg.type });
-    });
-    const group = by.length ? ` GROUP BY ${by.map((_, i) => i + 1).join(', ')}` : '';
-    return {
-      sql: `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} ${from}${group}) AS ${this.a()}`,
-      cols,
-    };
-  }
-
-  private aggregate(
-    fn: string,
-    call: Extract<Expr, { kind: 'call' }>,
-    scope: Scope,
-  ): { sql: string; type: KType; name: string } {
-    const args = call.args;
-    const arg = (i: number) => {
-      const e = args[i];
-      if (!e) throw new KqlError(`${fn}: missing argument ${i + 1}`, call.pos, call.len);
-      return this.scalar(e, scope);
-    };
-    const argName = (i: number) => (args[i] ? this.baseName(args[i]!) : undefined);
-    const suffix = (prefix: string, i = 0) => `${prefix}_${argName(i) ?? ''}`;
-    const bool = (i: number) => {
-      const s = arg(i);
-      if (s.type !== 'bool')
-        throw new KqlError(`${fn}: the predicate must be a bool`, args[i]!.pos, args[i]!.len);
-      return s.sql;
-    };
-    const sumType = (t: KType): KType => (t === 'real' ? 'real' : t === 'timespan' ? 'timespan' : 'long');
-    switch (fn) {
-      case 'count':
-        if (args.length) throw unsupported('count() with an argument', call);
-        return { sql: 'count(*)', type: 'long', name: 'count_' };
-      case 'countif':
-        return { sql: `count(*) FILTER (WHERE ${bool(0)})`, type: 'long', name: 'countif_' };
-      case 'dcount': {
-        const a = arg(0);
-        return { sql: `count(DISTINCT ${this.plain(a)})`, type: 'long', name: suffix('dcount') };
-      }
-      case 'count_distinct': {
-        const a = arg(0);
-        return { sql: `count(DISTINCT ${this.plain(a)})`, type: 'long', name: suffix('count_distinct') };
-      }
-      case 'make_bag': {
-        // Merges the property bags of the group (a key seen twice keeps one of its values).
-        const a = arg(0);
-        if (a.type !== 'dynamic')
-          throw new KqlError('make_bag: expected a dynamic value', args[0]!.pos, args[0]!.len);
-        const bags = `list(${a.sql}) FILTER (WHERE json_type(${a.sql}) = 'OBJECT')`;
-        return {
-          sql: `CASE WHEN coalesce(len(${bags}), 0) = 0 THEN ${this.d.jsonLiteral('{}')} ELSE list_reduce(${bags}, (x, y) -> json_merge_patch(x, y)) END`,
-          type: 'dynamic',
-          name: suffix('bag'),
-        };
-      }
-      case 'dcountif': {
-        const a = arg(0);
-        return {
-          sql: `count(DISTINCT ${this.plain(a)}) FILTER (WHERE ${bool(1)})`,
-          type: 'long',
-          name: suffix('dcountif'),
-        };
-      }
-      case 'sum': {
-        const a = this.num(arg(0), args[0]!, fn);
-        return { sql: `sum(${a.sql})`, type: sumType(a.type), name: suffix('sum') };
-      }
-      case 'sumif': {
-        const a = this.num(arg(0), args[0]!, fn);
-        return {
-          sql: `sum(${a.sql}) FILTER (WHERE ${bool(1)})`,
-          type: sumType(a.type),
-          name: suffix('sumif'),
-        };
-      }
-      case 'avg': {
-        const a = this.num(arg(0), args[0]!, fn);
-        return { sql: `avg(${a.sql})`, type: 'real', name: suffix('avg') };
-      }
-      case 'avgif': {
-        const a = this.num(arg(0), args[0]!, fn);
-        return { sql: `avg(${a.sql}) FILTER (WHERE ${bool(1)})`, type: 'real', name: suffix('avgif') };
-      }
-      case 'min':
-      case 'max': {
-        const a = arg(0);
-        return { sql: `${fn}(${a.sql})`, type: a.type, name: suffix(fn) };
-      }
-      case 'minif':
-      case 'maxif': {
-        const a = arg(0);
-        return {
-          sql: `${fn.slice(0, 3)}(${a.sql}) FILTER (WHERE ${bool(1)})`,
-          type: a.type,
-          name: suffix(fn),
-        };
-      }
-      case 'make_set':
-      case 'makeset':
-      case 'make_list':
-      case 'makelist':
-      case 'make_set_if':
-      case 'make_list_if': {
-        const a = arg(0);
-        const set = fn.includes('set');
-        const cond = fn.endsWith('_if') ? ` AND ${bool(1)}` : '';
-        const capArg = fn.endsWith('_if') ? args[2] : args[1];
-        const list = `list(${a.sql}) FILTER (WHERE ${a.sql} IS NOT NULL${cond})`;
-        const capped = capArg
-          ? `list_slice(${set ? `list_distinct(${list})` : list}, 1, ${this.constInt(capArg, scope, fn)})`
-          : set
-            ? `list_distinct(${list})`
-            : list;
-        return {
-          sql: `coalesce(${this.d.toJson(capped)}, ${this.d.jsonLiteral('[]')})`,
-          type: 'dynamic',
-          name: suffix(set ? 'set' : 'list'),
-        };
-      }
-      case 'percentile': {
-        const a = this.num(arg(0), args[0]!, fn);
-        const p = arg(1);
-        if (typeof p.value !== 'number')
-          throw new KqlError('percentile: the percentile must be a constant', args[1]!.pos, args[1]!.len);
-        return {
-          sql: `quantile_disc(${a.sql}, ${p.value / 100})`,
-          type: a.type,
-          name: `percentile_${argName(0) ?? ''}_${String(p.value).replace('.', '_')}`,
-        };
-      }
-      case 'any':
-      case 'take_any': {
-        const a = arg(0);
-        return { sql: `any_value(${a.sql})`, type: a.type, name: `${fn}_${argName(0) ?? ''}` };
-      }
-      default:
-        throw unsupported(`The aggregation function '${call.name}'`, call);
-    }
-  }
-
-  // --- columns and names ----------------------------------------------------------------------
-
-  private col(scope: Scope, name: string, at: Span): Col {
+  col(scope: Scope, name: string, at: Span): Col {
     const c = scope.cols.find((x) => x.name === name);
     if (!c)
       throw new KqlError(`Failed to resolve column or scalar expression named '${name}'`, at.pos, at.len);
@@ -921,7 +478,7 @@ class Compiler {
   }
 
   /** A projected column: `name = expr` or an expression named as Kusto names it. */
-  private column(
+  column(
     e: Expr,
     scope: Scope,
     i: number,
@@ -942,7 +499,7 @@ class Compiler {
   }
 
   /** Kusto names an unnamed, non-column expression Column1, Column2, … (the first free one). */
-  private autoName(e: Expr, _i: number, used: Set<string>, forced?: string): string {
+  autoName(e: Expr, _i: number, used: Set<string>, forced?: string): string {
     if (forced) return forced;
     const base = this.baseName(e);
     if (base) return this.unique(base, used);
@@ -951,7 +508,7 @@ class Compiler {
     return `Column${n}`;
   }
 
-  private unique(name: string, used: Set<string>): string {
+  unique(name: string, used: Set<string>): string {
     if (!used.has(name)) return name;
     let n = 1;
     while (used.has(`${name}${n}`)) n++;
@@ -959,7 +516,7 @@ class Compiler {
   }
 
   /** Kusto's default column name for an expression: a column's, a path's (a_b), bin(x, …)'s x. */
-  private baseName(e: Expr): string | undefined {
+  baseName(e: Expr): string | undefined {
     switch (e.kind) {
       case 'name':
         return e.name;
@@ -1108,13 +665,13 @@ class Compiler {
     return l.type === 'dynamic' && other.type !== 'dynamic' ? this.fromDynamic(l, other.type).sql : l.sql;
   }
 
-  private fromDynamic(s: Sc, t: KType): Sc {
+  fromDynamic(s: Sc, t: KType): Sc {
     if (s.type !== 'dynamic') return s;
     return { sql: this.d.fromJsonText(`(${s.sql} ->> '$')`, t), type: t };
   }
 
   /** A value as Kusto's string: dynamic strings unquoted, other values as text; null → "". */
-  private str(s: Sc): string {
+  str(s: Sc): string {
     switch (s.type) {
       case 'string':
       case 'guid':
@@ -1133,11 +690,11 @@ class Compiler {
   }
 
   /** The value for equality/distinct: dynamic kept as JSON text. */
-  private plain(s: Sc): string {
+  plain(s: Sc): string {
     return s.type === 'dynamic' ? `CAST(${s.sql} AS VARCHAR)` : s.sql;
   }
 
-  private num(s: Sc, at: Span, what: string): Sc {
+  num(s: Sc, at: Span, what: string): Sc {
     if (NUMERIC.has(s.type) || s.type === 'timespan') return s;
     if (s.type === 'dynamic') return this.fromDynamic(s, 'real');
     if (s.type === 'bool') return { sql: `CAST(${s.sql} AS BIGINT)`, type: 'long' };
@@ -1234,7 +791,7 @@ class Compiler {
     }
   }
 
-  private comparable(a: KType, b: KType): boolean {
+  comparable(a: KType, b: KType): boolean {
     if (a === b) return true;
     if (NUMERIC.has(a) && NUMERIC.has(b)) return true;
     const s = new Set(['string', 'guid']);
@@ -1393,7 +950,7 @@ class Compiler {
       const input = this.aggScope;
       this.aggScope = undefined;
       try {
-        const a = this.aggregate(fn, e, input);
+        const a = aggregate(this, fn, e, input);
         return { sql: a.sql, type: a.type };
       } finally {
         this.aggScope = input;
@@ -1432,3 +989,5 @@ class Compiler {
 export type { Compiler, Sc, Scope };
 
 import { callScalar } from './functions.ts';
+import { join, mvApply, mvExpand, parseOp } from './relational.ts';
+import { aggregate, summarize } from './summarize.ts';
