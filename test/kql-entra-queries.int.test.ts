@@ -724,6 +724,29 @@ SigninLogs | where ResultType != "0" | lookup codes on ResultType | summarize co
         })
         .sort((a, b) => byKey(a, b) || byKey([a[1]], [b[1]])),
   },
+  {
+    name: 'every sign-in table but SigninLogs by wildcard (union *SignIn*)',
+    kql: 'union withsource=Table *SignIn* | summarize count() by Table | sort by Table asc',
+    expect: () =>
+      [
+        ['AADManagedIdentitySignInLogs', recs('ManagedIdentitySignInLogs').length],
+        ['AADNonInteractiveUserSignInLogs', recs('NonInteractiveUserSignInLogs').length],
+        ['AADServicePrincipalSignInLogs', recs('ServicePrincipalSignInLogs').length],
+        ['ADFSSignInLogs', recs('ADFSSignInLogs').length],
+      ].filter(([, n]) => (n as number) > 0),
+  },
+  {
+    name: 'hours with no interactive sign-in (range + leftanti join)',
+    kql: `range Hour from datetime(${new Date(FROM).toISOString()}) to datetime(${new Date(TO - 3_600_000).toISOString()}) step 1h
+| join kind=leftanti (SigninLogs | summarize by Hour = bin(TimeGenerated, 1h)) on Hour | count`,
+    expect: () => {
+      const seen = new Set(signIns().map((r) => hour(r.createdDateTime)));
+      let n = 0;
+      for (let t = FROM; t < TO; t += 3_600_000)
+        if (!seen.has(new Date(t).toISOString().replace('.000Z', 'Z'))) n++;
+      return [[n]];
+    },
+  },
 ];
 
 describe('realistic Entra queries over a fixed dataset', () => {

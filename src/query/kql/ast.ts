@@ -59,6 +59,7 @@ export type Tabular = Span &
     | { kind: 'pipe'; input: Tabular; op: Operator }
     | { kind: 'union'; tables: Tabular[]; withSource?: string; isFuzzy: boolean }
     | { kind: 'print'; exprs: Expr[] }
+    | { kind: 'range'; name: string; from: Expr; to: Expr; step: Expr }
     /** A function call in table position: `table('SigninLogs')`, a `let` function. */
     | { kind: 'call'; name: string; args: Expr[] }
   );

@@ -26,6 +26,8 @@ export interface CompileContext {
   now: string;
   /** Resolves a table name (as written; LA table names are case-sensitive) to a relation. */
   table(name: string): Rel | undefined;
+  /** The names of the tables in scope, for `union` wildcards. */
+  tableNames(): string[];
 }
 
 export interface CompiledQuery {
@@ -233,6 +235,21 @@ class Compiler {
       }
       case 'union':
         return this.union(undefined, t.tables, t.withSource, t.isFuzzy, t);
+      case 'range': {
+        const from = this.scalar(t.from, { cols: [] });
+        const to = this.scalar(t.to, { cols: [] });
+        const step = this.scalar(t.step, { cols: [] });
+        const numeric =
+          NUMERIC.has(from.type) && from.type !== 'real' && NUMERIC.has(to.type) && NUMERIC.has(step.type);
+        const dates = from.type === 'datetime' && to.type === 'datetime' && step.type === 'timespan';
+        if (!numeric && !dates) throw unsupported(`range of ${from.type} by ${step.type}`, t);
+        const type: KType = dates ? 'datetime' : 'long';
+        const cast = (x: string) => (dates ? x : `CAST(${x} AS BIGINT)`);
+        return {
+          sql: `SELECT unnest(generate_series(${cast(from.sql)}, ${cast(to.sql)}, ${cast(step.sql)})) AS ${this.d.quote(t.name)}`,
+          cols: [{ name: t.name, type }],
+        };
+      }
       case 'call': {
         if (t.name.toLowerCase() === 'table') {
           const a = t.args[0];
@@ -294,6 +311,16 @@ class Compiler {
   ): Rel {
     const legs: { rel: Rel; name: string }[] = [];
     if (first) legs.push({ rel: first, name: 'union_arg0' });
+    // Wildcards (`union Signin*`, `union *`) name every table in scope that matches.
+    tables = tables.flatMap((tb) => {
+      if (tb.kind !== 'table' || !tb.name.includes('*')) return [tb];
+      const re = new RegExp(`^${tb.name.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`);
+      return this.ctx
+        .tableNames()
+        .filter((n) => re.test(n))
+        .sort()
+        .map((name): Tabular => ({ kind: 'table', name, pos: tb.pos, len: tb.len }));
+    });
     tables.forEach((tb, i) => {
       try {
         legs.push({

@@ -352,6 +352,15 @@ describe('KQL tabular operators', () => {
     assert.deepEqual(await rows(`${D} | summarize argmax(v, g)`), [[3, 'b']]);
   });
 
+  it('range: numbers and datetimes, both ends included', async () => {
+    assert.deepEqual(await rows('range x from 1 to 10 step 3'), [[1], [4], [7], [10]]);
+    assert.deepEqual(
+      await rows('range t from datetime(2024-01-01) to datetime(2024-01-01T02:00:00Z) step 1h | count'),
+      [[3]],
+    );
+    await assert.rejects(db.kql("range x from 'a' to 'b' step 1"), /range of string/);
+  });
+
   it('names unsupported operators and functions with their position', async () => {
     await assert.rejects(
       db.kql(`${T} | evaluate bag_unpack(d)`),

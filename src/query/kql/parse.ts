@@ -134,6 +134,7 @@ const tabularKinds = new Set([
   'UnionOperator',
   'PrintOperator',
   'MaterializeExpression',
+  'RangeOperator',
 ]);
 
 function tabular(n: Node): Tabular {
@@ -158,6 +159,15 @@ function tabular(n: Node): Tabular {
     }
     case 'PrintOperator':
       return { kind: 'print', exprs: elements(n.Expressions).map(expr), ...s };
+    case 'RangeOperator':
+      return {
+        kind: 'range',
+        name: n.Name.SimpleName,
+        from: expr(n.From),
+        to: expr(n.To),
+        step: expr(n.Step),
+        ...s,
+      };
     // materialize() caches a result in Kusto; here the expression is simply inlined.
     case 'MaterializeExpression':
       return tabular(n.Expression);

@@ -89,6 +89,7 @@ export function compileRequest(req: KqlRequest): {
         : '';
       return { sql: `SELECT * FROM (${view.sql}) AS v${where}`, cols: view.cols };
     },
+    tableNames: () => [...byName.keys()],
   });
   return {
     sql: outputSql(d, compiled),
