@@ -77,6 +77,7 @@ export type Operator = Span &
     | { kind: 'top'; count: Expr; by: Expr }
     | { kind: 'distinct'; exprs: Expr[] }
     | { kind: 'count' }
+    | { kind: 'getschema' }
     | { kind: 'render'; chart: string; properties: Record<string, unknown> }
     | { kind: 'union'; tables: Tabular[]; withSource?: string; isFuzzy: boolean }
     | { kind: 'join'; joinKind: string; right: Tabular; on: JoinKey[] }

@@ -443,6 +443,34 @@ class Compiler {
       case 'render':
         this.render = { chart: op.chart, properties: op.properties };
         return input;
+      case 'getschema': {
+        // The input's columns as rows; its SQL is not run. DataType as .NET names it, ColumnType as Kusto.
+        const net: Record<KType, string> = {
+          string: 'System.String',
+          long: 'System.Int64',
+          int: 'System.Int32',
+          real: 'System.Double',
+          bool: 'System.SByte',
+          datetime: 'System.DateTime',
+          timespan: 'System.TimeSpan',
+          dynamic: 'System.Object',
+          guid: 'System.Guid',
+        };
+        const s = this.d.string;
+        const rows = input.cols.map(
+          (c, i) => `(${s(c.name)}, CAST(${i} AS INTEGER), ${s(net[c.type])}, ${s(c.type)})`,
+        );
+        const cols: Col[] = [
+          { name: 'ColumnName', type: 'string' },
+          { name: 'ColumnOrdinal', type: 'int' },
+          { name: 'DataType', type: 'string' },
+          { name: 'ColumnType', type: 'string' },
+        ];
+        return {
+          sql: `SELECT * FROM (VALUES ${rows.join(', ')}) AS ${this.a()}(${cols.map((c) => q(c.name)).join(', ')})`,
+          cols,
+        };
+      }
       case 'union':
         return this.union(input, op.tables, op.withSource, op.isFuzzy, op);
       case 'join':

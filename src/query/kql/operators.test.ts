@@ -361,6 +361,14 @@ describe('KQL tabular operators', () => {
     await assert.rejects(db.kql("range x from 'a' to 'b' step 1"), /range of string/);
   });
 
+  it('getschema lists the columns with their types', async () => {
+    assert.deepEqual(await rows('datatable(a:string, b:long, c:dynamic)[] | getschema'), [
+      ['a', 0, 'System.String', 'string'],
+      ['b', 1, 'System.Int64', 'long'],
+      ['c', 2, 'System.Object', 'dynamic'],
+    ]);
+  });
+
   it('names unsupported operators and functions with their position', async () => {
     await assert.rejects(
       db.kql(`${T} | evaluate bag_unpack(d)`),

@@ -273,6 +273,8 @@ function operator(n: Node): Operator {
       return { kind: 'distinct', exprs: elements(n.Expressions).map(expr), ...s };
     case 'CountOperator':
       return { kind: 'count', ...s };
+    case 'GetSchemaOperator':
+      return { kind: 'getschema', ...s };
     case 'RenderOperator': {
       const properties: Record<string, unknown> = {};
       const props = [...elements(n.Parameters), ...(n.WithClause ? elements(n.WithClause.Properties) : [])];
