@@ -361,6 +361,11 @@ describe('KQL tabular operators', () => {
     await assert.rejects(db.kql("range x from 'a' to 'b' step 1"), /range of string/);
   });
 
+  it('results stop at 500,000 rows, as in Log Analytics', async () => {
+    assert.deepEqual(await rows('range x from 1 to 600000 step 1 | count'), [[600000]]);
+    assert.equal((await rows('range x from 1 to 600000 step 1')).length, 500_000);
+  });
+
   it('getschema lists the columns with their types', async () => {
     assert.deepEqual(await rows('datatable(a:string, b:long, c:dynamic)[] | getschema'), [
       ['a', 0, 'System.String', 'string'],

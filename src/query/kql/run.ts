@@ -126,6 +126,12 @@ export async function runKql(read: ReadSql, req: KqlRequest): Promise<KqlResult>
   };
 }
 
+/**
+ * Log Analytics returns at most 500,000 rows a query; so does idtrail (the rest is cut, as LA cuts
+ * it), which also bounds the memory one query can take in the server.
+ */
+export const MAX_ROWS = 500_000;
+
 /** The final SELECT: every value in a form JS reads exactly (times as text, intervals as µs). */
 function outputSql(d: KqlDialect, rel: Rel): string {
   const list = rel.cols.map((c) => {
@@ -144,7 +150,7 @@ function outputSql(d: KqlDialect, rel: Rel): string {
         return q;
     }
   });
-  return `SELECT ${list.join(', ') || '1'} FROM (${rel.sql}) AS result`;
+  return `SELECT ${list.join(', ') || '1'} FROM (${rel.sql}) AS result LIMIT ${MAX_ROWS}`;
 }
 
 function outputValue(t: KType, v: unknown): unknown {
