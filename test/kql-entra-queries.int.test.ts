@@ -747,6 +747,172 @@ SigninLogs | where ResultType != "0" | lookup codes on ResultType | summarize co
       return [[n]];
     },
   },
+  {
+    name: 'sign-ins per weekday (dayofweek)',
+    kql: 'SigninLogs | summarize count() by Day = dayofweek(TimeGenerated) | sort by Day asc',
+    expect: () =>
+      countBy(signIns(), (r) => new Date(r.createdDateTime).getUTCDay())
+        .sort((a, b) => Number(a[0]) - Number(b[0]))
+        .map(([d, n]) => [`${d === 0 ? '00:00:00' : `${d}.00:00:00`}`, n]),
+  },
+  {
+    name: 'sign-ins per calendar day as text (format_datetime)',
+    kql: 'SigninLogs | summarize count() by Day = format_datetime(TimeGenerated, "yyyy-MM-dd") | sort by Day asc',
+    expect: () => countBy(signIns(), (r) => String(r.createdDateTime).slice(0, 10)).sort(byKey),
+  },
+  {
+    name: 'sign-ins per user per day (startofday, two keys)',
+    kql: 'SigninLogs | summarize count() by UserPrincipalName, Day = startofday(TimeGenerated) | summarize Days = count() by UserPrincipalName | sort by UserPrincipalName asc',
+    expect: () =>
+      distinct(signIns().map((r) => r.userPrincipalName))
+        .sort()
+        .map((u) => [
+          u,
+          distinct(
+            signIns()
+              .filter((r) => r.userPrincipalName === u)
+              .map((r) => day(r.createdDateTime)),
+          ).length,
+        ]),
+  },
+  {
+    name: 'active span per user in hours (datetime_diff of min and max)',
+    kql: 'SigninLogs | summarize First = min(TimeGenerated), Last = max(TimeGenerated) by UserPrincipalName | extend Hours = datetime_diff("hour", Last, First) | project UserPrincipalName, Hours | sort by UserPrincipalName asc',
+    expect: () =>
+      distinct(signIns().map((r) => r.userPrincipalName))
+        .sort()
+        .map((u) => {
+          const ts = signIns()
+            .filter((r) => r.userPrincipalName === u)
+            .map((r) => Date.parse(r.createdDateTime));
+          const h = (t: number) => Math.floor(t / 3_600_000);
+          return [u, h(Math.max(...ts)) - h(Math.min(...ts))];
+        }),
+  },
+  {
+    name: 'outcome labels with case()',
+    kql: `SigninLogs | extend Outcome = case(ResultType == "0", "success", ResultType in ("50074", "50076", "500121"), "mfa", "failure")
+| summarize count() by Outcome | sort by Outcome asc`,
+    expect: () =>
+      countBy(signIns(), (r) => {
+        const c = r.status?.errorCode ?? 0;
+        return c === 0 ? 'success' : [50074, 50076, 500121].includes(c) ? 'mfa' : 'failure';
+      }).sort(byKey),
+  },
+  {
+    name: 'user and app pairs as one string (strcat)',
+    kql: 'SigninLogs | extend Pair = strcat(UserPrincipalName, " → ", AppDisplayName) | summarize dcount(Pair)',
+    expect: () => [[distinct(signIns().map((r) => `${r.userPrincipalName} → ${r.appDisplayName}`)).length]],
+  },
+  {
+    name: 'sign-ins with the Windows family (tolower + startswith)',
+    kql: 'SigninLogs | where tolower(tostring(DeviceDetail.operatingSystem)) startswith "windows" | count',
+    expect: () => [
+      [
+        signIns().filter((r) =>
+          String(r.deviceDetail?.operatingSystem ?? '')
+            .toLowerCase()
+            .startsWith('windows'),
+        ).length,
+      ],
+    ],
+  },
+  {
+    name: 'IP prefixes /16 (split and strcat)',
+    kql: 'SigninLogs | extend Octets = split(IPAddress, ".") | extend Prefix = strcat(tostring(Octets[0]), ".", tostring(Octets[1])) | summarize dcount(Prefix)',
+    expect: () => [
+      [distinct(signIns().map((r) => String(r.ipAddress).split('.').slice(0, 2).join('.'))).length],
+    ],
+  },
+  {
+    name: 'sign-ins from private addresses (ipv4_is_private)',
+    kql: 'SigninLogs | where ipv4_is_private(IPAddress) | count',
+    expect: () => [
+      [
+        signIns().filter((r) => {
+          const o = String(r.ipAddress).split('.').map(Number);
+          return (
+            o.length === 4 &&
+            (o[0] === 10 || (o[0] === 172 && o[1]! >= 16 && o[1]! <= 31) || (o[0] === 192 && o[1] === 168))
+          );
+        }).length,
+      ],
+    ],
+  },
+  {
+    name: 'provisioning by source and target system (parse_json of string columns)',
+    kql: 'AADProvisioningLogs | summarize count() by Source = tostring(parse_json(SourceSystem).displayName), Target = tostring(parse_json(TargetSystem).displayName) | sort by Source asc, Target asc',
+    expect: () =>
+      countBy(
+        recs('ProvisioningLogs'),
+        (r) => `${r.sourceSystem?.displayName ?? ''}|${r.targetSystem?.displayName ?? ''}`,
+      )
+        .map(([k, n]) => [...String(k).split('|'), n])
+        .sort((a, b) => byKey(a, b) || byKey([a[1]], [b[1]])),
+  },
+  {
+    name: 'risky users by risk level',
+    kql: 'AADRiskyUsers | summarize arg_max(RiskLastUpdatedDateTime, RiskLevel) by UserPrincipalName | summarize count() by RiskLevel',
+    expect: () => {
+      const latest = new Map<string, R>();
+      for (const r of recs('RiskyUsers')) {
+        const cur = latest.get(r.userPrincipalName);
+        if (!cur || Date.parse(r.riskLastUpdatedDateTime) > Date.parse(cur.riskLastUpdatedDateTime))
+          latest.set(r.userPrincipalName, r);
+      }
+      return countBy([...latest.values()], (r) => r.riskLevel ?? '');
+    },
+  },
+  {
+    name: 'risk events with their sign-in country (Location dynamic)',
+    kql: 'AADUserRiskEvents | project UserPrincipalName, Country = tostring(Location.countryOrRegion), RiskEventType',
+    expect: () =>
+      recs('UserRiskEvents').map((r) => [
+        r.userPrincipalName,
+        r.location?.countryOrRegion ?? '',
+        r.riskEventType,
+      ]),
+  },
+  {
+    name: 'Graph activity: average response size per method (avg, round)',
+    kql: 'MicrosoftGraphActivityLogs | summarize Avg = round(avg(ResponseSizeBytes), 0) by RequestMethod | sort by RequestMethod asc',
+    expect: () =>
+      distinct(recs('MicrosoftGraphActivityLogs').map((r) => r.requestMethod))
+        .sort()
+        .map((m) => {
+          const xs = recs('MicrosoftGraphActivityLogs')
+            .filter((r) => r.requestMethod === m && typeof r.responseSizeBytes === 'number')
+            .map((r) => r.responseSizeBytes as number);
+          return [m, xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : null];
+        }),
+  },
+  {
+    name: 'Graph activity: 95th percentile of duration',
+    kql: 'MicrosoftGraphActivityLogs | summarize p95 = percentile(DurationMs, 95)',
+    expect: () => {
+      const xs = recs('MicrosoftGraphActivityLogs')
+        .map((r) => r.durationMs)
+        .filter((x): x is number => typeof x === 'number')
+        .sort((a, b) => a - b);
+      // Nearest rank: the smallest value with at least 95% of values at or below it.
+      return [[xs[Math.ceil(0.95 * xs.length) - 1] ?? null]];
+    },
+  },
+  {
+    name: 'network traffic: distinct destinations per action',
+    kql: 'NetworkAccessTraffic | summarize Destinations = dcount(DestinationFqdn) by Action | sort by Action asc',
+    expect: () =>
+      distinct(recs('NetworkAccessTrafficLogs').map((r) => r.action ?? ''))
+        .sort()
+        .map((a) => [
+          a,
+          distinct(
+            recs('NetworkAccessTrafficLogs')
+              .filter((r) => (r.action ?? '') === a)
+              .map((r) => r.destinationFqdn ?? ''),
+          ).length,
+        ]),
+  },
 ];
 
 describe('realistic Entra queries over a fixed dataset', () => {
