@@ -913,6 +913,25 @@ SigninLogs | where ResultType != "0" | lookup codes on ResultType | summarize co
           ).length,
         ]),
   },
+  {
+    name: 'failures per user as a 6-hourly series (make-series)',
+    kql: `SigninLogs | where ResultType != "0"
+| make-series Failures = count() default = 0 on TimeGenerated from datetime(${new Date(FROM).toISOString()}) to datetime(${new Date(TO).toISOString()}) step 6h by UserPrincipalName
+| project UserPrincipalName, Failures | sort by UserPrincipalName asc`,
+    expect: () =>
+      distinct(
+        signIns()
+          .filter(failed)
+          .map((r) => r.userPrincipalName),
+      )
+        .sort()
+        .map((u) => {
+          const series = Array.from({ length: (TO - FROM) / 21_600_000 }, () => 0);
+          for (const r of signIns().filter((x) => failed(x) && x.userPrincipalName === u))
+            series[Math.floor((Date.parse(r.createdDateTime) - FROM) / 21_600_000)]!++;
+          return [u, JSON.stringify(series)];
+        }),
+  },
 ];
 
 describe('realistic Entra queries over a fixed dataset', () => {

@@ -78,6 +78,15 @@ export type Operator = Span &
     | { kind: 'distinct'; exprs: Expr[] }
     | { kind: 'count' }
     | { kind: 'getschema' }
+    | {
+        kind: 'make-series';
+        aggregates: { expr: Expr; default?: Expr }[];
+        on: Expr;
+        from?: Expr;
+        to?: Expr;
+        step: Expr;
+        by: Expr[];
+      }
     | { kind: 'render'; chart: string; properties: Record<string, unknown> }
     | { kind: 'union'; tables: Tabular[]; withSource?: string; isFuzzy: boolean }
     | { kind: 'join'; joinKind: string; right: Tabular; on: JoinKey[] }

@@ -413,6 +413,8 @@ class Compiler {
       }
       case 'summarize':
         return summarize(this, input, op, from);
+      case 'make-series':
+        return makeSeries(this, input, op, from);
       case 'sort': {
         const keys = op.by.map((e) => this.orderKey(e, scope, true));
         return { sql: `SELECT * ${from} ORDER BY ${keys.join(', ')}`, cols: input.cols };
@@ -1045,4 +1047,4 @@ export type { Compiler, Sc, Scope };
 
 import { callScalar } from './functions.ts';
 import { join, mvApply, mvExpand, parseOp } from './relational.ts';
-import { aggregate, summarize } from './summarize.ts';
+import { aggregate, makeSeries, summarize } from './summarize.ts';

@@ -366,6 +366,29 @@ describe('KQL tabular operators', () => {
     assert.equal((await rows('range x from 1 to 600000 step 1')).length, 500_000);
   });
 
+  it('make-series: one array per aggregate and the axis, default where a step has no rows', async () => {
+    const D =
+      "datatable(u:string, t:datetime, x:long)['a', datetime(2024-01-01T00:10:00Z), 1, 'a', datetime(2024-01-01T02:30:00Z), 2, 'b', datetime(2024-01-01T01:00:00Z), 5, 'b', datetime(2024-01-02T01:00:00Z), 5]";
+    const r = await rows(
+      `${D} | make-series n = count(), s = sum(x) default = -1 on t from datetime(2024-01-01) to datetime(2024-01-01T04:00:00Z) step 1h by u | sort by u asc`,
+    );
+    assert.deepEqual(
+      r.map((row) => [row[0], JSON.parse(row[1] as string), JSON.parse(row[2] as string)]),
+      [
+        ['a', [1, 0, 1, 0], [1, -1, 2, -1]],
+        // b's row at 2024-01-02 is outside the range.
+        ['b', [0, 1, 0, 0], [-1, 5, -1, -1]],
+      ],
+    );
+    assert.deepEqual(JSON.parse(r[0]![3] as string), [
+      '2024-01-01T00:00:00.0000000Z',
+      '2024-01-01T01:00:00.0000000Z',
+      '2024-01-01T02:00:00.0000000Z',
+      '2024-01-01T03:00:00.0000000Z',
+    ]);
+    await assert.rejects(db.kql(`${D} | make-series count() on t step 1h`), /without from and to/);
+  });
+
   it('getschema lists the columns with their types', async () => {
     assert.deepEqual(await rows('datatable(a:string, b:long, c:dynamic)[] | getschema'), [
       ['a', 0, 'System.String', 'string'],

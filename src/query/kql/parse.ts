@@ -275,6 +275,24 @@ function operator(n: Node): Operator {
       return { kind: 'count', ...s };
     case 'GetSchemaOperator':
       return { kind: 'getschema', ...s };
+    case 'MakeSeriesOperator': {
+      noParameters(n, 'make-series');
+      const r = n.RangeClause;
+      if (cls(r) !== 'MakeSeriesFromToStepClause') throw unsupported('make-series … in range()', span(r));
+      return {
+        kind: 'make-series',
+        aggregates: elements(n.Aggregates).map((m) => ({
+          expr: expr(m.Expression),
+          ...(m.DefaultExpression ? { default: expr(m.DefaultExpression.Expression) } : {}),
+        })),
+        on: expr(n.OnClause.Expression),
+        ...(r.MakeSeriesFromClause ? { from: expr(r.MakeSeriesFromClause.Expression) } : {}),
+        ...(r.MakeSeriesToClause ? { to: expr(r.MakeSeriesToClause.Expression) } : {}),
+        step: expr(r.MakeSeriesStepClause.Expression),
+        by: n.ByClause ? elements(n.ByClause.Expressions).map(expr) : [],
+        ...s,
+      };
+    }
     case 'RenderOperator': {
       const properties: Record<string, unknown> = {};
       const props = [...elements(n.Parameters), ...(n.WithClause ? elements(n.WithClause.Properties) : [])];
