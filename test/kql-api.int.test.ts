@@ -132,10 +132,10 @@ describe('Log Analytics query API', () => {
     const err = bad.body.error as Rec;
     assert.equal(err.code, 'BadArgumentError');
     assert.equal((err.innererror as Rec).code, 'SyntaxError');
-    const sem = await query({ query: 'SigninLogs | make-series count() on TimeGenerated step 1h' });
+    const sem = await query({ query: 'SigninLogs | serialize n = row_number()' });
     assert.equal(sem.status, 400);
     const inner = ((sem.body.error as Rec).innererror as Rec).innererror as Rec;
-    assert.match(String(inner.message), /operator 'make-series' is not supported/);
+    assert.match(String(inner.message), /operator 'serialize' is not supported/);
     assert.equal(inner.pos, 14);
     const missing = await query({ query: 'NoSuchTable | take 1' });
     assert.match(JSON.stringify(missing.body), /NoSuchTable/);

@@ -489,6 +489,450 @@ SigninLogs | where ResultType == "0" and UserPrincipalName in (failedUsers) | su
         ])
         .sort(byKey),
   },
+  {
+    name: 'Sentinel idiom: one let function over both user sign-in tables with table()',
+    kql: `let failures = (t:string) { table(t) | where ResultType != "0" | summarize n = count() };
+union (failures("SigninLogs") | extend Source = "interactive"), (failures("AADNonInteractiveUserSignInLogs") | extend Source = "noninteractive")
+| project Source, n | sort by Source asc`,
+    expect: () => [
+      ['interactive', signIns().filter(failed).length],
+      ['noninteractive', recs('NonInteractiveUserSignInLogs').filter(failed).length],
+    ],
+  },
+  {
+    name: 'let scalar threshold and a lambda over columns',
+    kql: `let threshold = 2; let domain = (upn:string) { tostring(split(upn, "@")[1]) };
+SigninLogs | where ResultType != "0" | summarize Failures = count() by UserPrincipalName | where Failures >= threshold
+| extend Domain = domain(UserPrincipalName) | project UserPrincipalName, Domain, Failures | sort by UserPrincipalName asc`,
+    expect: () =>
+      countBy(signIns().filter(failed), (r) => r.userPrincipalName)
+        .filter(([, n]) => n >= 2)
+        .map(([u, n]) => [u, String(u).split('@')[1], n])
+        .sort(byKey),
+  },
+  {
+    name: 'failure reasons with lookup of a reference table',
+    kql: `let codes = datatable(ResultType:string, Meaning:string)["50126", "bad password", "50074", "MFA required", "50140", "keep me signed in", "50076", "MFA required", "500121", "MFA failed"];
+SigninLogs | where ResultType != "0" | lookup codes on ResultType | summarize count() by Meaning | sort by Meaning asc`,
+    expect: () => {
+      const m: Record<number, string> = {
+        50126: 'bad password',
+        50074: 'MFA required',
+        50140: 'keep me signed in',
+        50076: 'MFA required',
+        500121: 'MFA failed',
+      };
+      return countBy(signIns().filter(failed), (r) => m[r.status.errorCode] ?? '').sort(byKey);
+    },
+  },
+  {
+    name: 'parse the user name out of the UPN',
+    kql: 'SigninLogs | parse UserPrincipalName with First "." Last "@" Domain | summarize count() by Domain | sort by Domain asc',
+    expect: () =>
+      countBy(signIns(), (r) => {
+        const m = /^(.*?)\.(.*?)@(.*)$/.exec(r.userPrincipalName);
+        return m ? m[3] : '';
+      }).sort(byKey),
+  },
+  {
+    name: 'sign-ins from the last 6 hours of the window (between with datetimes)',
+    kql: 'SigninLogs | where TimeGenerated between (ago(6h) .. now()) | count',
+    expect: () => [
+      [
+        signIns().filter(
+          (r) => Date.parse(r.createdDateTime) >= TO - 6 * 3_600_000 && Date.parse(r.createdDateTime) <= TO,
+        ).length,
+      ],
+    ],
+  },
+  {
+    name: 'browsers in use (startswith over DeviceDetail)',
+    kql: 'SigninLogs | extend Browser = tostring(DeviceDetail.browser) | where Browser startswith "Chrome" | count',
+    expect: () => [
+      [
+        signIns().filter((r) =>
+          String(r.deviceDetail?.browser ?? '')
+            .toLowerCase()
+            .startsWith('chrome'),
+        ).length,
+      ],
+    ],
+  },
+  {
+    name: 'apps with no failure at all (countif == 0)',
+    kql: 'SigninLogs | summarize Failures = countif(ResultType != "0") by AppDisplayName | where Failures == 0 | sort by AppDisplayName asc | project AppDisplayName',
+    expect: () =>
+      distinct(signIns().map((r) => r.appDisplayName))
+        .filter((a) => !signIns().some((r) => r.appDisplayName === a && failed(r)))
+        .sort()
+        .map((a) => [a]),
+  },
+  {
+    name: 'hourly failure rate as a time chart',
+    kql: 'SigninLogs | summarize Total = count(), Failed = countif(ResultType != "0") by bin(TimeGenerated, 6h) | sort by TimeGenerated asc | render timechart',
+    expect: () =>
+      distinct(
+        signIns().map((r) =>
+          new Date(Math.floor(Date.parse(r.createdDateTime) / 21_600_000) * 21_600_000)
+            .toISOString()
+            .replace('.000Z', 'Z'),
+        ),
+      )
+        .sort()
+        .map((b) => {
+          const rows = signIns().filter(
+            (r) =>
+              new Date(Math.floor(Date.parse(r.createdDateTime) / 21_600_000) * 21_600_000)
+                .toISOString()
+                .replace('.000Z', 'Z') === b,
+          );
+          return [b, rows.length, rows.filter(failed).length];
+        }),
+  },
+  {
+    name: 'audit operations by initiating app (coalesce over InitiatedBy branches)',
+    kql: `AuditLogs | extend Initiator = iff(isnotempty(tostring(InitiatedBy.user.userPrincipalName)), tostring(InitiatedBy.user.userPrincipalName), tostring(InitiatedBy.app.displayName))
+| summarize count() by Initiator | top 5 by count_ desc | project count_`,
+    expect: () => {
+      const rows = countBy(
+        recs('AuditLogs'),
+        (r) => r.initiatedBy?.user?.userPrincipalName || r.initiatedBy?.app?.displayName || '',
+      );
+      // Ties at the cut: compare counts only.
+      return rows.slice(0, 5).map(([, n]) => [n]);
+    },
+  },
+  {
+    name: 'audit targets by type (mv-expand TargetResources)',
+    kql: 'AuditLogs | mv-expand Target = TargetResources | summarize count() by Type = tostring(Target.type) | sort by count_ desc, Type asc',
+    expect: () =>
+      countBy(
+        recs('AuditLogs').flatMap((r) => r.targetResources ?? []),
+        (t: R) => t.type ?? '',
+      ),
+  },
+  {
+    name: 'operations by service (LoggedByService)',
+    kql: 'AuditLogs | summarize Operations = dcount(OperationName) by LoggedByService | sort by LoggedByService asc',
+    expect: () =>
+      distinct(recs('AuditLogs').map((r) => r.loggedByService))
+        .sort()
+        .map((s) => [
+          s,
+          distinct(
+            recs('AuditLogs')
+              .filter((r) => r.loggedByService === s)
+              .map((r) => r.activityDisplayName),
+          ).length,
+        ]),
+  },
+  {
+    name: 'Graph activity: top callers by app',
+    kql: 'MicrosoftGraphActivityLogs | summarize Calls = count() by AppId | sort by Calls desc, AppId asc | take 3',
+    expect: () => countBy(recs('MicrosoftGraphActivityLogs'), (r) => r.appId ?? '').slice(0, 3),
+  },
+  {
+    name: 'Graph activity: requests to /users endpoints (contains)',
+    kql: 'MicrosoftGraphActivityLogs | where RequestUri contains "/users" | count',
+    expect: () => [
+      [
+        recs('MicrosoftGraphActivityLogs').filter((r) =>
+          String(r.requestUri ?? '')
+            .toLowerCase()
+            .includes('/users'),
+        ).length,
+      ],
+    ],
+  },
+  {
+    name: 'Graph activity: hosts called (parse_url)',
+    kql: 'MicrosoftGraphActivityLogs | extend Host = tostring(parse_url(RequestUri).Host) | summarize count() by Host | sort by Host asc',
+    expect: () =>
+      countBy(recs('MicrosoftGraphActivityLogs'), (r) => {
+        const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/(?:[^:@/]*(?::[^@/]*)?@)?([^:/?#]*)/.exec(
+          String(r.requestUri ?? ''),
+        );
+        return m ? m[1] : '';
+      }).sort(byKey),
+  },
+  {
+    name: 'service principal sign-in failures by resource',
+    kql: 'AADServicePrincipalSignInLogs | where ResultType != "0" | summarize count() by ResourceDisplayName | sort by count_ desc, ResourceDisplayName asc',
+    expect: () =>
+      countBy(recs('ServicePrincipalSignInLogs').filter(failed), (r) => r.resourceDisplayName ?? ''),
+  },
+  {
+    name: 'managed identity sign-ins by resource, top 3',
+    kql: 'AADManagedIdentitySignInLogs | summarize count() by ResourceDisplayName | sort by count_ desc, ResourceDisplayName asc | take 3',
+    expect: () => countBy(recs('ManagedIdentitySignInLogs'), (r) => r.resourceDisplayName ?? '').slice(0, 3),
+  },
+  {
+    name: 'ADFS sign-ins per user',
+    kql: 'ADFSSignInLogs | summarize count() by UserPrincipalName | sort by UserPrincipalName asc',
+    expect: () => countBy(recs('ADFSSignInLogs'), (r) => r.userPrincipalName ?? '').sort(byKey),
+  },
+  {
+    name: 'network access traffic by action',
+    kql: 'NetworkAccessTraffic | summarize count() by Action | sort by Action asc',
+    expect: () => countBy(recs('NetworkAccessTrafficLogs'), (r) => r.action ?? '').sort(byKey),
+  },
+  {
+    name: 'distinct users and IPs per country in one summarize',
+    kql: 'SigninLogs | summarize Users = dcount(UserPrincipalName), IPs = dcount(IPAddress) by Country = tostring(LocationDetails.countryOrRegion) | sort by Country asc',
+    expect: () =>
+      distinct(signIns().map((r) => r.location?.countryOrRegion ?? ''))
+        .sort()
+        .map((c) => {
+          const rows = signIns().filter((r) => (r.location?.countryOrRegion ?? '') === c);
+          return [
+            c,
+            distinct(rows.map((r) => r.userPrincipalName)).length,
+            distinct(rows.map((r) => r.ipAddress)).length,
+          ];
+        }),
+  },
+  {
+    name: 'sign-ins to apps whose name has the term "Office"',
+    kql: 'SigninLogs | where AppDisplayName has "office" | summarize count() by AppDisplayName | sort by AppDisplayName asc',
+    expect: () =>
+      countBy(
+        signIns().filter((r) => /(^|[^a-z0-9])office($|[^a-z0-9])/i.test(r.appDisplayName)),
+        (r) => r.appDisplayName,
+      ).sort(byKey),
+  },
+  {
+    name: 'sign-ins where some conditional access policy failed (mv-apply)',
+    kql: `SigninLogs | mv-apply Policy = ConditionalAccessPolicies on (where tostring(Policy.result) == "failure" | summarize Failed = count())
+| where Failed > 0 | summarize SignIns = count(), Users = dcount(UserPrincipalName)`,
+    expect: () => {
+      const rows = signIns().filter((r) =>
+        (r.appliedConditionalAccessPolicies ?? []).some((p: R) => p.result === 'failure'),
+      );
+      return [[rows.length, distinct(rows.map((r) => r.userPrincipalName)).length]];
+    },
+  },
+  {
+    name: 'the first policy that applied to each failed CA sign-in (mv-apply with take)',
+    kql: `SigninLogs | where ConditionalAccessStatus == "failure"
+| mv-apply with_itemindex=i Policy = ConditionalAccessPolicies on (where tostring(Policy.result) == "failure" | top 1 by i asc)
+| project UserPrincipalName, PolicyName = tostring(Policy.displayName) | sort by UserPrincipalName asc, PolicyName asc`,
+    expect: () =>
+      signIns()
+        .filter((r) => r.conditionalAccessStatus === 'failure')
+        .flatMap((r) => {
+          const p = ((r.appliedConditionalAccessPolicies ?? []) as R[]).find((x) => x.result === 'failure');
+          return p ? [[r.userPrincipalName, p.displayName]] : [];
+        })
+        .sort((a, b) => byKey(a, b) || byKey([a[1]], [b[1]])),
+  },
+  {
+    name: 'every sign-in table but SigninLogs by wildcard (union *SignIn*)',
+    kql: 'union withsource=Table *SignIn* | summarize count() by Table | sort by Table asc',
+    expect: () =>
+      [
+        ['AADManagedIdentitySignInLogs', recs('ManagedIdentitySignInLogs').length],
+        ['AADNonInteractiveUserSignInLogs', recs('NonInteractiveUserSignInLogs').length],
+        ['AADServicePrincipalSignInLogs', recs('ServicePrincipalSignInLogs').length],
+        ['ADFSSignInLogs', recs('ADFSSignInLogs').length],
+      ].filter(([, n]) => (n as number) > 0),
+  },
+  {
+    name: 'hours with no interactive sign-in (range + leftanti join)',
+    kql: `range Hour from datetime(${new Date(FROM).toISOString()}) to datetime(${new Date(TO - 3_600_000).toISOString()}) step 1h
+| join kind=leftanti (SigninLogs | summarize by Hour = bin(TimeGenerated, 1h)) on Hour | count`,
+    expect: () => {
+      const seen = new Set(signIns().map((r) => hour(r.createdDateTime)));
+      let n = 0;
+      for (let t = FROM; t < TO; t += 3_600_000)
+        if (!seen.has(new Date(t).toISOString().replace('.000Z', 'Z'))) n++;
+      return [[n]];
+    },
+  },
+  {
+    name: 'sign-ins per weekday (dayofweek)',
+    kql: 'SigninLogs | summarize count() by Day = dayofweek(TimeGenerated) | sort by Day asc',
+    expect: () =>
+      countBy(signIns(), (r) => new Date(r.createdDateTime).getUTCDay())
+        .sort((a, b) => Number(a[0]) - Number(b[0]))
+        .map(([d, n]) => [`${d === 0 ? '00:00:00' : `${d}.00:00:00`}`, n]),
+  },
+  {
+    name: 'sign-ins per calendar day as text (format_datetime)',
+    kql: 'SigninLogs | summarize count() by Day = format_datetime(TimeGenerated, "yyyy-MM-dd") | sort by Day asc',
+    expect: () => countBy(signIns(), (r) => String(r.createdDateTime).slice(0, 10)).sort(byKey),
+  },
+  {
+    name: 'sign-ins per user per day (startofday, two keys)',
+    kql: 'SigninLogs | summarize count() by UserPrincipalName, Day = startofday(TimeGenerated) | summarize Days = count() by UserPrincipalName | sort by UserPrincipalName asc',
+    expect: () =>
+      distinct(signIns().map((r) => r.userPrincipalName))
+        .sort()
+        .map((u) => [
+          u,
+          distinct(
+            signIns()
+              .filter((r) => r.userPrincipalName === u)
+              .map((r) => day(r.createdDateTime)),
+          ).length,
+        ]),
+  },
+  {
+    name: 'active span per user in hours (datetime_diff of min and max)',
+    kql: 'SigninLogs | summarize First = min(TimeGenerated), Last = max(TimeGenerated) by UserPrincipalName | extend Hours = datetime_diff("hour", Last, First) | project UserPrincipalName, Hours | sort by UserPrincipalName asc',
+    expect: () =>
+      distinct(signIns().map((r) => r.userPrincipalName))
+        .sort()
+        .map((u) => {
+          const ts = signIns()
+            .filter((r) => r.userPrincipalName === u)
+            .map((r) => Date.parse(r.createdDateTime));
+          const h = (t: number) => Math.floor(t / 3_600_000);
+          return [u, h(Math.max(...ts)) - h(Math.min(...ts))];
+        }),
+  },
+  {
+    name: 'outcome labels with case()',
+    kql: `SigninLogs | extend Outcome = case(ResultType == "0", "success", ResultType in ("50074", "50076", "500121"), "mfa", "failure")
+| summarize count() by Outcome | sort by Outcome asc`,
+    expect: () =>
+      countBy(signIns(), (r) => {
+        const c = r.status?.errorCode ?? 0;
+        return c === 0 ? 'success' : [50074, 50076, 500121].includes(c) ? 'mfa' : 'failure';
+      }).sort(byKey),
+  },
+  {
+    name: 'user and app pairs as one string (strcat)',
+    kql: 'SigninLogs | extend Pair = strcat(UserPrincipalName, " → ", AppDisplayName) | summarize dcount(Pair)',
+    expect: () => [[distinct(signIns().map((r) => `${r.userPrincipalName} → ${r.appDisplayName}`)).length]],
+  },
+  {
+    name: 'sign-ins with the Windows family (tolower + startswith)',
+    kql: 'SigninLogs | where tolower(tostring(DeviceDetail.operatingSystem)) startswith "windows" | count',
+    expect: () => [
+      [
+        signIns().filter((r) =>
+          String(r.deviceDetail?.operatingSystem ?? '')
+            .toLowerCase()
+            .startsWith('windows'),
+        ).length,
+      ],
+    ],
+  },
+  {
+    name: 'IP prefixes /16 (split and strcat)',
+    kql: 'SigninLogs | extend Octets = split(IPAddress, ".") | extend Prefix = strcat(tostring(Octets[0]), ".", tostring(Octets[1])) | summarize dcount(Prefix)',
+    expect: () => [
+      [distinct(signIns().map((r) => String(r.ipAddress).split('.').slice(0, 2).join('.'))).length],
+    ],
+  },
+  {
+    name: 'sign-ins from private addresses (ipv4_is_private)',
+    kql: 'SigninLogs | where ipv4_is_private(IPAddress) | count',
+    expect: () => [
+      [
+        signIns().filter((r) => {
+          const o = String(r.ipAddress).split('.').map(Number);
+          return (
+            o.length === 4 &&
+            (o[0] === 10 || (o[0] === 172 && o[1]! >= 16 && o[1]! <= 31) || (o[0] === 192 && o[1] === 168))
+          );
+        }).length,
+      ],
+    ],
+  },
+  {
+    name: 'provisioning by source and target system (parse_json of string columns)',
+    kql: 'AADProvisioningLogs | summarize count() by Source = tostring(parse_json(SourceSystem).displayName), Target = tostring(parse_json(TargetSystem).displayName) | sort by Source asc, Target asc',
+    expect: () =>
+      countBy(
+        recs('ProvisioningLogs'),
+        (r) => `${r.sourceSystem?.displayName ?? ''}|${r.targetSystem?.displayName ?? ''}`,
+      )
+        .map(([k, n]) => [...String(k).split('|'), n])
+        .sort((a, b) => byKey(a, b) || byKey([a[1]], [b[1]])),
+  },
+  {
+    name: 'risky users by risk level',
+    kql: 'AADRiskyUsers | summarize arg_max(RiskLastUpdatedDateTime, RiskLevel) by UserPrincipalName | summarize count() by RiskLevel',
+    expect: () => {
+      const latest = new Map<string, R>();
+      for (const r of recs('RiskyUsers')) {
+        const cur = latest.get(r.userPrincipalName);
+        if (!cur || Date.parse(r.riskLastUpdatedDateTime) > Date.parse(cur.riskLastUpdatedDateTime))
+          latest.set(r.userPrincipalName, r);
+      }
+      return countBy([...latest.values()], (r) => r.riskLevel ?? '');
+    },
+  },
+  {
+    name: 'risk events with their sign-in country (Location dynamic)',
+    kql: 'AADUserRiskEvents | project UserPrincipalName, Country = tostring(Location.countryOrRegion), RiskEventType',
+    expect: () =>
+      recs('UserRiskEvents').map((r) => [
+        r.userPrincipalName,
+        r.location?.countryOrRegion ?? '',
+        r.riskEventType,
+      ]),
+  },
+  {
+    name: 'Graph activity: average response size per method (avg, round)',
+    kql: 'MicrosoftGraphActivityLogs | summarize Avg = round(avg(ResponseSizeBytes), 0) by RequestMethod | sort by RequestMethod asc',
+    expect: () =>
+      distinct(recs('MicrosoftGraphActivityLogs').map((r) => r.requestMethod))
+        .sort()
+        .map((m) => {
+          const xs = recs('MicrosoftGraphActivityLogs')
+            .filter((r) => r.requestMethod === m && typeof r.responseSizeBytes === 'number')
+            .map((r) => r.responseSizeBytes as number);
+          return [m, xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : null];
+        }),
+  },
+  {
+    name: 'Graph activity: 95th percentile of duration',
+    kql: 'MicrosoftGraphActivityLogs | summarize p95 = percentile(DurationMs, 95)',
+    expect: () => {
+      const xs = recs('MicrosoftGraphActivityLogs')
+        .map((r) => r.durationMs)
+        .filter((x): x is number => typeof x === 'number')
+        .sort((a, b) => a - b);
+      // Nearest rank: the smallest value with at least 95% of values at or below it.
+      return [[xs[Math.ceil(0.95 * xs.length) - 1] ?? null]];
+    },
+  },
+  {
+    name: 'network traffic: distinct destinations per action',
+    kql: 'NetworkAccessTraffic | summarize Destinations = dcount(DestinationFqdn) by Action | sort by Action asc',
+    expect: () =>
+      distinct(recs('NetworkAccessTrafficLogs').map((r) => r.action ?? ''))
+        .sort()
+        .map((a) => [
+          a,
+          distinct(
+            recs('NetworkAccessTrafficLogs')
+              .filter((r) => (r.action ?? '') === a)
+              .map((r) => r.destinationFqdn ?? ''),
+          ).length,
+        ]),
+  },
+  {
+    name: 'failures per user as a 6-hourly series (make-series)',
+    kql: `SigninLogs | where ResultType != "0"
+| make-series Failures = count() default = 0 on TimeGenerated from datetime(${new Date(FROM).toISOString()}) to datetime(${new Date(TO).toISOString()}) step 6h by UserPrincipalName
+| project UserPrincipalName, Failures | sort by UserPrincipalName asc`,
+    expect: () =>
+      distinct(
+        signIns()
+          .filter(failed)
+          .map((r) => r.userPrincipalName),
+      )
+        .sort()
+        .map((u) => {
+          const series = Array.from({ length: (TO - FROM) / 21_600_000 }, () => 0);
+          for (const r of signIns().filter((x) => failed(x) && x.userPrincipalName === u))
+            series[Math.floor((Date.parse(r.createdDateTime) - FROM) / 21_600_000)]!++;
+          return [u, JSON.stringify(series)];
+        }),
+  },
 ];
 
 describe('realistic Entra queries over a fixed dataset', () => {

@@ -59,6 +59,7 @@ export type Tabular = Span &
     | { kind: 'pipe'; input: Tabular; op: Operator }
     | { kind: 'union'; tables: Tabular[]; withSource?: string; isFuzzy: boolean }
     | { kind: 'print'; exprs: Expr[] }
+    | { kind: 'range'; name: string; from: Expr; to: Expr; step: Expr }
     /** A function call in table position: `table('SigninLogs')`, a `let` function. */
     | { kind: 'call'; name: string; args: Expr[] }
   );
@@ -76,6 +77,16 @@ export type Operator = Span &
     | { kind: 'top'; count: Expr; by: Expr }
     | { kind: 'distinct'; exprs: Expr[] }
     | { kind: 'count' }
+    | { kind: 'getschema' }
+    | {
+        kind: 'make-series';
+        aggregates: { expr: Expr; default?: Expr }[];
+        on: Expr;
+        from?: Expr;
+        to?: Expr;
+        step: Expr;
+        by: Expr[];
+      }
     | { kind: 'render'; chart: string; properties: Record<string, unknown> }
     | { kind: 'union'; tables: Tabular[]; withSource?: string; isFuzzy: boolean }
     | { kind: 'join'; joinKind: string; right: Tabular; on: JoinKey[] }
@@ -85,6 +96,15 @@ export type Operator = Span &
         itemIndex?: string;
         items: { name?: string; expr: Expr; toType?: KType }[];
         limit?: Expr;
+      }
+    | {
+        kind: 'mv-apply';
+        bagExpansion: 'bag' | 'array';
+        itemIndex?: string;
+        items: { name?: string; expr: Expr; toType?: KType }[];
+        limit?: Expr;
+        /** The subquery: operators applied to each row's expanded table. */
+        ops: Operator[];
       }
     | { kind: 'project-reorder'; names: { pattern: string; order?: 'asc' | 'desc' }[] }
     | { kind: 'lookup'; joinKind: 'leftouter' | 'inner'; right: Tabular; on: JoinKey[] }

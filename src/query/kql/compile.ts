@@ -26,6 +26,8 @@ export interface CompileContext {
   now: string;
   /** Resolves a table name (as written; LA table names are case-sensitive) to a relation. */
   table(name: string): Rel | undefined;
+  /** The names of the tables in scope, for `union` wildcards. */
+  tableNames(): string[];
 }
 
 export interface CompiledQuery {
@@ -96,7 +98,7 @@ class Compiler {
   private render: CompiledQuery['render'];
   private alias = 0;
   /** Inside a summarize aggregate expression: the input scope that aggregation calls read. */
-  private aggScope: Scope | undefined;
+  aggScope: Scope | undefined;
 
   constructor(private readonly ctx: CompileContext) {
     this.d = ctx.dialect;
@@ -204,7 +206,7 @@ class Compiler {
     return this.lets.get(name)?.kind === 'tabular' || this.ctx.table(name) !== undefined;
   }
 
-  private a(): string {
+  a(): string {
     return `t${this.alias++}`;
   }
 
@@ -233,6 +235,21 @@ class Compiler {
       }
       case 'union':
         return this.union(undefined, t.tables, t.withSource, t.isFuzzy, t);
+      case 'range': {
+        const from = this.scalar(t.from, { cols: [] });
+        const to = this.scalar(t.to, { cols: [] });
+        const step = this.scalar(t.step, { cols: [] });
+        const numeric =
+          NUMERIC.has(from.type) && from.type !== 'real' && NUMERIC.has(to.type) && NUMERIC.has(step.type);
+        const dates = from.type === 'datetime' && to.type === 'datetime' && step.type === 'timespan';
+        if (!numeric && !dates) throw unsupported(`range of ${from.type} by ${step.type}`, t);
+        const type: KType = dates ? 'datetime' : 'long';
+        const cast = (x: string) => (dates ? x : `CAST(${x} AS BIGINT)`);
+        return {
+          sql: `SELECT unnest(generate_series(${cast(from.sql)}, ${cast(to.sql)}, ${cast(step.sql)})) AS ${this.d.quote(t.name)}`,
+          cols: [{ name: t.name, type }],
+        };
+      }
       case 'call': {
         if (t.name.toLowerCase() === 'table') {
           const a = t.args[0];
@@ -294,6 +311,16 @@ class Compiler {
   ): Rel {
     const legs: { rel: Rel; name: string }[] = [];
     if (first) legs.push({ rel: first, name: 'union_arg0' });
+    // Wildcards (`union Signin*`, `union *`) name every table in scope that matches.
+    tables = tables.flatMap((tb) => {
+      if (tb.kind !== 'table' || !tb.name.includes('*')) return [tb];
+      const re = new RegExp(`^${tb.name.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`);
+      return this.ctx
+        .tableNames()
+        .filter((n) => re.test(n))
+        .sort()
+        .map((name): Tabular => ({ kind: 'table', name, pos: tb.pos, len: tb.len }));
+    });
     tables.forEach((tb, i) => {
       try {
         legs.push({
@@ -333,7 +360,7 @@ class Compiler {
     return { sql, cols };
   }
 
-  private operator(input: Rel, op: Operator): Rel {
+  operator(input: Rel, op: Operator): Rel {
     const q = this.d.quote;
     const from = `FROM (${input.sql}) AS ${this.a()}`;
     const scope: Scope = { cols: input.cols };
@@ -385,7 +412,9 @@ class Compiler {
         return rel;
       }
       case 'summarize':
-        return this.summarize(input, op, from);
+        return summarize(this, input, op, from);
+      case 'make-series':
+        return makeSeries(this, input, op, from);
       case 'sort': {
         const keys = op.by.map((e) => this.orderKey(e, scope, true));
         return { sql: `SELECT * ${from} ORDER BY ${keys.join(', ')}`, cols: input.cols };
@@ -416,16 +445,46 @@ class Compiler {
       case 'render':
         this.render = { chart: op.chart, properties: op.properties };
         return input;
+      case 'getschema': {
+        // The input's columns as rows; its SQL is not run. DataType as .NET names it, ColumnType as Kusto.
+        const net: Record<KType, string> = {
+          string: 'System.String',
+          long: 'System.Int64',
+          int: 'System.Int32',
+          real: 'System.Double',
+          bool: 'System.SByte',
+          datetime: 'System.DateTime',
+          timespan: 'System.TimeSpan',
+          dynamic: 'System.Object',
+          guid: 'System.Guid',
+        };
+        const s = this.d.string;
+        const rows = input.cols.map(
+          (c, i) => `(${s(c.name)}, CAST(${i} AS INTEGER), ${s(net[c.type])}, ${s(c.type)})`,
+        );
+        const cols: Col[] = [
+          { name: 'ColumnName', type: 'string' },
+          { name: 'ColumnOrdinal', type: 'int' },
+          { name: 'DataType', type: 'string' },
+          { name: 'ColumnType', type: 'string' },
+        ];
+        return {
+          sql: `SELECT * FROM (VALUES ${rows.join(', ')}) AS ${this.a()}(${cols.map((c) => q(c.name)).join(', ')})`,
+          cols,
+        };
+      }
       case 'union':
         return this.union(input, op.tables, op.withSource, op.isFuzzy, op);
       case 'join':
-        return this.join(input, op);
+        return join(this, input, op);
       case 'lookup':
-        return this.join(input, { ...op, kind: 'join' }, true);
+        return join(this, input, { ...op, kind: 'join' }, true);
       case 'parse':
-        return this.parseOp(input, op, from);
+        return parseOp(this, input, op, from);
       case 'mv-expand':
-        return this.mvExpand(input, op, from);
+        return mvExpand(this, input, op, from);
+      case 'mv-apply':
+        return mvApply(this, input, op);
       case 'project-reorder': {
         const first: Col[] = [];
         for (const n of op.names) {
@@ -440,177 +499,6 @@ class Compiler {
         return { sql: `SELECT ${cols.map((c) => q(c.name)).join(', ')} ${from}`, cols };
       }
     }
-  }
-
-  /**
-   * join: every kind of Kusto's. innerunique (the default) keeps one left row per key before an
-   * inner join; semi/anti kinds keep one side's columns; the others keep all columns, the right
-   * side's clashing names suffixed 1, 2, … (as Kusto names them).
-   */
-  private join(left: Rel, op: Extract<Operator, { kind: 'join' }>, lookup = false): Rel {
-    const q = this.d.quote;
-    const right = this.tabular(op.right);
-    const keys = op.on.map((k) => {
-      const l = this.col({ cols: left.cols }, k.left, k);
-      const r = this.col({ cols: right.cols }, k.right, k);
-      if (!this.comparable(l.type, r.type))
-        throw new KqlError(
-          `join: ${k.left} (${l.type}) and ${k.right} (${r.type}) have different types`,
-          k.pos,
-          k.len,
-        );
-      const plainL = l.type === 'dynamic' ? `CAST(l.${q(l.name)} AS VARCHAR)` : `l.${q(l.name)}`;
-      const plainR = r.type === 'dynamic' ? `CAST(r.${q(r.name)} AS VARCHAR)` : `r.${q(r.name)}`;
-      return { l, r, cond: `${plainL} = ${plainR}` };
-    });
-    const on = keys.map((k) => k.cond).join(' AND ');
-    const kind = op.joinKind;
-    let leftSql = left.sql;
-    if (kind === 'innerunique') {
-      const part = keys.map((k) => q(k.l.name)).join(', ');
-      leftSql = `SELECT * FROM (${left.sql}) AS ${this.a()} QUALIFY row_number() OVER (PARTITION BY ${part}) = 1`;
-    }
-    const semi = { leftsemi: 'SEMI', leftanti: 'ANTI', anti: 'ANTI', leftantisemi: 'ANTI' }[kind];
-    if (semi)
-      return {
-        sql: `SELECT l.* FROM (${leftSql}) AS l ${semi} JOIN (${right.sql}) AS r ON ${on}`,
-        cols: left.cols,
-      };
-    const rsemi = { rightsemi: 'SEMI', rightanti: 'ANTI', rightantisemi: 'ANTI' }[kind];
-    if (rsemi)
-      return {
-        sql: `SELECT r.* FROM (${right.sql}) AS r ${rsemi} JOIN (${leftSql}) AS l ON ${on}`,
-        cols: right.cols,
-      };
-    const sqlJoin = {
-      innerunique: 'JOIN',
-      inner: 'JOIN',
-      leftouter: 'LEFT JOIN',
-      rightouter: 'RIGHT JOIN',
-      fullouter: 'FULL JOIN',
-    }[kind];
-    if (!sqlJoin) throw unsupported(`join kind=${kind}`, op);
-    const used = new Set(left.cols.map((c) => c.name));
-    // lookup: the right side's key columns are not repeated.
-    const rightCols = lookup ? right.cols.filter((c) => !keys.some((k) => k.r.name === c.name)) : right.cols;
-    const rightNames = rightCols.map((c) => {
-      const name = this.unique(c.name, used);
-      used.add(name);
-      return name;
-    });
-    const list = [
-      ...left.cols.map((c) => `l.${q(c.name)} AS ${q(c.name)}`),
-      ...rightCols.map((c, i) => `r.${q(c.name)} AS ${q(rightNames[i]!)}`),
-    ];
-    return {
-      sql: `SELECT ${list.join(', ')} FROM (${leftSql}) AS l ${sqlJoin} (${right.sql}) AS r ON ${on}`,
-      cols: [...left.cols, ...rightCols.map((c, i) => ({ name: rightNames[i]!, type: c.type }))],
-    };
-  }
-
-  /**
-   * parse (simple kind) as one regular expression: literals match as written, `*` any text,
-   * a column the shortest text up to the next literal (the rest, when last). Kusto's rule that a
-   * failed match leaves every column null ("" for strings) holds: the match is all or nothing.
-   */
-  private parseOp(input: Rel, op: Extract<Operator, { kind: 'parse' }>, from: string): Rel {
-    const q = this.d.quote;
-    const src = this.str(this.scalar(op.source, { cols: input.cols }));
-    const esc = (t: string) => t.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-    let re = '^';
-    const captures: { name: string; type: KType; group: number }[] = [];
-    op.parts.forEach((p, i) => {
-      const last = i === op.parts.length - 1;
-      if (p.kind === 'literal') re += esc(p.text);
-      else if (p.kind === 'any') re += last ? '.*' : '.*?';
-      else {
-        // Typed columns only match text of their type, so a number that is not one fails the match.
-        const typed: Partial<Record<KType, string>> = {
-          long: '(-?\\d+)',
-          int: '(-?\\d+)',
-          real: '(-?\\d+(?:\\.\\d*)?(?:[eE][-+]?\\d+)?)',
-          bool: '(true|false|True|False)',
-        };
-        re += typed[p.type] ?? (last ? '(.*)' : '(.*?)');
-        captures.push({ name: p.name, type: p.type, group: captures.length + 1 });
-      }
-    });
-    if (!captures.length) throw new KqlError('parse: the pattern names no column', op.pos, op.len);
-    const pattern = this.d.string(re);
-    const matched = `regexp_matches(${src}, ${pattern}, 's')`;
-    const value = (c: (typeof captures)[number]) => {
-      const text = `regexp_extract(${src}, ${pattern}, ${c.group}, 's')`;
-      const v = c.type === 'string' ? text : this.d.fromJsonText(text, c.type);
-      return c.type === 'string'
-        ? `CASE WHEN ${matched} THEN ${v} ELSE '' END`
-        : `CASE WHEN ${matched} THEN ${v} END`;
-    };
-    const cols: Col[] = input.cols.map((c) => {
-      const cap = captures.find((x) => x.name === c.name);
-      return cap ? { name: c.name, type: cap.type } : c;
-    });
-    for (const c of captures)
-      if (!input.cols.some((x) => x.name === c.name)) cols.push({ name: c.name, type: c.type });
-    const list = cols.map((c) => {
-      const cap = captures.find((x) => x.name === c.name);
-      return cap ? `${value(cap)} AS ${q(c.name)}` : q(c.name);
-    });
-    return { sql: `SELECT ${list.join(', ')} ${from}`, cols };
-  }
-
-  /**
-   * mv-expand: one row per element of each expanded array or bag, expanded in parallel (the
-   * shorter padded with null); an empty array or bag gives no row, a null value one row of null.
-   * Bags expand to one-key bags (bagexpansion=bag) or [key, value] arrays (bagexpansion=array).
-   */
-  private mvExpand(input: Rel, op: Extract<Operator, { kind: 'mv-expand' }>, from: string): Rel {
-    const q = this.d.quote;
-    const scope: Scope = { cols: input.cols };
-    const limit = op.limit ? this.constInt(op.limit, scope, 'mv-expand limit') : undefined;
-    const lists: string[] = [];
-    const outs: { name: string; type: KType }[] = [];
-    op.items.forEach((item, i) => {
-      const v = this.scalar(item.expr, scope);
-      if (v.type !== 'dynamic')
-        throw new KqlError('mv-expand: expected a dynamic value', item.expr.pos, item.expr.len);
-      const name = item.name ?? this.baseName(item.expr);
-      if (!name)
-        throw new KqlError(
-          'mv-expand: name the expanded expression (Name = expression)',
-          item.expr.pos,
-          item.expr.len,
-        );
-      const bagItem =
-        op.bagExpansion === 'bag'
-          ? "json_object(k, json_extract(v, '$.\"' || k || '\"'))"
-          : "to_json([to_json(k), json_extract(v, '$.\"' || k || '\"')])";
-      let list = `(SELECT CASE WHEN v IS NULL OR json_type(v) = 'NULL' THEN [CAST(NULL AS JSON)]
-        WHEN json_type(v) = 'ARRAY' THEN json_extract(v, '$[*]')
-        WHEN json_type(v) = 'OBJECT' THEN list_transform(json_keys(v), k -> ${bagItem})
-        ELSE [v] END FROM (SELECT ${v.sql} AS v))`;
-      if (limit !== undefined) list = `list_slice(${list}, 1, ${limit})`;
-      lists.push(`unnest(${list}) AS ${q(`__mv${i}`)}`);
-      outs.push({ name, type: item.toType ?? 'dynamic' });
-    });
-    const index = op.itemIndex
-      ? `, unnest(range(0, greatest(${lists.map((_, i) => `len(${lists[i]!.replace(/^unnest\((.*)\) AS .*$/s, '$1')})`).join(', ')}))) AS ${q('__mvi')}`
-      : '';
-    const inner = `SELECT *, ${lists.join(', ')}${index} ${from}`;
-    const convert = (i: number, t: KType) =>
-      t === 'dynamic' ? q(`__mv${i}`) : this.fromDynamic({ sql: q(`__mv${i}`), type: 'dynamic' }, t).sql;
-    const cols: Col[] = input.cols.map((c) => {
-      const o = outs.find((x) => x.name === c.name);
-      return o ? { name: c.name, type: o.type } : c;
-    });
-    for (const o of outs) if (!cols.some((c) => c.name === o.name)) cols.push(o);
-    if (op.itemIndex) cols.push({ name: op.itemIndex, type: 'long' });
-    const list = cols.map((c) => {
-      const i = outs.findIndex((o) => o.name === c.name);
-      if (i >= 0) return `${convert(i, outs[i]!.type)} AS ${q(c.name)}`;
-      if (c.name === op.itemIndex) return `CAST(${q('__mvi')} AS BIGINT) AS ${q(c.name)}`;
-      return q(c.name);
-    });
-    return { sql: `SELECT ${list.join(', ')} FROM (${inner}) AS ${this.a()}`, cols };
   }
 
   private orderKey(e: Expr, scope: Scope, defaultDesc: boolean): string {
@@ -630,7 +518,7 @@ class Compiler {
     return `${s.sql} ${desc ? 'DESC' : 'ASC'} NULLS ${nulls.toUpperCase()}`;
   }
 
-  private constInt(e: Expr, scope: Scope, what: string): number {
+  constInt(e: Expr, scope: Scope, what: string): number {
     const s = this.scalar(e, scope);
     if (typeof s.value !== 'number' || !Number.isInteger(s.value) || s.value < 0)
       throw new KqlError(`${what}: the row count must be a constant non-negative integer`, e.pos, e.len);
@@ -639,216 +527,7 @@ class Compiler {
 
   // --- summarize ------------------------------------------------------------------------------
 
-  private summarize(input: Rel, op: Extract<Operator, { kind: 'summarize' }>, from: string): Rel {
-    const q = this.d.quote;
-    const scope: Scope = { cols: input.cols };
-    const used = new Set<string>();
-    const by = op.by.map((e, i) => this.column(e, scope, i, used));
-    // Inner: group keys and aggregates (arg_max/arg_min as one struct each); outer: unpacks them.
-    const inner: string[] = by.map((b) => `${b.sql} AS ${q(b.name)}`);
-    const outer: string[] = by.map((b) => q(b.name));
-    const cols: Col[] = by.map((b) => ({ name: b.name, type: b.type }));
-    op.aggregates.forEach((e, i) => {
-      const names = e.kind === 'named' ? e.names : undefined;
-      const call = e.kind === 'named' ? e.expr : e;
-      if (call.kind !== 'call' || !AGGREGATE_NAMES.has(call.name.toLowerCase())) {
-        // A scalar expression over aggregates, e.g. dcount(a) * 2 or array_length(make_set(x)).
-        this.aggScope = scope;
-        let v: Sc;
-        try {
-          v = this.scalar(call, { cols: by.map((b) => ({ name: b.name, type: b.type })) });
-        } finally {
-          this.aggScope = undefined;
-        }
-        const name = names?.[0] ?? this.autoName(call, i, used);
-        used.add(name);
-        inner.push(`${v.sql} AS ${q(name)}`);
-        outer.push(q(name));
-        cols.push({ name, type: v.type });
-        return;
-      }
-      const fn =
-        ({ argmax: 'arg_max', argmin: 'arg_min' } as Record<string, string>)[call.name.toLowerCase()] ??
-        call.name.toLowerCase();
-      if (fn === 'arg_max' || fn === 'arg_min') {
-        const [key, ...rest] = call.args;
-        if (!key || !rest.length)
-          throw new KqlError(`${fn}: expected (expr, columns...)`, call.pos, call.len);
-        const k = this.scalar(key, scope);
-        const picked: { name: string; sql: string; type: KType }[] = [
-          { name: this.autoName(key, i, used, names?.[0]), sql: k.sql, type: k.type },
-        ];
-        let n = 1;
-        for (const r of rest) {
-          if (r.kind === 'star') {
-            for (const c of input.cols) {
-              if (by.some((b) => b.name === c.name) || picked.some((p) => p.name === c.name)) continue;
-              picked.push({ name: c.name, sql: q(c.name), type: c.type });
-              used.add(c.name);
-            }
-          } else {
-            const p = this.column(r, scope, i, used, false, names?.[n]);
-            picked.push(p);
-          }
-          n++;
-        }
-        const s = `__s${i}`;
-        const struct = `struct_pack(${picked.map((p, j) => `c${j} := ${p.sql}`).join(', ')})`;
-        inner.push(`${fn}(${struct}, ${k.sql}) AS ${q(s)}`);
-        picked.forEach((p, j) => {
-          outer.push(`${q(s)}.c${j} AS ${q(p.name)}`);
-          cols.push({ name: p.name, type: p.type });
-        });
-        return;
-      }
-      const agg = this.aggregate(fn, call, scope);
-      const name = names?.[0] ?? this.unique(agg.name, used);
-      used.add(name);
-      inner.push(`${agg.sql} AS ${q(name)}`);
-      outer.push(q(name));
-      cols.push({ name, type: agg.type });
-    });
-    const group = by.length ? ` GROUP BY ${by.map((_, i) => i + 1).join(', ')}` : '';
-    return {
-      sql: `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} ${from}${group}) AS ${this.a()}`,
-      cols,
-    };
-  }
-
-  private aggregate(
-    fn: string,
-    call: Extract<Expr, { kind: 'call' }>,
-    scope: Scope,
-  ): { sql: string; type: KType; name: string } {
-    const args = call.args;
-    const arg = (i: number) => {
-      const e = args[i];
-      if (!e) throw new KqlError(`${fn}: missing argument ${i + 1}`, call.pos, call.len);
-      return this.scalar(e, scope);
-    };
-    const argName = (i: number) => (args[i] ? this.baseName(args[i]!) : undefined);
-    const suffix = (prefix: string, i = 0) => `${prefix}_${argName(i) ?? ''}`;
-    const bool = (i: number) => {
-      const s = arg(i);
-      if (s.type !== 'bool')
-        throw new KqlError(`${fn}: the predicate must be a bool`, args[i]!.pos, args[i]!.len);
-      return s.sql;
-    };
-    const sumType = (t: KType): KType => (t === 'real' ? 'real' : t === 'timespan' ? 'timespan' : 'long');
-    switch (fn) {
-      case 'count':
-        if (args.length) throw unsupported('count() with an argument', call);
-        return { sql: 'count(*)', type: 'long', name: 'count_' };
-      case 'countif':
-        return { sql: `count(*) FILTER (WHERE ${bool(0)})`, type: 'long', name: 'countif_' };
-      case 'dcount': {
-        const a = arg(0);
-        return { sql: `count(DISTINCT ${this.plain(a)})`, type: 'long', name: suffix('dcount') };
-      }
-      case 'count_distinct': {
-        const a = arg(0);
-        return { sql: `count(DISTINCT ${this.plain(a)})`, type: 'long', name: suffix('count_distinct') };
-      }
-      case 'make_bag': {
-        // Merges the property bags of the group (a key seen twice keeps one of its values).
-        const a = arg(0);
-        if (a.type !== 'dynamic')
-          throw new KqlError('make_bag: expected a dynamic value', args[0]!.pos, args[0]!.len);
-        const bags = `list(${a.sql}) FILTER (WHERE json_type(${a.sql}) = 'OBJECT')`;
-        return {
-          sql: `CASE WHEN coalesce(len(${bags}), 0) = 0 THEN ${this.d.jsonLiteral('{}')} ELSE list_reduce(${bags}, (x, y) -> json_merge_patch(x, y)) END`,
-          type: 'dynamic',
-          name: suffix('bag'),
-        };
-      }
-      case 'dcountif': {
-        const a = arg(0);
-        return {
-          sql: `count(DISTINCT ${this.plain(a)}) FILTER (WHERE ${bool(1)})`,
-          type: 'long',
-          name: suffix('dcountif'),
-        };
-      }
-      case 'sum': {
-        const a = this.num(arg(0), args[0]!, fn);
-        return { sql: `sum(${a.sql})`, type: sumType(a.type), name: suffix('sum') };
-      }
-      case 'sumif': {
-        const a = this.num(arg(0), args[0]!, fn);
-        return {
-          sql: `sum(${a.sql}) FILTER (WHERE ${bool(1)})`,
-          type: sumType(a.type),
-          name: suffix('sumif'),
-        };
-      }
-      case 'avg': {
-        const a = this.num(arg(0), args[0]!, fn);
-        return { sql: `avg(${a.sql})`, type: 'real', name: suffix('avg') };
-      }
-      case 'avgif': {
-        const a = this.num(arg(0), args[0]!, fn);
-        return { sql: `avg(${a.sql}) FILTER (WHERE ${bool(1)})`, type: 'real', name: suffix('avgif') };
-      }
-      case 'min':
-      case 'max': {
-        const a = arg(0);
-        return { sql: `${fn}(${a.sql})`, type: a.type, name: suffix(fn) };
-      }
-      case 'minif':
-      case 'maxif': {
-        const a = arg(0);
-        return {
-          sql: `${fn.slice(0, 3)}(${a.sql}) FILTER (WHERE ${bool(1)})`,
-          type: a.type,
-          name: suffix(fn),
-        };
-      }
-      case 'make_set':
-      case 'makeset':
-      case 'make_list':
-      case 'makelist':
-      case 'make_set_if':
-      case 'make_list_if': {
-        const a = arg(0);
-        const set = fn.includes('set');
-        const cond = fn.endsWith('_if') ? ` AND ${bool(1)}` : '';
-        const capArg = fn.endsWith('_if') ? args[2] : args[1];
-        const list = `list(${a.sql}) FILTER (WHERE ${a.sql} IS NOT NULL${cond})`;
-        const capped = capArg
-          ? `list_slice(${set ? `list_distinct(${list})` : list}, 1, ${this.constInt(capArg, scope, fn)})`
-          : set
-            ? `list_distinct(${list})`
-            : list;
-        return {
-          sql: `coalesce(${this.d.toJson(capped)}, ${this.d.jsonLiteral('[]')})`,
-          type: 'dynamic',
-          name: suffix(set ? 'set' : 'list'),
-        };
-      }
-      case 'percentile': {
-        const a = this.num(arg(0), args[0]!, fn);
-        const p = arg(1);
-        if (typeof p.value !== 'number')
-          throw new KqlError('percentile: the percentile must be a constant', args[1]!.pos, args[1]!.len);
-        return {
-          sql: `quantile_disc(${a.sql}, ${p.value / 100})`,
-          type: a.type,
-          name: `percentile_${argName(0) ?? ''}_${String(p.value).replace('.', '_')}`,
-        };
-      }
-      case 'any':
-      case 'take_any': {
-        const a = arg(0);
-        return { sql: `any_value(${a.sql})`, type: a.type, name: `${fn}_${argName(0) ?? ''}` };
-      }
-      default:
-        throw unsupported(`The aggregation function '${call.name}'`, call);
-    }
-  }
-
-  // --- columns and names ----------------------------------------------------------------------
-
-  private col(scope: Scope, name: string, at: Span): Col {
+  col(scope: Scope, name: string, at: Span): Col {
     const c = scope.cols.find((x) => x.name === name);
     if (!c)
       throw new KqlError(`Failed to resolve column or scalar expression named '${name}'`, at.pos, at.len);
@@ -856,7 +535,7 @@ class Compiler {
   }
 
   /** A projected column: `name = expr` or an expression named as Kusto names it. */
-  private column(
+  column(
     e: Expr,
     scope: Scope,
     i: number,
@@ -877,7 +556,7 @@ class Compiler {
   }
 
   /** Kusto names an unnamed, non-column expression Column1, Column2, … (the first free one). */
-  private autoName(e: Expr, _i: number, used: Set<string>, forced?: string): string {
+  autoName(e: Expr, _i: number, used: Set<string>, forced?: string): string {
     if (forced) return forced;
     const base = this.baseName(e);
     if (base) return this.unique(base, used);
@@ -886,7 +565,7 @@ class Compiler {
     return `Column${n}`;
   }
 
-  private unique(name: string, used: Set<string>): string {
+  unique(name: string, used: Set<string>): string {
     if (!used.has(name)) return name;
     let n = 1;
     while (used.has(`${name}${n}`)) n++;
@@ -894,7 +573,7 @@ class Compiler {
   }
 
   /** Kusto's default column name for an expression: a column's, a path's (a_b), bin(x, …)'s x. */
-  private baseName(e: Expr): string | undefined {
+  baseName(e: Expr): string | undefined {
     switch (e.kind) {
       case 'name':
         return e.name;
@@ -978,6 +657,7 @@ class Compiler {
       case 'lambda':
         throw new KqlError('A function is only allowed in a let statement', e.pos, e.len);
       case 'member': {
+        if (e.member.includes('"')) throw unsupported('a property name with a double quote', e);
         const t = this.scalar(e.target, scope);
         if (t.type !== 'dynamic')
           throw new KqlError(`'.${e.member}' needs a dynamic value, not ${t.type}`, e.pos, e.len);
@@ -988,7 +668,10 @@ class Compiler {
         if (t.type !== 'dynamic')
           throw new KqlError(`'[...]' needs a dynamic value, not ${t.type}`, e.pos, e.len);
         const i = this.scalar(e.index, scope);
-        if (typeof i.value === 'string') return { sql: d.jsonPath(t.sql, [i.value]), type: 'dynamic' };
+        if (typeof i.value === 'string') {
+          if (i.value.includes('"')) throw unsupported('a property name with a double quote', e.index);
+          return { sql: d.jsonPath(t.sql, [i.value]), type: 'dynamic' };
+        }
         if (typeof i.value === 'number' && Number.isInteger(i.value))
           return {
             sql: `json_extract(${t.sql}, ${d.string(i.value < 0 ? `$[#${i.value}]` : `$[${i.value}]`)})`,
@@ -1039,13 +722,13 @@ class Compiler {
     return l.type === 'dynamic' && other.type !== 'dynamic' ? this.fromDynamic(l, other.type).sql : l.sql;
   }
 
-  private fromDynamic(s: Sc, t: KType): Sc {
+  fromDynamic(s: Sc, t: KType): Sc {
     if (s.type !== 'dynamic') return s;
     return { sql: this.d.fromJsonText(`(${s.sql} ->> '$')`, t), type: t };
   }
 
   /** A value as Kusto's string: dynamic strings unquoted, other values as text; null → "". */
-  private str(s: Sc): string {
+  str(s: Sc): string {
     switch (s.type) {
       case 'string':
       case 'guid':
@@ -1064,11 +747,11 @@ class Compiler {
   }
 
   /** The value for equality/distinct: dynamic kept as JSON text. */
-  private plain(s: Sc): string {
+  plain(s: Sc): string {
     return s.type === 'dynamic' ? `CAST(${s.sql} AS VARCHAR)` : s.sql;
   }
 
-  private num(s: Sc, at: Span, what: string): Sc {
+  num(s: Sc, at: Span, what: string): Sc {
     if (NUMERIC.has(s.type) || s.type === 'timespan') return s;
     if (s.type === 'dynamic') return this.fromDynamic(s, 'real');
     if (s.type === 'bool') return { sql: `CAST(${s.sql} AS BIGINT)`, type: 'long' };
@@ -1165,7 +848,7 @@ class Compiler {
     }
   }
 
-  private comparable(a: KType, b: KType): boolean {
+  comparable(a: KType, b: KType): boolean {
     if (a === b) return true;
     if (NUMERIC.has(a) && NUMERIC.has(b)) return true;
     const s = new Set(['string', 'guid']);
@@ -1324,7 +1007,7 @@ class Compiler {
       const input = this.aggScope;
       this.aggScope = undefined;
       try {
-        const a = this.aggregate(fn, e, input);
+        const a = aggregate(this, fn, e, input);
         return { sql: a.sql, type: a.type };
       } finally {
         this.aggScope = input;
@@ -1363,3 +1046,5 @@ class Compiler {
 export type { Compiler, Sc, Scope };
 
 import { callScalar } from './functions.ts';
+import { join, mvApply, mvExpand, parseOp } from './relational.ts';
+import { aggregate, makeSeries, summarize } from './summarize.ts';

@@ -398,6 +398,41 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       if (fn === 'set_has_element') return R(`list_contains(${list}, ${c.asString(v)})`, 'bool');
       return R(`CAST(list_position(${list}, ${c.asString(v)}) - 1 AS BIGINT)`, 'long');
     }
+    case 'ipv4_is_private': {
+      arity(1);
+      const ip = ipv4ToLong(s(0));
+      // RFC 1918: 10/8, 172.16/12, 192.168/16.
+      return R(
+        `CASE WHEN ${ip} IS NULL THEN NULL ELSE (${ip} // 16777216 = 10 OR ${ip} // 1048576 = 2753 OR ${ip} // 65536 = 49320) END`,
+        'bool',
+      );
+    }
+    case 'ipv4_is_in_range': {
+      arity(2);
+      const ip = ipv4ToLong(s(0));
+      const range = s(1);
+      const base = ipv4ToLong(`split_part(${range}, '/', 1)`);
+      const bits = `coalesce(TRY_CAST(nullif(split_part(${range}, '/', 2), '') AS BIGINT), 32)`;
+      const size = `CAST(pow(2, 32 - ${bits}) AS BIGINT)`;
+      return R(`(${ip} // ${size} = ${base} // ${size})`, 'bool');
+    }
+    case 'array_concat':
+      arity(1, 64);
+      return R(
+        `to_json(list_concat(${e.args.map((_, i) => `coalesce(CAST(json_extract(${arg(i).sql}, '$[*]') AS JSON[]), [])`).join(', ')}))`,
+        'dynamic',
+      );
+    case 'array_slice': {
+      arity(3);
+      const a = arg(0).sql;
+      // Kusto: inclusive indexes, negative from the end.
+      const len = `json_array_length(${a})`;
+      const idx = (x: string) => `(CASE WHEN ${x} < 0 THEN ${len} + ${x} ELSE ${x} END)`;
+      return R(
+        `to_json(list_slice(json_extract(${a}, '$[*]'), ${idx(num(1).sql)} + 1, ${idx(num(2).sql)} + 1))`,
+        'dynamic',
+      );
+    }
     case 'gettype':
       throw unsupported(`The function '${e.name}'`, e);
     case 'toscalar': {
@@ -421,6 +456,13 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
         );
       throw unsupported(`The function '${e.name}'`, e);
   }
+}
+
+/** A dotted IPv4 address as a number (NULL when it is not one). */
+function ipv4ToLong(text: string): string {
+  const octet = (i: number) => `TRY_CAST(split_part(${text}, '.', ${i}) AS BIGINT)`;
+  const valid = `regexp_matches(${text}, '^[0-9]{1,3}(\\.[0-9]{1,3}){3}$')`;
+  return `(CASE WHEN ${valid} AND ${[1, 2, 3, 4].map((i) => `${octet(i)} <= 255`).join(' AND ')} THEN ((${octet(1)} * 256 + ${octet(2)}) * 256 + ${octet(3)}) * 256 + ${octet(4)} END)`;
 }
 
 function dt(c: Compiler, s: Sc, e: Call): string {

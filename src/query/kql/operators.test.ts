@@ -258,6 +258,31 @@ describe('KQL tabular operators', () => {
     assert.deepEqual(await sorted(`${B} | mv-expand k = bag_keys(b) | project k`), [['"x"'], ['"y"']]);
   });
 
+  it('mv-apply: the subquery runs on the expanded values of each row; the other columns are added', async () => {
+    const sorted = async (q: string) =>
+      (await rows(q)).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const M = 'datatable(a:long, m:dynamic)[1, dynamic([5, 1, 9]), 2, dynamic([]), 3, dynamic([7])]';
+    assert.deepEqual(await sorted(`${M} | mv-apply m to typeof(long) on (top 2 by m desc)`), [
+      [1, 5],
+      [1, 9],
+      [3, 7],
+    ]);
+    const P =
+      "datatable(u:string, p:dynamic)['x', dynamic([{'r': 'failure'}, {'r': 'success'}, {'r': 'failure'}]), 'y', dynamic([{'r': 'success'}])]";
+    assert.deepEqual(
+      await sorted(`${P} | mv-apply q = p on (where q.r == 'failure' | summarize n = count())`),
+      [
+        ['x', 2],
+        ['y', 0],
+      ],
+    );
+    assert.deepEqual(
+      (await cols(`${P} | mv-apply with_itemindex=i p on (project p, i)`)).map((c) => `${c.name}:${c.type}`),
+      ['u:string', 'p:dynamic', 'i:long'],
+    );
+    await assert.rejects(db.kql(`${P} | mv-apply p on (where u == 'x')`), /'u'/);
+  });
+
   it('project-reorder puts the named columns first', async () => {
     assert.deepEqual(
       (await cols(`${T} | project-reorder t, n`)).map((c) => c.name),
@@ -325,6 +350,51 @@ describe('KQL tabular operators', () => {
     );
     assert.equal(r[1]![1], '{}');
     assert.deepEqual(await rows(`${D} | summarize argmax(v, g)`), [[3, 'b']]);
+  });
+
+  it('range: numbers and datetimes, both ends included', async () => {
+    assert.deepEqual(await rows('range x from 1 to 10 step 3'), [[1], [4], [7], [10]]);
+    assert.deepEqual(
+      await rows('range t from datetime(2024-01-01) to datetime(2024-01-01T02:00:00Z) step 1h | count'),
+      [[3]],
+    );
+    await assert.rejects(db.kql("range x from 'a' to 'b' step 1"), /range of string/);
+  });
+
+  it('results stop at 500,000 rows, as in Log Analytics', async () => {
+    assert.deepEqual(await rows('range x from 1 to 600000 step 1 | count'), [[600000]]);
+    assert.equal((await rows('range x from 1 to 600000 step 1')).length, 500_000);
+  });
+
+  it('make-series: one array per aggregate and the axis, default where a step has no rows', async () => {
+    const D =
+      "datatable(u:string, t:datetime, x:long)['a', datetime(2024-01-01T00:10:00Z), 1, 'a', datetime(2024-01-01T02:30:00Z), 2, 'b', datetime(2024-01-01T01:00:00Z), 5, 'b', datetime(2024-01-02T01:00:00Z), 5]";
+    const r = await rows(
+      `${D} | make-series n = count(), s = sum(x) default = -1 on t from datetime(2024-01-01) to datetime(2024-01-01T04:00:00Z) step 1h by u | sort by u asc`,
+    );
+    assert.deepEqual(
+      r.map((row) => [row[0], JSON.parse(row[1] as string), JSON.parse(row[2] as string)]),
+      [
+        ['a', [1, 0, 1, 0], [1, -1, 2, -1]],
+        // b's row at 2024-01-02 is outside the range.
+        ['b', [0, 1, 0, 0], [-1, 5, -1, -1]],
+      ],
+    );
+    assert.deepEqual(JSON.parse(r[0]![3] as string), [
+      '2024-01-01T00:00:00.0000000Z',
+      '2024-01-01T01:00:00.0000000Z',
+      '2024-01-01T02:00:00.0000000Z',
+      '2024-01-01T03:00:00.0000000Z',
+    ]);
+    await assert.rejects(db.kql(`${D} | make-series count() on t step 1h`), /without from and to/);
+  });
+
+  it('getschema lists the columns with their types', async () => {
+    assert.deepEqual(await rows('datatable(a:string, b:long, c:dynamic)[] | getschema'), [
+      ['a', 0, 'System.String', 'string'],
+      ['b', 1, 'System.Int64', 'long'],
+      ['c', 2, 'System.Object', 'dynamic'],
+    ]);
   });
 
   it('names unsupported operators and functions with their position', async () => {

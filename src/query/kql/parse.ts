@@ -134,6 +134,7 @@ const tabularKinds = new Set([
   'UnionOperator',
   'PrintOperator',
   'MaterializeExpression',
+  'RangeOperator',
 ]);
 
 function tabular(n: Node): Tabular {
@@ -158,6 +159,15 @@ function tabular(n: Node): Tabular {
     }
     case 'PrintOperator':
       return { kind: 'print', exprs: elements(n.Expressions).map(expr), ...s };
+    case 'RangeOperator':
+      return {
+        kind: 'range',
+        name: n.Name.SimpleName,
+        from: expr(n.From),
+        to: expr(n.To),
+        step: expr(n.Step),
+        ...s,
+      };
     // materialize() caches a result in Kusto; here the expression is simply inlined.
     case 'MaterializeExpression':
       return tabular(n.Expression);
@@ -263,6 +273,26 @@ function operator(n: Node): Operator {
       return { kind: 'distinct', exprs: elements(n.Expressions).map(expr), ...s };
     case 'CountOperator':
       return { kind: 'count', ...s };
+    case 'GetSchemaOperator':
+      return { kind: 'getschema', ...s };
+    case 'MakeSeriesOperator': {
+      noParameters(n, 'make-series');
+      const r = n.RangeClause;
+      if (cls(r) !== 'MakeSeriesFromToStepClause') throw unsupported('make-series … in range()', span(r));
+      return {
+        kind: 'make-series',
+        aggregates: elements(n.Aggregates).map((m) => ({
+          expr: expr(m.Expression),
+          ...(m.DefaultExpression ? { default: expr(m.DefaultExpression.Expression) } : {}),
+        })),
+        on: expr(n.OnClause.Expression),
+        ...(r.MakeSeriesFromClause ? { from: expr(r.MakeSeriesFromClause.Expression) } : {}),
+        ...(r.MakeSeriesToClause ? { to: expr(r.MakeSeriesToClause.Expression) } : {}),
+        step: expr(r.MakeSeriesStepClause.Expression),
+        by: n.ByClause ? elements(n.ByClause.Expressions).map(expr) : [],
+        ...s,
+      };
+    }
     case 'RenderOperator': {
       const properties: Record<string, unknown> = {};
       const props = [...elements(n.Parameters), ...(n.WithClause ? elements(n.WithClause.Properties) : [])];
@@ -275,6 +305,12 @@ function operator(n: Node): Operator {
       return join(n, s);
     case 'MvExpandOperator':
       return mvExpand(n, s);
+    case 'MvApplyOperator': {
+      const m = mvExpand(n, s);
+      if (m.kind !== 'mv-expand') throw new Error('unreachable');
+      const { kind: _k, ...rest } = m;
+      return { ...rest, kind: 'mv-apply', ops: subquery(n.Subquery.Expression) };
+    }
     case 'LookupOperator': {
       const j = join(n, s, n.LookupClause);
       if (j.kind !== 'join' || (j.joinKind !== 'leftouter' && j.joinKind !== 'inner'))
@@ -354,6 +390,13 @@ function join(n: Node, s: Span, onClause?: Node): Operator {
     throw unsupported('this join condition (use a column name or $left.a == $right.b)', es);
   });
   return { kind: 'join', joinKind, right: tabular(n.Expression), on, ...s };
+}
+
+/** mv-apply's subquery: a chain of operators with an implicit input. */
+function subquery(n: Node): Operator[] {
+  if (cls(n) === 'PipeExpression') return [...subquery(n.Expression), operator(n.Operator)];
+  if (cls(n) === 'ParenthesizedExpression') return subquery(n.Expression);
+  return [operator(n)];
 }
 
 function mvExpand(n: Node, s: Span): Operator {

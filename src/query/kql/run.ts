@@ -89,6 +89,7 @@ export function compileRequest(req: KqlRequest): {
         : '';
       return { sql: `SELECT * FROM (${view.sql}) AS v${where}`, cols: view.cols };
     },
+    tableNames: () => [...byName.keys()],
   });
   return {
     sql: outputSql(d, compiled),
@@ -101,7 +102,17 @@ export function compileRequest(req: KqlRequest): {
 
 export async function runKql(read: ReadSql, req: KqlRequest): Promise<KqlResult> {
   const c = compileRequest(req);
-  const rows = await read(c.sql, c.params);
+  let rows: unknown[][];
+  try {
+    rows = await read(c.sql, c.params);
+  } catch (e) {
+    // Errors the query's own values cause (a bad regex, a conversion out of range) are the
+    // caller's: reported as such, first line only (the rest quotes generated SQL).
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/^(Invalid Input|Conversion|Out of Range) Error/.test(msg))
+      throw new KqlError(`Query execution failed: ${msg.split('\n')[0]}`, 0, 0);
+    throw e;
+  }
   return {
     tables: [
       {
@@ -114,6 +125,12 @@ export async function runKql(read: ReadSql, req: KqlRequest): Promise<KqlResult>
     sql: c.sql,
   };
 }
+
+/**
+ * Log Analytics returns at most 500,000 rows a query; so does idtrail (the rest is cut, as LA cuts
+ * it), which also bounds the memory one query can take in the server.
+ */
+export const MAX_ROWS = 500_000;
 
 /** The final SELECT: every value in a form JS reads exactly (times as text, intervals as µs). */
 function outputSql(d: KqlDialect, rel: Rel): string {
@@ -133,7 +150,7 @@ function outputSql(d: KqlDialect, rel: Rel): string {
         return q;
     }
   });
-  return `SELECT ${list.join(', ') || '1'} FROM (${rel.sql}) AS result`;
+  return `SELECT ${list.join(', ') || '1'} FROM (${rel.sql}) AS result LIMIT ${MAX_ROWS}`;
 }
 
 function outputValue(t: KType, v: unknown): unknown {

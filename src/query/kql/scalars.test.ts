@@ -1,6 +1,7 @@
 /** String operators, dynamic access, datetime arithmetic and scalar functions, with Kusto's rules. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { KqlError } from './errors.ts';
 import { openKqlDb, TEST_NOW } from './test-kql.ts';
 
 type Db = Awaited<ReturnType<typeof openKqlDb>>;
@@ -235,10 +236,32 @@ describe('KQL scalars', () => {
     assert.equal(await one("url_decode('a%20b')"), 'a b');
   });
 
+  it('IPv4 functions: ipv4_is_private (RFC 1918), ipv4_is_in_range (CIDR or one address)', async () => {
+    const v = ['10.1.2.3', '172.20.0.1', '172.32.0.1', '192.168.1.1', '8.8.8.8', 'not an ip', '300.1.1.1'];
+    assert.deepEqual(await over(v, 'ipv4_is_private(s)'), [true, true, false, true, false, null, null]);
+    assert.deepEqual(
+      await over(['192.168.1.7', '192.168.2.7', '10.0.0.1'], "ipv4_is_in_range(s, '192.168.1.0/24')"),
+      [true, false, false],
+    );
+    assert.equal(await one("ipv4_is_in_range('10.0.0.1', '10.0.0.1')"), true);
+  });
+
+  it('array_concat and array_slice (inclusive, negative from the end)', async () => {
+    assert.equal(await one("array_concat(dynamic([1, 2]), dynamic(['a']))"), '[1,2,"a"]');
+    assert.equal(await one('array_slice(dynamic([1, 2, 3, 4]), 1, 2)'), '[2,3]');
+    assert.equal(await one('array_slice(dynamic([1, 2, 3, 4]), -2, -1)'), '[3,4]');
+  });
+
   it('type errors are reported with positions, not answered wrongly', async () => {
     await assert.rejects(db.kql("print x = 1 == 'a'"), /Cannot compare long with string/);
     await assert.rejects(db.kql("print x = 'a'.b"), /needs a dynamic value/);
     await assert.rejects(db.kql('print x = nosuchcolumn'), (e: Error & { pos: number }) => e.pos === 10);
     await assert.rejects(db.kql('print x = count()'), /only be used in summarize/);
+    // Values the engine refuses at run time are the query's error too.
+    await assert.rejects(
+      db.kql("print 'a' matches regex '('"),
+      (e: Error) => e instanceof KqlError && /missing \)/.test(e.message),
+    );
+    await assert.rejects(db.kql(`print x = dynamic({"a": 1})['a"b']`), (e: Error) => e instanceof KqlError);
   });
 });

@@ -1,0 +1,302 @@
+/** summarize: group keys, aggregation functions (also inside expressions), arg_max/arg_min rows. */
+import type { Expr, KType, Operator } from './ast.ts';
+import { AGGREGATE_NAMES, type Col, type Compiler, type Rel, type Sc, type Scope } from './compile.ts';
+import { KqlError, unsupported } from './errors.ts';
+
+export function summarize(
+  cx: Compiler,
+  input: Rel,
+  op: Extract<Operator, { kind: 'summarize' }>,
+  from: string,
+): Rel {
+  const q = cx.dialect.quote;
+  const scope: Scope = { cols: input.cols };
+  const used = new Set<string>();
+  const by = op.by.map((e, i) => cx.column(e, scope, i, used));
+  // Inner: group keys and aggregates (arg_max/arg_min as one struct each); outer: unpacks them.
+  const inner: string[] = by.map((b) => `${b.sql} AS ${q(b.name)}`);
+  const outer: string[] = by.map((b) => q(b.name));
+  const cols: Col[] = by.map((b) => ({ name: b.name, type: b.type }));
+  op.aggregates.forEach((e, i) => {
+    const names = e.kind === 'named' ? e.names : undefined;
+    const call = e.kind === 'named' ? e.expr : e;
+    if (call.kind !== 'call' || !AGGREGATE_NAMES.has(call.name.toLowerCase())) {
+      // A scalar expression over aggregates, e.g. dcount(a) * 2 or array_length(make_set(x)).
+      cx.aggScope = scope;
+      let v: Sc;
+      try {
+        v = cx.scalar(call, { cols: by.map((b) => ({ name: b.name, type: b.type })) });
+      } finally {
+        cx.aggScope = undefined;
+      }
+      const name = names?.[0] ?? cx.autoName(call, i, used);
+      used.add(name);
+      inner.push(`${v.sql} AS ${q(name)}`);
+      outer.push(q(name));
+      cols.push({ name, type: v.type });
+      return;
+    }
+    const fn =
+      ({ argmax: 'arg_max', argmin: 'arg_min' } as Record<string, string>)[call.name.toLowerCase()] ??
+      call.name.toLowerCase();
+    if (fn === 'arg_max' || fn === 'arg_min') {
+      const [key, ...rest] = call.args;
+      if (!key || !rest.length) throw new KqlError(`${fn}: expected (expr, columns...)`, call.pos, call.len);
+      const k = cx.scalar(key, scope);
+      const picked: { name: string; sql: string; type: KType }[] = [
+        { name: cx.autoName(key, i, used, names?.[0]), sql: k.sql, type: k.type },
+      ];
+      let n = 1;
+      for (const r of rest) {
+        if (r.kind === 'star') {
+          for (const c of input.cols) {
+            if (by.some((b) => b.name === c.name) || picked.some((p) => p.name === c.name)) continue;
+            picked.push({ name: c.name, sql: q(c.name), type: c.type });
+            used.add(c.name);
+          }
+        } else {
+          const p = cx.column(r, scope, i, used, false, names?.[n]);
+          picked.push(p);
+        }
+        n++;
+      }
+      const s = `__s${i}`;
+      const struct = `struct_pack(${picked.map((p, j) => `c${j} := ${p.sql}`).join(', ')})`;
+      inner.push(`${fn}(${struct}, ${k.sql}) AS ${q(s)}`);
+      picked.forEach((p, j) => {
+        outer.push(`${q(s)}.c${j} AS ${q(p.name)}`);
+        cols.push({ name: p.name, type: p.type });
+      });
+      return;
+    }
+    const agg = aggregate(cx, fn, call, scope);
+    const name = names?.[0] ?? cx.unique(agg.name, used);
+    used.add(name);
+    inner.push(`${agg.sql} AS ${q(name)}`);
+    outer.push(q(name));
+    cols.push({ name, type: agg.type });
+  });
+  const group = by.length ? ` GROUP BY ${by.map((_, i) => i + 1).join(', ')}` : '';
+  return {
+    sql: `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} ${from}${group}) AS ${cx.a()}`,
+    cols,
+  };
+}
+
+export function aggregate(
+  cx: Compiler,
+  fn: string,
+  call: Extract<Expr, { kind: 'call' }>,
+  scope: Scope,
+): { sql: string; type: KType; name: string } {
+  const args = call.args;
+  const arg = (i: number) => {
+    const e = args[i];
+    if (!e) throw new KqlError(`${fn}: missing argument ${i + 1}`, call.pos, call.len);
+    return cx.scalar(e, scope);
+  };
+  const argName = (i: number) => (args[i] ? cx.baseName(args[i]!) : undefined);
+  const suffix = (prefix: string, i = 0) => `${prefix}_${argName(i) ?? ''}`;
+  const bool = (i: number) => {
+    const s = arg(i);
+    if (s.type !== 'bool')
+      throw new KqlError(`${fn}: the predicate must be a bool`, args[i]!.pos, args[i]!.len);
+    return s.sql;
+  };
+  const sumType = (t: KType): KType => (t === 'real' ? 'real' : t === 'timespan' ? 'timespan' : 'long');
+  switch (fn) {
+    case 'count':
+      if (args.length) throw unsupported('count() with an argument', call);
+      return { sql: 'count(*)', type: 'long', name: 'count_' };
+    case 'countif':
+      return { sql: `count(*) FILTER (WHERE ${bool(0)})`, type: 'long', name: 'countif_' };
+    case 'dcount': {
+      const a = arg(0);
+      return { sql: `count(DISTINCT ${cx.plain(a)})`, type: 'long', name: suffix('dcount') };
+    }
+    case 'count_distinct': {
+      const a = arg(0);
+      return { sql: `count(DISTINCT ${cx.plain(a)})`, type: 'long', name: suffix('count_distinct') };
+    }
+    case 'make_bag': {
+      // Merges the property bags of the group (a key seen twice keeps one of its values).
+      const a = arg(0);
+      if (a.type !== 'dynamic')
+        throw new KqlError('make_bag: expected a dynamic value', args[0]!.pos, args[0]!.len);
+      const bags = `list(${a.sql}) FILTER (WHERE json_type(${a.sql}) = 'OBJECT')`;
+      return {
+        sql: `CASE WHEN coalesce(len(${bags}), 0) = 0 THEN ${cx.dialect.jsonLiteral('{}')} ELSE list_reduce(${bags}, (x, y) -> json_merge_patch(x, y)) END`,
+        type: 'dynamic',
+        name: suffix('bag'),
+      };
+    }
+    case 'dcountif': {
+      const a = arg(0);
+      return {
+        sql: `count(DISTINCT ${cx.plain(a)}) FILTER (WHERE ${bool(1)})`,
+        type: 'long',
+        name: suffix('dcountif'),
+      };
+    }
+    case 'sum': {
+      const a = cx.num(arg(0), args[0]!, fn);
+      return { sql: `sum(${a.sql})`, type: sumType(a.type), name: suffix('sum') };
+    }
+    case 'sumif': {
+      const a = cx.num(arg(0), args[0]!, fn);
+      return {
+        sql: `sum(${a.sql}) FILTER (WHERE ${bool(1)})`,
+        type: sumType(a.type),
+        name: suffix('sumif'),
+      };
+    }
+    case 'avg': {
+      const a = cx.num(arg(0), args[0]!, fn);
+      return { sql: `avg(${a.sql})`, type: 'real', name: suffix('avg') };
+    }
+    case 'avgif': {
+      const a = cx.num(arg(0), args[0]!, fn);
+      return { sql: `avg(${a.sql}) FILTER (WHERE ${bool(1)})`, type: 'real', name: suffix('avgif') };
+    }
+    case 'min':
+    case 'max': {
+      const a = arg(0);
+      return { sql: `${fn}(${a.sql})`, type: a.type, name: suffix(fn) };
+    }
+    case 'minif':
+    case 'maxif': {
+      const a = arg(0);
+      return {
+        sql: `${fn.slice(0, 3)}(${a.sql}) FILTER (WHERE ${bool(1)})`,
+        type: a.type,
+        name: suffix(fn),
+      };
+    }
+    case 'make_set':
+    case 'makeset':
+    case 'make_list':
+    case 'makelist':
+    case 'make_set_if':
+    case 'make_list_if': {
+      const a = arg(0);
+      const set = fn.includes('set');
+      const cond = fn.endsWith('_if') ? ` AND ${bool(1)}` : '';
+      const capArg = fn.endsWith('_if') ? args[2] : args[1];
+      const list = `list(${a.sql}) FILTER (WHERE ${a.sql} IS NOT NULL${cond})`;
+      const capped = capArg
+        ? `list_slice(${set ? `list_distinct(${list})` : list}, 1, ${cx.constInt(capArg, scope, fn)})`
+        : set
+          ? `list_distinct(${list})`
+          : list;
+      return {
+        sql: `coalesce(${cx.dialect.toJson(capped)}, ${cx.dialect.jsonLiteral('[]')})`,
+        type: 'dynamic',
+        name: suffix(set ? 'set' : 'list'),
+      };
+    }
+    case 'percentile': {
+      const a = cx.num(arg(0), args[0]!, fn);
+      const p = arg(1);
+      if (typeof p.value !== 'number')
+        throw new KqlError('percentile: the percentile must be a constant', args[1]!.pos, args[1]!.len);
+      return {
+        sql: `quantile_disc(${a.sql}, ${p.value / 100})`,
+        type: a.type,
+        name: `percentile_${argName(0) ?? ''}_${String(p.value).replace('.', '_')}`,
+      };
+    }
+    case 'any':
+    case 'take_any': {
+      const a = arg(0);
+      return { sql: `any_value(${a.sql})`, type: a.type, name: `${fn}_${argName(0) ?? ''}` };
+    }
+    default:
+      throw unsupported(`The aggregation function '${call.name}'`, call);
+  }
+}
+
+// --- columns and names ----------------------------------------------------------------------
+
+/**
+ * make-series over a datetime axis with explicit `from`, `to` (exclusive) and `step`: one row per
+ * group of the rows in range, each aggregate as an array with one value per step (`default`, else
+ * 0, where a step has no rows), and the axis as an array of the steps' start times.
+ */
+export function makeSeries(
+  cx: Compiler,
+  input: Rel,
+  op: Extract<Operator, { kind: 'make-series' }>,
+  from: string,
+): Rel {
+  const d = cx.dialect;
+  const q = d.quote;
+  const scope: Scope = { cols: input.cols };
+  if (!op.from || !op.to) throw unsupported('make-series without from and to', op);
+  const on = cx.scalar(op.on, scope);
+  const start = cx.scalar(op.from, scope);
+  const end = cx.scalar(op.to, scope);
+  const step = cx.scalar(op.step, scope);
+  if (
+    on.type !== 'datetime' ||
+    start.type !== 'datetime' ||
+    end.type !== 'datetime' ||
+    step.type !== 'timespan'
+  )
+    throw unsupported('make-series other than over a datetime axis with a timespan step', op);
+  if (typeof step.value !== 'number' || step.value <= 0)
+    throw new KqlError(
+      'make-series: the step must be a constant positive timespan',
+      op.step.pos,
+      op.step.len,
+    );
+  const axis = cx.baseName(op.on) ?? 'TimeGenerated';
+  const used = new Set<string>();
+  const by = op.by.map((e, i) => cx.column(e, scope, i, used));
+  const aggs = op.aggregates.map((a, i) => {
+    const names = a.expr.kind === 'named' ? a.expr.names : undefined;
+    const call = a.expr.kind === 'named' ? a.expr.expr : a.expr;
+    if (call.kind !== 'call' || !AGGREGATE_NAMES.has(call.name.toLowerCase()))
+      throw new KqlError('make-series: expected an aggregation function', call.pos, call.len);
+    const agg = aggregate(cx, call.name.toLowerCase(), call, scope);
+    const def = a.default ? cx.scalar(a.default, scope) : undefined;
+    const name = names?.[0] ?? cx.unique(agg.name, used);
+    used.add(name);
+    return {
+      name,
+      sql: agg.sql,
+      def: def ? def.sql : agg.type === 'real' || agg.type === 'long' || agg.type === 'int' ? '0' : 'NULL',
+      i,
+    };
+  });
+  const bucket = d.fromEpochMicros(
+    `${d.epochMicros(start.sql)} + ((${d.epochMicros(on.sql)} - ${d.epochMicros(start.sql)}) // ${step.value}) * ${step.value}`,
+  );
+  const inRange = `SELECT *, ${bucket} AS ${q('__b')} ${from} WHERE ${on.sql} >= ${start.sql} AND ${on.sql} < ${end.sql}`;
+  const keyList = by.map((b) => `${b.sql} AS ${q(b.name)}`);
+  const grouped = `SELECT ${[...keyList, q('__b'), ...aggs.map((a) => `${a.sql} AS ${q(`__a${a.i}`)}`)].join(', ')} FROM (${inRange}) AS ${cx.a()} GROUP BY ${[...by.map((_, i) => i + 1), by.length + 1].join(', ')}`;
+  const keys = by.length
+    ? `SELECT DISTINCT ${keyList.join(', ')} FROM (${inRange}) AS ${cx.a()}`
+    : `SELECT 1 AS ${q('__k')}`;
+  const bins = `SELECT unnest(generate_series(${start.sql}, ${end.sql} - INTERVAL 1 MICROSECOND, ${d.intervalMicros(String(step.value))})) AS ${q('__b')}`;
+  const match = [
+    ...by.map((b) => `k.${q(b.name)} IS NOT DISTINCT FROM g.${q(b.name)}`),
+    `g.${q('__b')} = b.${q('__b')}`,
+  ].join(' AND ');
+  const list = [
+    ...by.map((b) => `k.${q(b.name)} AS ${q(b.name)}`),
+    ...aggs.map(
+      (a) => `to_json(list(coalesce(g.${q(`__a${a.i}`)}, ${a.def}) ORDER BY b.${q('__b')})) AS ${q(a.name)}`,
+    ),
+    `to_json(list(strftime(b.${q('__b')}, '%Y-%m-%dT%H:%M:%S.%f0Z') ORDER BY b.${q('__b')})) AS ${q(axis)}`,
+  ];
+  const group = by.length ? ` GROUP BY ${by.map((b) => `k.${q(b.name)}`).join(', ')}` : '';
+  const cols: Col[] = [
+    ...by.map((b) => ({ name: b.name, type: b.type })),
+    ...aggs.map((a) => ({ name: a.name, type: 'dynamic' as KType })),
+    { name: axis, type: 'dynamic' },
+  ];
+  return {
+    sql: `SELECT ${list.join(', ')} FROM (${keys}) AS k CROSS JOIN (${bins}) AS b LEFT JOIN (${grouped}) AS g ON ${match}${group}`,
+    cols,
+  };
+}
