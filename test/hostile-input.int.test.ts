@@ -223,3 +223,132 @@ describe('hostile input', () => {
     );
   });
 });
+
+describe('hostile input: KQL and the other doors', () => {
+  let server: TestServer;
+  const A2 = 'a2000000-0000-4000-8000-0000000000a2';
+  const B2 = 'b2000000-0000-4000-8000-0000000000b2';
+  const readers = new Map<string, string>();
+  const admins = new Map<string, string>();
+  const kql = async (tenant: string, query: string, workspace = tenant) => {
+    const res = await fetch(`${server.url}/v1/workspaces/${workspace}/query`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${readers.get(tenant)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
+    return { status: res.status, body: (await res.json()) as Rec };
+  };
+  const rowsOf = (body: Rec) => ((body.tables as Rec[])[0]!.rows as unknown[][]) ?? [];
+
+  before(async () => {
+    server = await startTestServer();
+    for (const tenant of [A2, B2]) {
+      const writer = await server.key(['ingest'], tenant);
+      const rec = {
+        ...interactiveSignIn,
+        id: `kql-${tenant.slice(0, 2)}`,
+        userPrincipalName: `user@${tenant.slice(0, 2)}.example`,
+      };
+      assert.equal((await server.post('/api/v1/ingest/SignInLogs', [rec], writer)).status, 200);
+      readers.set(tenant, await server.key(['Security Reader'], tenant));
+      admins.set(tenant, await server.key(['Global Administrator', 'Attribute Log Administrator'], tenant));
+      const dest = await server.send(
+        'PUT',
+        `/api/v1/destinations/archive-${tenant.slice(0, 2)}`,
+        { type: 'webhook', url: 'http://127.0.0.1:9/x' },
+        admins.get(tenant)!,
+      );
+      assert.equal(dest.status, 201, await dest.text());
+    }
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it('KQL string literals carry injection attempts as plain values', async () => {
+    for (const v of [
+      "x' OR 1=1 --",
+      'x\\" OR \\"1\\"=\\"1',
+      "'); DROP TABLE sign_in_logs; --",
+      'x%27',
+    ] as const) {
+      for (const q of [
+        `SigninLogs | where UserPrincipalName == "${v}"`,
+        `SigninLogs | where UserPrincipalName has "${v}" or AppDisplayName startswith "${v}"`,
+        `SigninLogs | where UserPrincipalName in ("${v}", "y")`,
+      ]) {
+        const r = await kql(A2, q);
+        assert.ok(r.status === 200 || r.status === 400, `${q}: ${r.status}`);
+        if (r.status === 200) assert.deepEqual(rowsOf(r.body), [], q);
+      }
+    }
+    assert.equal(await server.running.store.count(logType('SignInLogs')), 2, 'nothing dropped');
+  });
+
+  it('KQL reaches only Log Analytics tables of the caller’s tenant, never the store’s own tables or files', async () => {
+    for (const q of [
+      'api_keys | take 1',
+      'checkpoints | take 1',
+      'table("api_keys") | take 1',
+      "['api_keys'] | take 1",
+      'sign_in_logs | take 1',
+      "externaldata (x:string) [@'/etc/passwd'] | take 1",
+      'SigninLogs | extend x = read_csv("/etc/passwd") | take 1',
+      'SigninLogs | project ["tenant"]',
+      'SigninLogs | where tenant != "" | take 1',
+      'evaluate python(typeof(*), "print(1)")',
+    ]) {
+      const r = await kql(A2, q);
+      assert.equal(r.status, 400, `${q}: ${JSON.stringify(r.body).slice(0, 200)}`);
+      assert.ok((r.body.error as Rec).message, q);
+    }
+    const mine = await kql(A2, 'SigninLogs | project Id');
+    assert.deepEqual(rowsOf(mine.body), [[`kql-${A2.slice(0, 2)}`]]);
+    const unioned = await kql(A2, 'union SigninLogs, AADNonInteractiveUserSignInLogs | summarize count()');
+    assert.deepEqual(rowsOf(unioned.body), [[1]]);
+  });
+
+  it('cross-tenant: another tenant’s workspace, destinations, exports, checkpoints and retention stay out of reach', async () => {
+    // The workspace of B with A's key.
+    const other = await kql(A2, 'SigninLogs | take 10', B2);
+    assert.ok(other.status === 403 || other.status === 404, String(other.status));
+    // B's destination by name, with A's administrator.
+    const dest = await server.get(`/api/v1/destinations/archive-${B2.slice(0, 2)}`, admins.get(A2)!);
+    assert.equal(dest.status, 404);
+    const del = await server.send(
+      'DELETE',
+      `/api/v1/destinations/archive-${B2.slice(0, 2)}`,
+      undefined,
+      admins.get(A2)!,
+    );
+    assert.equal(del.status, 404);
+    const listed = (await (await server.get('/api/v1/destinations', admins.get(A2)!)).json()) as {
+      value: Rec[];
+    };
+    assert.deepEqual(
+      listed.value.map((d) => d.name),
+      [`archive-${A2.slice(0, 2)}`],
+    );
+    // Exports hold only the caller's records.
+    const csv = (await (
+      await server.get('/api/v1/export/signIns?format=json', readers.get(A2)!)
+    ).json()) as Rec[];
+    assert.deepEqual(
+      csv.map((r) => r.id),
+      [`kql-${A2.slice(0, 2)}`],
+    );
+    // Checkpoints and retention are the caller's.
+    await server.running.integrity.checkpoint();
+    const cps = (await (await server.get('/api/v1/integrity/checkpoints', readers.get(A2)!)).json()) as {
+      checkpoints: Rec[];
+    };
+    assert.ok(cps.checkpoints.length > 0 && cps.checkpoints.every((c) => c.tenant === A2));
+    await server.send('PUT', '/api/v1/retention/SignInLogs', { days: 7 }, admins.get(B2)!);
+    const ret = (await (await server.get('/api/v1/retention', readers.get(A2)!)).json()) as { value: Rec[] };
+    assert.equal(
+      ret.value.find((v) => v.category === 'SignInLogs')!.days,
+      30,
+      'B’s override does not touch A',
+    );
+  });
+});
