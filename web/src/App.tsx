@@ -5,6 +5,7 @@ import { SignIn } from './components/SignIn.tsx';
 import { fetchMe, type Me, session } from './lib/api.ts';
 import { CALLBACK_PATH, completeOidcSignIn, fetchAuthConfig } from './lib/oidc.ts';
 import { navigate, useLocation } from './lib/router.ts';
+import { RetentionPage } from './pages/RetentionPage.tsx';
 import { auditView } from './views/audit.tsx';
 import { provisioningView } from './views/provisioning.tsx';
 import { riskDetectionsView, riskyUsersView } from './views/risk.tsx';
@@ -16,6 +17,8 @@ const NAV: Array<{ group: string; views: View[] }> = [
   { group: 'ID Protection', views: [riskyUsersView, riskDetectionsView] },
 ];
 const VIEWS = NAV.flatMap((g) => g.views);
+/** Pages that are not log lists. */
+const PAGES = [{ id: 'retention', path: '/retention', title: 'Retention & integrity', group: 'Settings' }];
 
 export function App() {
   const loc = useLocation();
@@ -76,7 +79,8 @@ export function App() {
     );
   }
 
-  const view = VIEWS.find((v) => v.path === loc.path);
+  const page = PAGES.find((p) => p.path === loc.path);
+  const view = VIEWS.find((v) => v.path === loc.path) ?? (page ? auditView : undefined);
   if (!view) {
     queueMicrotask(() => navigate(auditView.path, undefined, true));
     return null;
@@ -86,7 +90,7 @@ export function App() {
     <div className="shell">
       <header className="topbar">
         <span className="brand">idtrail</span>
-        <span className="crumb">Identity · {view.title}</span>
+        <span className="crumb">Identity · {page ? page.title : view.title}</span>
         <span className="spacer" />
         <span className="who" title={`tenant ${me.tenant}`}>
           {me.name || me.keyId} · {me.roles.filter((r) => r !== 'ingest').join(', ')}
@@ -110,8 +114,8 @@ export function App() {
               <a
                 key={v.id}
                 href={v.path}
-                className={v.id === view.id ? 'nav-item active' : 'nav-item'}
-                aria-current={v.id === view.id ? 'page' : undefined}
+                className={!page && v.id === view.id ? 'nav-item active' : 'nav-item'}
+                aria-current={!page && v.id === view.id ? 'page' : undefined}
                 onClick={(e) => {
                   e.preventDefault();
                   navigate(v.path);
@@ -122,9 +126,26 @@ export function App() {
             ))}
           </div>
         ))}
+        <div className="nav-group">
+          <div className="nav-title">Settings</div>
+          {PAGES.map((p) => (
+            <a
+              key={p.id}
+              href={p.path}
+              className={page?.id === p.id ? 'nav-item active' : 'nav-item'}
+              aria-current={page?.id === p.id ? 'page' : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(p.path);
+              }}
+            >
+              {p.title}
+            </a>
+          ))}
+        </div>
       </nav>
       <main className="content">
-        <ListPage key={view.id} view={view} me={me} params={loc.params} />
+        {page ? <RetentionPage /> : <ListPage key={view.id} view={view} me={me} params={loc.params} />}
       </main>
     </div>
   );
