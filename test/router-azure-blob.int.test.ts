@@ -5,12 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createPublicKey } from 'node:crypto';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { LOG_TYPES, logType } from '../src/registry/log-types.ts';
 import { DEFAULT_TENANT } from '../src/security/api-keys.ts';
+import { canonicalJson } from '../src/security/canonical-json.ts';
+import { openStatement } from '../src/security/checkpoints.ts';
 import { SAMPLES } from './fixtures/samples.ts';
 import { freePort } from './helpers/free-port.ts';
 import { startTestServer, type TestServer, tempDataDir } from './helpers/server.ts';
@@ -145,4 +148,30 @@ test('every category is archived to Azure Blob append blobs in Azure layout, rea
       assert.equal((env.properties as Rec)[t.idField], (JSON.parse(stored[i]!.record) as Rec)[t.idField]);
     }
   }
+
+  // Checkpoint digests go beside the archive too, like CloudTrail's digest files.
+  const run = await server.running.integrity.checkpoint();
+  assert.ok(run.signed >= LOG_TYPES.length);
+  const digests = client.getContainerClient('insights-integrity-checkpoints');
+  const names: string[] = [];
+  for await (const b of digests.listBlobsFlat()) names.push(b.name);
+  const digestBlob = names.find((n) => n.endsWith('/checkpoints.json'))!;
+  assert.match(
+    digestBlob,
+    new RegExp(`^tenantId=${tenant}/y=\\d{4}/m=\\d{2}/d=\\d{2}/h=\\d{2}/m=00/checkpoints\\.json$`),
+  );
+  assert.ok(names.includes('publicKey.pem'));
+  const pem = (await digests.getBlobClient('publicKey.pem').downloadToBuffer()).toString('utf8');
+  const publicKey = createPublicKey(pem);
+  const statements = (await digests.getBlobClient(digestBlob).downloadToBuffer())
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as { payload: unknown; signature: string })
+    .map((d) => openStatement(publicKey, { payload: canonicalJson(d.payload), signature: d.signature }));
+  assert.ok(
+    statements.length >= LOG_TYPES.length && statements.every((x) => x !== null),
+    'every line verifies',
+  );
+  assert.deepEqual(new Set(statements.map((x) => x!.category)), new Set(LOG_TYPES.map((t) => t.category)));
 });

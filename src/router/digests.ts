@@ -1,14 +1,16 @@
 /**
- * Checkpoint digest files beside each filesystem archive, like CloudTrail's digest files: every
- * signed checkpoint of a tenant is appended, as `{"payload","signature"}` per line, to
- * `<archive>/insights-integrity-checkpoints/tenantId=<tid>/y=YYYY/m=MM/d=DD/h=HH/m=00/checkpoints.json`,
- * and the public key that signs them is written once beside them (`publicKey.pem`). Whoever keeps
+ * Checkpoint digest files beside each archive, like CloudTrail's digest files: every signed
+ * checkpoint of a tenant is appended, as `{"payload","signature"}` per line, to
+ * `insights-integrity-checkpoints/tenantId=<tid>/y=YYYY/m=MM/d=DD/h=HH/m=00/checkpoints.json` —
+ * a folder under a filesystem archive, a container (append blobs) in an Azure Blob archive — and
+ * the public key that signs them is written beside them (`publicKey.pem`). Whoever keeps
  * the archive can then check the store (`bin/idtrail verify --checkpoints <archive>`) without
  * trusting the checkpoints the store itself holds.
  */
 import { constants } from 'node:fs';
 import { mkdir, open, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { canonicalJson as canonical } from '../security/canonical-json.ts';
 import type { Store } from '../store/store.ts';
 
@@ -22,11 +24,9 @@ export interface SignedStatement {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** The digest file of a tenant for the hour of `at`. */
-export function digestPath(root: string, tenant: string, at: Date): string {
-  return path.join(
-    root,
-    DIGEST_CONTAINER,
+/** The digest file (or blob) of a tenant for the hour of `at`, below the digest container. */
+export function digestName(tenant: string, at: Date): string {
+  return [
     `tenantId=${tenant}`,
     `y=${at.getUTCFullYear()}`,
     `m=${pad(at.getUTCMonth() + 1)}`,
@@ -34,7 +34,22 @@ export function digestPath(root: string, tenant: string, at: Date): string {
     `h=${pad(at.getUTCHours())}`,
     'm=00',
     'checkpoints.json',
-  );
+  ].join('/');
+}
+
+export function digestPath(root: string, tenant: string, at: Date): string {
+  return path.join(root, DIGEST_CONTAINER, ...digestName(tenant, at).split('/'));
+}
+
+async function appendToBlob(connectionString: string, tenant: string, at: Date, text: string, pem: string) {
+  const container =
+    BlobServiceClient.fromConnectionString(connectionString).getContainerClient(DIGEST_CONTAINER);
+  await container.createIfNotExists();
+  const blob = container.getAppendBlobClient(digestName(tenant, at));
+  await blob.createIfNotExists({ blobHTTPHeaders: { blobContentType: 'application/json' } });
+  const block = Buffer.from(text);
+  await blob.appendBlock(block, block.length);
+  await container.getBlockBlobClient('publicKey.pem').upload(pem, Buffer.byteLength(pem));
 }
 
 async function appendDurably(file: string, text: string): Promise<void> {
@@ -63,17 +78,19 @@ export async function writeDigests(
   }
   let files = 0;
   for (const [tenant, list] of byTenant) {
-    const archives = (await store.listDestinations(tenant)).filter(
-      (d) => d.type === 'filesystem' && typeof d.config.path === 'string',
-    );
-    for (const d of archives) {
-      const root = d.config.path as string;
-      const text = list
-        .map((s) => `${JSON.stringify({ payload: JSON.parse(s.payload), signature: s.signature })}\n`)
-        .join('');
-      await appendDurably(digestPath(root, tenant, at), text);
-      await writeFile(path.join(root, DIGEST_CONTAINER, 'publicKey.pem'), publicKeyPem, { flag: 'w' });
-      files++;
+    const text = list
+      .map((s) => `${JSON.stringify({ payload: JSON.parse(s.payload), signature: s.signature })}\n`)
+      .join('');
+    for (const d of await store.listDestinations(tenant)) {
+      if (d.type === 'filesystem' && typeof d.config.path === 'string') {
+        const root = d.config.path;
+        await appendDurably(digestPath(root, tenant, at), text);
+        await writeFile(path.join(root, DIGEST_CONTAINER, 'publicKey.pem'), publicKeyPem, { flag: 'w' });
+        files++;
+      } else if (d.type === 'azureBlob' && typeof d.config.connectionString === 'string') {
+        await appendToBlob(d.config.connectionString, tenant, at, text, publicKeyPem);
+        files++;
+      }
     }
   }
   return files;
