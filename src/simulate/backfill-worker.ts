@@ -46,8 +46,10 @@ try {
     if (aborted) break;
     credit--;
     const byCategory = new Map<string, SimRecord[]>();
-    const end = Math.min(hours, (c + 1) * job.chunkHours);
-    for (let h = c * job.chunkHours; h < end; h++) {
+    // Chunk c covers hours [start, end) of the window; newest first, chunk 0 is the window's end.
+    const start = job.newestFirst ? Math.max(0, hours - (c + 1) * job.chunkHours) : c * job.chunkHours;
+    const end = job.newestFirst ? hours - c * job.chunkHours : Math.min(hours, (c + 1) * job.chunkHours);
+    for (let h = start; h < end; h++) {
       for (const [category, record] of generateHour(ctx, GENERATORS, job.from + h * HOUR)) {
         const list = byCategory.get(category);
         if (list) list.push(record);
@@ -59,7 +61,7 @@ try {
       const prepared = prepareItems(logType(category), records, { catalog, catalogMode: job.catalogMode });
       batches.push({ category, received: records.length, ...prepared });
     }
-    send({ kind: 'chunk', index: c, hours: end - c * job.chunkHours, batches });
+    send({ kind: 'chunk', index: c, hours: end - start, batches });
   }
   send({ kind: 'done' });
 } catch (err) {

@@ -2,8 +2,9 @@
  * Backfill into the in-process ingest pipeline with generation on worker threads: the workers
  * generate and prepare chunks of hours (backfill-worker.ts), this thread seals and commits them
  * through the same IngestService as every other write — so a batch that fails validation is
- * refused whole here as anywhere. Chunks are committed in time order whatever worker made them,
- * so an interrupted backfill leaves a gap-free prefix of the window (startDemo resumes from it).
+ * refused whole here as anywhere. Chunks are committed in time order (oldest or newest first)
+ * whatever worker made them, so an interrupted backfill leaves a gap-free prefix (or suffix) of
+ * the window, which startDemo resumes from.
  * The records are those of `run` on one thread: same generators, seeds and window.
  */
 import { availableParallelism } from 'node:os';
@@ -23,6 +24,8 @@ export interface BackfillJob {
   catalogMode: CatalogMode;
   /** Hours per chunk: the unit of generation, of commit and of resumption. */
   chunkHours: number;
+  /** Commit the newest chunks first (the demo: recent days appear within seconds). */
+  newestFirst: boolean;
   /** Chunks a worker may have prepared ahead of the commits. */
   inFlight: number;
 }
@@ -53,6 +56,8 @@ export interface BackfillOptions {
   /** Worker threads (default: the cores, at most 2 — the main thread seals and commits). */
   workers?: number;
   chunkHours?: number;
+  /** Newest chunks first: what is stored at any moment is a suffix of the window, not a prefix. */
+  newestFirst?: boolean;
   onHour?(done: number, total: number, records: number): void;
   signal?: AbortSignal;
 }
@@ -71,6 +76,7 @@ export function backfill(ingest: IngestService, opts: BackfillOptions): Promise<
     tenantId: opts.tenant,
     catalogMode: opts.catalogMode,
     chunkHours: opts.chunkHours ?? 6,
+    newestFirst: opts.newestFirst ?? false,
     inFlight: 2,
   };
   const totalHours = Math.max(0, (opts.to - opts.from) / HOUR);

@@ -41,24 +41,43 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const sink = ingestSink(opts.ingest, opts.tenant);
   const now = opts.now ?? Date.now();
   const to = Math.floor(now / HOUR) * HOUR;
-  // Resume where an interrupted backfill stopped: from the hour of the latest stored sign-in
-  // (records of that hour come again and are dropped as duplicates).
-  const latest = await opts.store.maxTime(logType('NonInteractiveUserSignInLogs'), opts.tenant);
-  const from = Math.max(to - opts.days * DAY, latest ? Math.floor(Date.parse(latest) / HOUR) * HOUR : 0);
+  // Newest hours first, so that a first-time user's "last 24 hours" fill within seconds. What is
+  // missing of the window is found from the store: after the latest stored sign-in (the server was
+  // down), and before the earliest (an interrupted backfill left a suffix). Hours that come again
+  // at the edges are dropped as duplicates.
+  const type = logType('NonInteractiveUserSignInLogs');
+  const start = to - opts.days * DAY;
+  const latest = await opts.store.maxTime(type, opts.tenant);
+  const earliest = await opts.store.minTime(type, opts.tenant);
+  const hourOf = (t: string) => Math.floor(Date.parse(t) / HOUR) * HOUR;
+  const ranges: Array<[number, number]> = [];
+  if (!latest || !earliest) ranges.push([start, to]);
+  else {
+    if (hourOf(latest) < to) ranges.push([Math.max(start, hourOf(latest)), to]);
+    if (hourOf(earliest) > start) ranges.push([start, hourOf(earliest) + HOUR]);
+  }
+  const total = ranges.reduce((n, [a, b]) => n + (b - a) / HOUR, 0);
   let backfilled = 0;
-  if (from < to) {
-    // Generated and prepared on a worker thread; sealed and committed here (backfill.ts).
+  let hoursBefore = 0;
+  let recordsBefore = 0;
+  for (const [from, until] of ranges) {
+    if (opts.signal?.aborted) break;
+    // Generated and prepared on worker threads; sealed and committed here (backfill.ts).
     const result = await backfill(opts.ingest, {
       seed: opts.seed,
       users: opts.users,
       from,
-      to,
+      to: until,
       tenant: opts.tenant,
       catalogMode: opts.catalogMode ?? 'strict',
-      ...(opts.onProgress ? { onHour: opts.onProgress } : {}),
+      newestFirst: true,
+      onHour: (done, _total, records) =>
+        opts.onProgress?.(hoursBefore + done, total, recordsBefore + records),
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
-    backfilled = result.records;
+    backfilled += result.records;
+    hoursBefore += (until - from) / HOUR;
+    recordsBefore += result.records;
   }
   const abort = new AbortController();
   if (opts.signal?.aborted || opts.live === false) abort.abort();

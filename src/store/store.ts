@@ -182,5 +182,7 @@ export interface Store extends KeyStore, IntegrityStore, RouterStore {
   readSql(sql: string, params: readonly unknown[]): Promise<unknown[][]>;
   /** The latest record time (ISO 8601) a tenant has for a log type, or null when it has none. */
   maxTime(type: LogType, tenant: string): Promise<string | null>;
+  /** The earliest record time (ISO 8601) a tenant has for a log type, or null when it has none. */
+  minTime(type: LogType, tenant: string): Promise<string | null>;
   close(): Promise<void>;
 }

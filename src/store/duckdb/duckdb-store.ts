@@ -278,6 +278,14 @@ export class DuckDbStore implements Store {
     return rows[0]?.[0] == null ? null : String(rows[0][0]);
   }
 
+  async minTime(type: LogType, tenant: string): Promise<string | null> {
+    const rows = await this.read(
+      `SELECT strftime(min(time), '%Y-%m-%dT%H:%M:%S.%fZ') FROM ${q(type.table)} WHERE tenant = $1`,
+      [tenant],
+    );
+    return rows[0]?.[0] == null ? null : String(rows[0][0]);
+  }
+
   async insertKey(key: Omit<ApiKeyRow, 'createdAt' | 'revokedAt'>): Promise<void> {
     await this.withWriteLock(() =>
       this.writer.run(
