@@ -66,12 +66,38 @@ async function newestFirst(
     }));
   };
   if (query.orderBy[0]!.dir !== 'desc') return run(query);
-  const anchor = query.after ? Date.parse(query.after.t) : Date.now();
+  // Page 1 looks back from the newest stored record, not from now: a tenant whose logs stop
+  // earlier (an import, a quiet night) would otherwise run every small window empty first.
+  const anchor = query.after ? Date.parse(query.after.t) : await newestTime(store, query, tenant);
+  if (anchor === null) return run(query);
   for (const h of WINDOWS_H) {
     const rows = await run({ ...query, notBefore: new Date(anchor - h * 3_600_000).toISOString() });
     if (rows.length > query.limit) return rows;
   }
   return run(query);
+}
+
+/**
+ * The newest record time of the scanned log types, cached for a moment. A stale value is harmless:
+ * windows only bound rows from below, so records newer than the anchor are still found.
+ */
+const newest = new Map<string, { t: number | null; until: number }>();
+const NEWEST_TTL_MS = 2_000;
+
+async function newestTime(store: Store, query: Query, tenant: string): Promise<number | null> {
+  const types = [query.type, ...(query.union ?? [])];
+  const key = `${tenant}\u0000${types.map((t) => t.category).join(',')}`;
+  const now = Date.now();
+  const hit = newest.get(key);
+  if (hit && hit.until > now) return hit.t;
+  let t: number | null = null;
+  for (const type of types) {
+    const m = await store.maxTime(type, tenant);
+    if (m !== null) t = Math.max(t ?? 0, Date.parse(m));
+  }
+  if (newest.size > 10_000) newest.clear();
+  newest.set(key, { t, until: now + NEWEST_TTL_MS });
+  return t;
 }
 
 function toApiError(err: unknown): never {
