@@ -65,10 +65,17 @@ describe('Committer', () => {
     // A full disk cannot be provoked here: wrap the real store so its next append fails once.
     let fail = true;
     const flaky: Store = Object.create(store, {
-      append: {
-        value: async (batches: Parameters<Store['append']>[0]) => {
-          if (fail) throw new Error('disk full');
-          return store.append(batches);
+      stageAppend: {
+        value: async (batches: Parameters<Store['stageAppend']>[0]) => {
+          const staged = await store.stageAppend(batches);
+          if (!fail) return staged;
+          return {
+            commit: async () => {
+              await staged.discard();
+              throw new Error('disk full');
+            },
+            discard: () => staged.discard(),
+          };
         },
       },
     });
@@ -78,6 +85,39 @@ describe('Committer', () => {
     const ok = await c.submit({ type: SignInLogs, tenant: 't1', records: [rec('f-1')] });
     assert.deepEqual(ok, { accepted: 1, duplicates: 0, firstSeq: 23, lastSeq: 23 });
     assert.equal((await verifyChain(store, SignInLogs, 't1')).ok, true);
+    await c.close();
+  });
+
+  it('while one commit is in flight the next group is sealed on it; if it fails, the next is sealed again', async () => {
+    // The first commit fails after a delay, while the second group (submitted meanwhile) has already
+    // been sealed on its heads: the second must still land, right after the last durable record.
+    let calls = 0;
+    const flaky: Store = Object.create(store, {
+      stageAppend: {
+        value: async (batches: Parameters<Store['stageAppend']>[0]) => {
+          const staged = await store.stageAppend(batches);
+          if (++calls !== 1) return staged;
+          return {
+            commit: async () => {
+              await new Promise((r) => setTimeout(r, 50));
+              await staged.discard();
+              throw new Error('disk full');
+            },
+            discard: () => staged.discard(),
+          };
+        },
+      },
+    });
+    const c = new Committer(flaky);
+    const head = (await store.chainHeads(SignInLogs)).get('t1')!.seq;
+    const first = c.submit({ type: SignInLogs, tenant: 't1', records: [rec('p-1'), rec('p-2')] });
+    await new Promise((r) => setTimeout(r, 10)); // the first group is committing now
+    const second = c.submit({ type: SignInLogs, tenant: 't1', records: [rec('p-2'), rec('p-3')] });
+    await assert.rejects(first, /disk full/);
+    // p-2 was a duplicate of the failed group when first sealed; sealed again, it is new.
+    assert.deepEqual(await second, { accepted: 2, duplicates: 0, firstSeq: head + 1, lastSeq: head + 2 });
+    assert.equal((await verifyChain(store, SignInLogs, 't1')).ok, true);
+    assert.equal(calls >= 3, true, 'the second group was staged twice');
     await c.close();
   });
 

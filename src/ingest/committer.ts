@@ -2,11 +2,12 @@
  * Group commit. Validated batches from concurrent requests queue here; one loop takes everything
  * waiting, drops records already stored, seals the rest (seq + chained hash), writes them all in
  * one store transaction and only then answers each request. Sealing happens here, in commit order,
- * so chains never fork and a failed commit leaves no gap.
+ * so chains never fork and a failed commit leaves no gap. The next group is sealed and staged
+ * while the current one commits (see `loop`).
  */
 import type { LogType } from '../registry/types.ts';
 import { chainHash, GENESIS_HASH } from '../security/hash-chain.ts';
-import type { AppendBatch, ChainHead, SealedRow, Store } from '../store/store.ts';
+import type { AppendBatch, ChainHead, SealedRow, StagedAppend, Store } from '../store/store.ts';
 import { FingerprintSet, fingerprint } from './fingerprint-set.ts';
 
 /** A record that passed validation, ready to seal. */
@@ -54,9 +55,32 @@ interface TypeState {
   seen: FingerprintSet;
 }
 
+/** A group sealed and staged, not yet committed. */
+interface Sealed {
+  group: Pending[];
+  states: Map<string, TypeState>;
+  /** Chain heads after this group, by category + tenant. */
+  newHeads: Map<string, ChainHead>;
+  /** Ids this group stores, by category + tenant. */
+  ids: Map<string, Set<string>>;
+  rows: AppendBatch[];
+  results: CommitResult[];
+  byCategory: Map<string, number>;
+  total: number;
+  started: number;
+  staged: StagedAppend;
+}
+
+interface InFlight extends Sealed {
+  /** Resolves to null when the commit landed, or to its error. */
+  done: Promise<unknown>;
+}
+
 export class Committer {
   private queue: Pending[] = [];
   private running: Promise<void> | null = null;
+  /** Wakes the loop while it waits on a commit: work arrived that it can seal meanwhile. */
+  private arrived: (() => void) | null = null;
   private states = new Map<string, Promise<TypeState>>();
   private closed = false;
 
@@ -73,6 +97,7 @@ export class Committer {
       this.queue.push({ batch, resolve, reject });
       // Start on the next turn of the event loop, so that requests arriving together commit together.
       if (!this.running) this.running = new Promise((r) => setImmediate(r)).then(() => this.loop());
+      else this.arrived?.();
     });
   }
 
@@ -82,24 +107,63 @@ export class Committer {
     while (this.running) await this.running;
   }
 
+  /**
+   * Commits groups one after another, but pipelined: while the store commits group N, the next
+   * group is sealed on N's (not yet durable) chain heads and staged (its scratch files written).
+   * If N fails, the staged group is discarded and sealed again on the heads that did land, so a
+   * failed commit still leaves no gap; nothing is acknowledged before its own commit.
+   */
   private async loop(): Promise<void> {
+    let inflight: InFlight | null = null;
     try {
-      while (this.queue.length > 0) {
-        let n = 0;
-        let take = 0;
-        while (
-          take < this.queue.length &&
-          (take === 0 || n + this.queue[take]!.batch.records.length <= this.maxGroupRecords)
-        ) {
-          n += this.queue[take]!.batch.records.length;
-          take++;
+      while (this.queue.length > 0 || inflight) {
+        if (inflight && this.queue.length === 0) {
+          // Wait for the commit, or for new work to seal while it runs (one turn later, so that
+          // requests arriving together still go in one group).
+          const arrival = new Promise<void>((r) => {
+            this.arrived = r;
+          }).then(() => new Promise<void>((r) => setImmediate(r)));
+          await Promise.race([inflight.done, arrival]);
+          this.arrived = null;
         }
-        const group = this.queue.splice(0, take);
-        await this.commitGroup(group);
+        let next: Sealed | null = null;
+        if (this.queue.length > 0) next = await this.sealAndStage(this.takeGroup(), inflight);
+        if (inflight) {
+          const landed = await this.finish(inflight);
+          inflight = null;
+          if (!landed && next) {
+            await next.staged.discard().catch(() => {});
+            this.queue.unshift(...next.group);
+            next = null;
+          }
+        }
+        if (next) {
+          const staged = next.staged;
+          inflight = {
+            ...next,
+            done: staged.commit().then(
+              () => null,
+              (err: unknown) => err ?? new Error('commit failed'),
+            ),
+          };
+        }
       }
     } finally {
       this.running = null;
     }
+  }
+
+  private takeGroup(): Pending[] {
+    let n = 0;
+    let take = 0;
+    while (
+      take < this.queue.length &&
+      (take === 0 || n + this.queue[take]!.batch.records.length <= this.maxGroupRecords)
+    ) {
+      n += this.queue[take]!.batch.records.length;
+      take++;
+    }
+    return this.queue.splice(0, take);
   }
 
   private state(type: LogType): Promise<TypeState> {
@@ -120,7 +184,11 @@ export class Committer {
     return s;
   }
 
-  private async commitGroup(group: Pending[]): Promise<void> {
+  /**
+   * Drops records already stored (or in the commit in flight), seals the rest on the heads the
+   * in-flight commit will leave, and stages the append. A failure here refuses this group only.
+   */
+  private async sealAndStage(group: Pending[], inflight: InFlight | null): Promise<Sealed | null> {
     const started = performance.now();
     try {
       const states = new Map<string, TypeState>();
@@ -129,7 +197,8 @@ export class Committer {
           states.set(p.batch.type.category, await this.state(p.batch.type));
       }
 
-      // 1. Find records that are (or may be) stored already: fingerprint hits, confirmed by the store.
+      // 1. Find records that are (or may be) stored already: fingerprint hits, confirmed by the store;
+      //    records of the commit in flight count as stored (if it fails, this group is sealed again).
       const inGroup = new Map<string, Set<string>>(); // category+tenant -> ids earlier in this group
       const suspects = new Map<string, { type: LogType; tenant: string; ids: Set<string> }>();
       const dupInGroup = new Set<PreparedRecord>();
@@ -138,8 +207,9 @@ export class Committer {
         const key = `${type.category}\u0000${tenant}`;
         const seen = states.get(type.category)!.seen;
         const local = getOrCreate(inGroup, key, () => new Set<string>());
+        const flying = inflight?.ids.get(key);
         for (const r of p.batch.records) {
-          if (local.has(r.id)) {
+          if (local.has(r.id) || flying?.has(r.id)) {
             dupInGroup.add(r);
             continue;
           }
@@ -155,6 +225,7 @@ export class Committer {
 
       // 2. Seal the new records in order, on copies of the chain heads (kept only if the commit lands).
       const newHeads = new Map<string, ChainHead>();
+      const ids = new Map<string, Set<string>>();
       const rowsByType = new Map<string, AppendBatch>();
       const results: CommitResult[] = [];
       const byCategory = new Map<string, number>();
@@ -164,8 +235,10 @@ export class Committer {
         const key = `${type.category}\u0000${tenant}`;
         const already = stored.get(key);
         let head = newHeads.get(key) ??
+          inflight?.newHeads.get(key) ??
           states.get(type.category)!.heads.get(tenant) ?? { seq: 0, hash: GENESIS_HASH };
         const out = getOrCreate(rowsByType, type.category, (): AppendBatch => ({ type, rows: [] }));
+        const sealedIds = getOrCreate(ids, key, () => new Set<string>());
         const res: CommitResult = { accepted: 0, duplicates: 0, firstSeq: null, lastSeq: null };
         for (const r of p.batch.records) {
           if (dupInGroup.has(r) || already?.has(r.id)) {
@@ -185,6 +258,7 @@ export class Committer {
             values: r.values,
           };
           out.rows.push(row);
+          sealedIds.add(r.id);
           res.accepted++;
           res.firstSeq ??= seq;
           res.lastSeq = seq;
@@ -195,33 +269,46 @@ export class Committer {
         byCategory.set(type.category, (byCategory.get(type.category) ?? 0) + res.accepted);
       }
 
-      // 3. One durable commit for the whole group.
-      await this.store.append([...rowsByType.values()]);
-
-      // 4. Only now does the in-memory state move on.
-      for (const [key, head] of newHeads) {
-        const [category, tenant] = key.split('\u0000') as [string, string];
-        states.get(category)!.heads.set(tenant, head);
-      }
-      for (const b of rowsByType.values()) {
-        const seen = states.get(b.type.category)!.seen;
-        for (const r of b.rows) seen.add(fingerprint(r.tenant, r.id));
-      }
-      this.observer.onCommit?.({
-        records: total,
-        batches: group.length,
-        seconds: (performance.now() - started) / 1000,
-        byCategory,
-        heads: [...newHeads].map(([key, head]) => {
-          const [category, tenant] = key.split('\u0000') as [string, string];
-          return { category, tenant, seq: head.seq };
-        }),
-      });
-      for (const [i, p] of group.entries()) p.resolve(results[i]!);
+      // 3. The store's client-side work for one durable commit of the whole group.
+      const rows = [...rowsByType.values()];
+      const staged = await this.store.stageAppend(rows);
+      return { group, states, newHeads, ids, rows, results, byCategory, total, started, staged };
     } catch (err) {
       this.observer.onError?.(err);
       for (const p of group) p.reject(err);
+      return null;
     }
+  }
+
+  /** Waits for a commit; then moves the in-memory state on and answers, or refuses, its requests. */
+  private async finish(f: InFlight): Promise<boolean> {
+    const err = await f.done;
+    if (err) {
+      this.observer.onError?.(err);
+      for (const p of f.group) p.reject(err);
+      return false;
+    }
+    // Only now does the in-memory state move on.
+    for (const [key, head] of f.newHeads) {
+      const [category, tenant] = key.split('\u0000') as [string, string];
+      f.states.get(category)!.heads.set(tenant, head);
+    }
+    for (const b of f.rows) {
+      const seen = f.states.get(b.type.category)!.seen;
+      for (const r of b.rows) seen.add(fingerprint(r.tenant, r.id));
+    }
+    this.observer.onCommit?.({
+      records: f.total,
+      batches: f.group.length,
+      seconds: (performance.now() - f.started) / 1000,
+      byCategory: f.byCategory,
+      heads: [...f.newHeads].map(([key, head]) => {
+        const [category, tenant] = key.split('\u0000') as [string, string];
+        return { category, tenant, seq: head.seq };
+      }),
+    });
+    for (const [i, p] of f.group.entries()) p.resolve(f.results[i]!);
+    return true;
   }
 }
 

@@ -29,6 +29,11 @@ export interface AppendBatch {
   rows: SealedRow[];
 }
 
+export interface StagedAppend {
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+}
+
 export interface StoredRecord {
   seq: number;
   hash: string;
@@ -172,6 +177,12 @@ export interface Store extends KeyStore, IntegrityStore, RouterStore {
   existingIds(type: LogType, tenant: string, ids: readonly string[]): Promise<Set<string>>;
   /** Stores all batches in one atomic, durable commit. */
   append(batches: readonly AppendBatch[]): Promise<void>;
+  /**
+   * The same in two steps: `stageAppend` does the engine's client-side work (encoding, scratch
+   * files) and may run while an earlier staged append commits; `commit` makes it durable, one
+   * commit at a time in call order; `discard` drops it unstored.
+   */
+  stageAppend(batches: readonly AppendBatch[]): Promise<StagedAppend>;
   /** Records of one tenant's chain from a seq on, in seq order. */
   readChain(type: LogType, tenant: string, fromSeq: number, limit: number): Promise<StoredRecord[]>;
   count(type: LogType, tenant?: string): Promise<number>;

@@ -24,6 +24,7 @@ import type {
   PurgeRow,
   SettingRow,
   SignedRow,
+  StagedAppend,
   Store,
   StoredRecord,
 } from '../store.ts';
@@ -163,7 +164,56 @@ export class DuckDbStore implements Store {
   }
 
   async append(batches: readonly AppendBatch[]): Promise<void> {
-    return this.withWriteLock(() => this.appendNow(batches));
+    const staged = await this.stageAppend(batches);
+    await staged.commit();
+  }
+
+  /**
+   * Writes the scratch files of an append (the JavaScript side of it) without the write lock, so
+   * the committer can stage the next group while DuckDB runs the current one.
+   */
+  async stageAppend(batches: readonly AppendBatch[]): Promise<StagedAppend> {
+    const work = batches.filter((b) => b.rows.length > 0);
+    const files: string[] = [];
+    const inserts: string[] = [];
+    const removeFiles = () => {
+      for (const f of files) rmSync(f, { force: true });
+    };
+    if (work.length > 0) {
+      try {
+        await this.writeScratch(work, files, inserts);
+      } catch (err) {
+        removeFiles();
+        throw err;
+      }
+    }
+    let used = false;
+    return {
+      commit: () => {
+        if (used) return Promise.reject(new Error('a staged append commits once'));
+        used = true;
+        if (inserts.length === 0) return Promise.resolve();
+        return this.withWriteLock(async () => {
+          try {
+            await this.writer.run('BEGIN TRANSACTION');
+            try {
+              for (const sql of inserts) await this.writer.run(sql);
+              await this.writer.run('COMMIT');
+            } catch (err) {
+              await this.writer.run('ROLLBACK').catch(() => {});
+              throw err;
+            }
+          } finally {
+            this.lastAppend = Date.now();
+            removeFiles();
+          }
+        });
+      },
+      discard: async () => {
+        used = true;
+        removeFiles();
+      },
+    };
   }
 
   private withWriteLock<T>(fn: () => Promise<T>): Promise<T> {
@@ -184,62 +234,50 @@ export class DuckDbStore implements Store {
     });
   }
 
-  private async appendNow(batches: readonly AppendBatch[]): Promise<void> {
-    const work = batches.filter((b) => b.rows.length > 0);
-    if (work.length === 0) return;
+  /** Two files per table (typed columns as NDJSON; canonical records one per line) and their INSERTs. */
+  private async writeScratch(
+    work: readonly AppendBatch[],
+    files: string[],
+    inserts: string[],
+  ): Promise<void> {
     const commit = ++this.commitNo;
-    const files: string[] = [];
-    try {
-      const now = new Date().toISOString();
-      const inserts: string[] = [];
-      for (const [i, b] of work.entries()) {
-        // Two files per table: the typed columns as NDJSON, and the canonical records one per
-        // line. Canonical JSON never holds a raw newline or control character, so DuckDB can read
-        // the record file as single-column text (no escaping to write or undo), and the two are
-        // joined by position. The stored record is byte-for-byte the text the hash covers.
-        const cols = tableColumns(b.type).filter((c) => c.name !== 'record');
-        const names = cols.map((c) => c.name);
-        let colsText = '';
-        let recText = '';
-        for (const r of b.rows) {
-          const o: Record<string, unknown> = {
-            tenant: r.tenant,
-            seq: r.seq,
-            hash: r.hash,
-            id: r.id,
-            time: r.time,
-            ingested_at: now,
-          };
-          for (let c = 0; c < b.type.columns.length; c++) o[b.type.columns[c]!.name] = r.values[c] ?? null;
-          colsText += `${JSON.stringify(o)}\n`;
-          recText += `${r.record}\n`;
-        }
-        const base = path.join(this.scratchDir, `commit-${process.pid}-${commit}-${i}`);
-        const colsFile = `${base}.ndjson`;
-        const recFile = `${base}.records.ndjson`;
-        files.push(colsFile, recFile);
-        await Promise.all([writeFile(colsFile, colsText), writeFile(recFile, recText)]);
-        this.unCheckpointedBytes += colsText.length + recText.length;
-        const spec = cols.map((c) => `${lit(c.name)}: ${lit(duckdbDialect.columnType(c.type))}`).join(', ');
-        inserts.push(
-          `INSERT INTO ${q(b.type.table)} (${[...names, 'record'].map(q).join(', ')})
-           SELECT ${names.map((n) => `c.${q(n)}`).join(', ')}, r.record
-           FROM read_json(${lit(colsFile)}, format = 'newline_delimited', columns = {${spec}}) c
-           POSITIONAL JOIN read_csv(${lit(recFile)}, columns = {'record': 'VARCHAR'}, header = false,
-             delim = E'\\x01', quote = '', escape = '', auto_detect = false, max_line_size = 1000000000) r`,
-        );
+    const now = new Date().toISOString();
+    for (const [i, b] of work.entries()) {
+      // Two files per table: the typed columns as NDJSON, and the canonical records one per
+      // line. Canonical JSON never holds a raw newline or control character, so DuckDB can read
+      // the record file as single-column text (no escaping to write or undo), and the two are
+      // joined by position. The stored record is byte-for-byte the text the hash covers.
+      const cols = tableColumns(b.type).filter((c) => c.name !== 'record');
+      const names = cols.map((c) => c.name);
+      let colsText = '';
+      let recText = '';
+      for (const r of b.rows) {
+        const o: Record<string, unknown> = {
+          tenant: r.tenant,
+          seq: r.seq,
+          hash: r.hash,
+          id: r.id,
+          time: r.time,
+          ingested_at: now,
+        };
+        for (let c = 0; c < b.type.columns.length; c++) o[b.type.columns[c]!.name] = r.values[c] ?? null;
+        colsText += `${JSON.stringify(o)}\n`;
+        recText += `${r.record}\n`;
       }
-      await this.writer.run('BEGIN TRANSACTION');
-      try {
-        for (const sql of inserts) await this.writer.run(sql);
-        await this.writer.run('COMMIT');
-      } catch (err) {
-        await this.writer.run('ROLLBACK').catch(() => {});
-        throw err;
-      }
-    } finally {
-      this.lastAppend = Date.now();
-      for (const f of files) rmSync(f, { force: true });
+      const base = path.join(this.scratchDir, `commit-${process.pid}-${commit}-${i}`);
+      const colsFile = `${base}.ndjson`;
+      const recFile = `${base}.records.ndjson`;
+      files.push(colsFile, recFile);
+      await Promise.all([writeFile(colsFile, colsText), writeFile(recFile, recText)]);
+      this.unCheckpointedBytes += colsText.length + recText.length;
+      const spec = cols.map((c) => `${lit(c.name)}: ${lit(duckdbDialect.columnType(c.type))}`).join(', ');
+      inserts.push(
+        `INSERT INTO ${q(b.type.table)} (${[...names, 'record'].map(q).join(', ')})
+         SELECT ${names.map((n) => `c.${q(n)}`).join(', ')}, r.record
+         FROM read_json(${lit(colsFile)}, format = 'newline_delimited', columns = {${spec}}) c
+         POSITIONAL JOIN read_csv(${lit(recFile)}, columns = {'record': 'VARCHAR'}, header = false,
+           delim = E'\\x01', quote = '', escape = '', auto_detect = false, max_line_size = 1000000000) r`,
+      );
     }
   }
 
