@@ -12,10 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { logType } from '../src/registry/log-types.ts';
-import { DEFAULT_TENANT } from '../src/security/api-keys.ts';
-import { wirePipeline } from '../src/server.ts';
-import { openStore } from '../src/store/open-store.ts';
+import { loadSignIns } from './lib/load-store.ts';
 import { fixed, int, progressBar, table } from './lib/report.ts';
 import { killChildServers, startChildServer } from './lib/server.ts';
 import { signIns } from './lib/signins.ts';
@@ -28,7 +25,6 @@ const { values } = parseArgs({
 });
 const N = Number(values.records);
 const KEY = 'bench-export-key';
-const SignInLogs = logType('SignInLogs');
 process.on('exit', killChildServers);
 
 /** Peak resident memory of a process, MiB (Linux). */
@@ -40,34 +36,7 @@ const peakMiB = (pid: number) => {
 const dir = mkdtempSync(path.join(tmpdir(), 'idtrail-bench-export-'));
 try {
   // 1. Load through the real pipeline.
-  const store = await openStore(`duckdb:${path.join(dir, 'idtrail.duckdb')}`, dir);
-  const { ingest, close } = wirePipeline(store, { catalogMode: 'strict', ingestWorkers: 1 });
-  const bar = progressBar('load', 'sign-ins');
-  bar.start(N, 0, { rate: '' });
-  const t0 = performance.now();
-  let lines: string[] = [];
-  let loaded = 0;
-  const inflight = new Set<Promise<unknown>>();
-  const flush = async () => {
-    const body = `${lines.join('\n')}\n`;
-    const n = lines.length;
-    lines = [];
-    const p = ingest.ingestText(DEFAULT_TENANT, SignInLogs, body, 'application/x-ndjson').then(() => {
-      loaded += n;
-      bar.update(loaded, { rate: `${int(loaded / ((performance.now() - t0) / 1000))} rec/s` });
-    });
-    inflight.add(p);
-    void p.finally(() => inflight.delete(p));
-    if (inflight.size >= 4) await Promise.race(inflight);
-  };
-  for (const r of signIns(N, 7, 3000)) {
-    lines.push(JSON.stringify(r));
-    if (lines.length >= Number(values.batch)) await flush();
-  }
-  if (lines.length) await flush();
-  await Promise.all(inflight);
-  bar.stop();
-  await close();
+  const { store } = await loadSignIns(dir, signIns(N, 7, 3000), N, Number(values.batch));
   await store.close();
 
   // 2. Serve and download.

@@ -16,8 +16,8 @@ import { buildODataQuery } from '../src/query/odata/query.ts';
 import { compileDuckDb } from '../src/query/sql/duckdb.ts';
 import { logType } from '../src/registry/log-types.ts';
 import { DEFAULT_TENANT } from '../src/security/api-keys.ts';
-import { wirePipeline } from '../src/server.ts';
 import { openStore } from '../src/store/open-store.ts';
+import { loadSignIns } from './lib/load-store.ts';
 import { fixed, int, percentile, progressBar, table } from './lib/report.ts';
 import { killChildServers, startChildServer } from './lib/server.ts';
 import { signIns } from './lib/signins.ts';
@@ -44,38 +44,15 @@ process.on('exit', killChildServers);
 const dir = mkdtempSync(path.join(tmpdir(), 'idtrail-bench-graph-'));
 try {
   // 1. Load through the real pipeline.
-  const store = await openStore(`duckdb:${path.join(dir, 'idtrail.duckdb')}`, dir);
-  const { ingest, close } = wirePipeline(store, { catalogMode: 'strict', ingestWorkers: 1 });
-  const bar = progressBar('load', 'sign-ins');
-  bar.start(N, 0, { rate: '' });
-  const t0 = performance.now();
-  let lines: string[] = [];
-  let loaded = 0;
-  const inflight = new Set<Promise<unknown>>();
-  const flush = async () => {
-    const body = `${lines.join('\n')}\n`;
-    const n = lines.length;
-    lines = [];
-    const p = ingest.ingestText(DEFAULT_TENANT, SignInLogs, body, 'application/x-ndjson').then(() => {
-      loaded += n;
-      bar.update(loaded, { rate: `${int(loaded / ((performance.now() - t0) / 1000))} rec/s` });
-    });
-    inflight.add(p);
-    void p.finally(() => inflight.delete(p));
-    if (inflight.size >= 4) await Promise.race(inflight);
-  };
   // Recent records, as a live tenant has: from about 40 days per 400k sign-ins ago, up to now.
   const days = Math.max(2, Math.ceil((N / 400_000) * 40));
   const from = Math.floor((Date.now() - days * 86_400_000) / 3_600_000) * 3_600_000;
-  for (const r of signIns(N, 7, 3000, from)) {
-    lines.push(JSON.stringify(r));
-    if (lines.length >= Number(values.batch)) await flush();
-  }
-  if (lines.length) await flush();
-  await Promise.all(inflight);
-  bar.stop();
-  const loadSeconds = (performance.now() - t0) / 1000;
-  await close();
+  const { store, seconds: loadSeconds } = await loadSignIns(
+    dir,
+    signIns(N, 7, 3000, from),
+    N,
+    Number(values.batch),
+  );
   await store.close();
 
   // 2. Serve and measure.

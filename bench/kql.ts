@@ -17,9 +17,8 @@ import { warmKql } from '../src/query/kql/parse.ts';
 import { runKql } from '../src/query/kql/run.ts';
 import { LOG_TYPES, logType } from '../src/registry/log-types.ts';
 import { DEFAULT_TENANT } from '../src/security/api-keys.ts';
-import { wirePipeline } from '../src/server.ts';
-import { openStore } from '../src/store/open-store.ts';
-import { fixed, int, percentile, progressBar, table } from './lib/report.ts';
+import { loadSignIns } from './lib/load-store.ts';
+import { fixed, int, percentile, table } from './lib/report.ts';
 import { signIns } from './lib/signins.ts';
 
 const { values } = parseArgs({
@@ -45,38 +44,15 @@ GROUP BY 1, 2`;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'idtrail-bench-kql-'));
 try {
-  const store = await openStore(`duckdb:${path.join(dir, 'idtrail.duckdb')}`, dir);
-  const { ingest, close } = wirePipeline(store, { catalogMode: 'strict', ingestWorkers: 1 });
-  const bar = progressBar('load', 'sign-ins');
-  bar.start(N, 0, { rate: '' });
-  const t0 = performance.now();
-  let lines: string[] = [];
-  let loaded = 0;
-  const inflight = new Set<Promise<unknown>>();
-  const flush = async () => {
-    const body = `${lines.join('\n')}\n`;
-    const n = lines.length;
-    lines = [];
-    const p = ingest.ingestText(DEFAULT_TENANT, SignInLogs, body, 'application/x-ndjson').then(() => {
-      loaded += n;
-      bar.update(loaded, { rate: `${int(loaded / ((performance.now() - t0) / 1000))} rec/s` });
-    });
-    inflight.add(p);
-    void p.finally(() => inflight.delete(p));
-    if (inflight.size >= 4) await Promise.race(inflight);
-  };
   // About 10,000 sign-ins a day for 3,000 users: start far enough back to end about now.
   const days = Math.max(2, Math.ceil(N / 10_000));
   const from = Math.floor((Date.now() - days * 86_400_000) / 3_600_000) * 3_600_000;
-  for (const r of signIns(N, 7, 3000, from)) {
-    lines.push(JSON.stringify(r));
-    if (lines.length >= Number(values.batch)) await flush();
-  }
-  if (lines.length) await flush();
-  await Promise.all(inflight);
-  bar.stop();
-  const loadSeconds = (performance.now() - t0) / 1000;
-  await close();
+  const { store, seconds: loadSeconds } = await loadSignIns(
+    dir,
+    signIns(N, 7, 3000, from),
+    N,
+    Number(values.batch),
+  );
 
   const latest = new Date((await store.maxTime(SignInLogs, DEFAULT_TENANT)) ?? Date.now());
   const since = new Date(latest.getTime() - 86_400_000).toISOString();
