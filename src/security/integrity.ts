@@ -167,7 +167,7 @@ async function verifyOne(
   // Checkpoints kept outside the store: the store must still hold each, unchanged.
   for (const o of opts.outsideCheckpoints ?? []) {
     const head = parseStatement(o.payload);
-    if (!head || head.type !== 'checkpoint' || head.tenant !== tenant || head.category !== category) continue;
+    if (head?.type !== 'checkpoint' || head.tenant !== tenant || head.category !== category) continue;
     const row: SignedRow = {
       tenant,
       category,
