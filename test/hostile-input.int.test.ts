@@ -174,10 +174,7 @@ describe('hostile input', () => {
       const sample = SAMPLES[r.type.category]!;
       const id = encodeURIComponent(String(sample[r.type.idField]));
       for (const version of r.versions) {
-        for (const [mine, theirs] of [
-          [A, B],
-          [B, A],
-        ] as const) {
+        for (const mine of [A, B]) {
           // Both tenants hold a record with the same id: each sees exactly its own.
           const list = await get(`/${version}${r.path}`, readers.get(mine)!);
           assert.equal(list.res.status, 200, `${version}${r.path}`);
@@ -188,7 +185,6 @@ describe('hostile input', () => {
           );
           const one = await get(`/${version}${r.path}/${id}`, readers.get(mine)!);
           assert.equal(one.res.status, 200);
-          void theirs;
         }
       }
     }
@@ -205,8 +201,6 @@ describe('hostile input', () => {
   });
 
   it('cross-tenant: a Global Administrator cannot list or revoke another tenant’s keys', async () => {
-    const listed = (await (await get('/api/v1/keys', admins.get(A)!)).res.json().catch(() => null)) as null;
-    void listed;
     const keysB = (await server.running.store.listKeys(B)).map((k) => k.keyId);
     const listA = (await get('/api/v1/keys', admins.get(A)!)).body.value as Rec[];
     assert.ok(listA.every((k) => k.tenant === A));

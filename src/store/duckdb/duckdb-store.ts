@@ -370,15 +370,7 @@ export class DuckDbStore implements Store {
        ORDER BY tenant, category, seq`,
       params,
     );
-    return rows.map((r) => ({
-      tenant: String(r[0]),
-      category: String(r[1]),
-      seq: Number(r[2]),
-      hash: String(r[3]),
-      keyId: String(r[4]),
-      payload: String(r[5]),
-      signature: String(r[6]),
-    }));
+    return rows.map(signedRow);
   }
 
   async listPurges(filter: { tenant?: string; category?: string } = {}): Promise<PurgeRow[]> {
@@ -388,17 +380,7 @@ export class DuckDbStore implements Store {
        FROM purges ${where} ORDER BY tenant, category, last_seq`,
       params,
     );
-    return rows.map((r) => ({
-      tenant: String(r[0]),
-      category: String(r[1]),
-      seq: Number(r[2]),
-      hash: String(r[3]),
-      keyId: String(r[4]),
-      payload: String(r[5]),
-      signature: String(r[6]),
-      firstSeq: Number(r[7]),
-      records: Number(r[8]),
-    }));
+    return rows.map((r) => ({ ...signedRow(r), firstSeq: Number(r[7]), records: Number(r[8]) }));
   }
 
   async purgeBoundary(type: LogType, tenant: string, before: string): Promise<PurgeBoundary | null> {
@@ -652,6 +634,19 @@ export class DuckDbStore implements Store {
     this.writer.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** The common columns of checkpoints and purges, selected in this order. */
+function signedRow(r: unknown[]): SignedRow {
+  return {
+    tenant: String(r[0]),
+    category: String(r[1]),
+    seq: Number(r[2]),
+    hash: String(r[3]),
+    keyId: String(r[4]),
+    payload: String(r[5]),
+    signature: String(r[6]),
+  };
 }
 
 function tenantCategory(filter: { tenant?: string; category?: string }): {
