@@ -3,13 +3,11 @@
  * page 1 and at page 1,000 (p50, p99), and requests/s from 8 concurrent clients; beside each, the
  * same compiled SQL run directly on DuckDB in the same run (the floor the API adds to).
  *
- *   npm run bench:graph -- [--records 1000000] [--requests 200] [--clients 8] [--seconds 10]
+ *   npm run bench:graph -- [--records 1000000] [--users 3000] [--data DIR] [--requests 200] [--clients 8] [--seconds 10]
  *
- * Records are the simulator's interactive sign-ins (3,000 users) of the last weeks, loaded through
+ * Records are the simulator's interactive sign-ins (--users, about 3.3 a user a day) ending now, loaded through
  * the real ingest pipeline in process, then served by `bin/idtrail serve` as a child process.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildODataQuery } from '../src/query/odata/query.ts';
@@ -17,14 +15,15 @@ import { compileDuckDb } from '../src/query/sql/duckdb.ts';
 import { logType } from '../src/registry/log-types.ts';
 import { DEFAULT_TENANT } from '../src/security/api-keys.ts';
 import { openStore } from '../src/store/open-store.ts';
-import { loadSignIns } from './lib/load-store.ts';
+import { benchSignIns } from './lib/load-store.ts';
 import { fixed, int, percentile, progressBar, table } from './lib/report.ts';
 import { killChildServers, startChildServer } from './lib/server.ts';
-import { signIns } from './lib/signins.ts';
 
 const { values } = parseArgs({
   options: {
     records: { type: 'string', default: '1000000' },
+    users: { type: 'string', default: '3000' },
+    data: { type: 'string' },
     requests: { type: 'string', default: '200' },
     clients: { type: 'string', default: '8' },
     seconds: { type: 'string', default: '10' },
@@ -41,18 +40,16 @@ const PATH = `/v1.0/auditLogs/signIns?$filter=${encodeURIComponent(FILTER)}&$top
 const SignInLogs = logType('SignInLogs');
 process.on('exit', killChildServers);
 
-const dir = mkdtempSync(path.join(tmpdir(), 'idtrail-bench-graph-'));
+const data = await benchSignIns({
+  label: 'graph',
+  n: N,
+  users: Number(values.users),
+  batch: Number(values.batch),
+  dir: values.data,
+});
+const { dir, store } = data;
+const loaded = data.seconds === undefined ? `reused from ${dir}` : `loaded in ${fixed(data.seconds)} s`;
 try {
-  // 1. Load through the real pipeline.
-  // Recent records, as a live tenant has: from about 40 days per 400k sign-ins ago, up to now.
-  const days = Math.max(2, Math.ceil((N / 400_000) * 40));
-  const from = Math.floor((Date.now() - days * 86_400_000) / 3_600_000) * 3_600_000;
-  const { store, seconds: loadSeconds } = await loadSignIns(
-    dir,
-    signIns(N, 7, 3000, from),
-    N,
-    Number(values.batch),
-  );
   await store.close();
 
   // 2. Serve and measure.
@@ -131,7 +128,7 @@ try {
     fixed(percentile(sql, 99), 2),
     fixed(percentile(api, 50) / percentile(sql, 50), 2),
   ];
-  process.stdout.write(`\nbench:graph — ${int(N)} sign-ins loaded in ${fixed(loadSeconds)} s; GET ${PATH}\n`);
+  process.stdout.write(`\nbench:graph — ${int(N)} sign-ins ${loaded}; GET ${PATH}\n`);
   process.stdout.write(
     `${table(['page', 'API p50 ms', 'API p99 ms', 'SQL p50 ms', 'SQL p99 ms', 'API/SQL p50'], [row('1', page1, sql1), row('1,000', page1000, sql1000)])}\n`,
   );
@@ -147,5 +144,5 @@ try {
   );
 } finally {
   killChildServers();
-  rmSync(dir, { recursive: true, force: true });
+  data.cleanup();
 }

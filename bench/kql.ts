@@ -4,26 +4,24 @@
  * DuckDB, rows in LA's shape), beside the same question written by hand in SQL on the store's
  * typed columns, in the same run (the floor the KQL layer adds to).
  *
- *   npm run bench:kql -- [--records 1000000] [--runs 20]
+ *   npm run bench:kql -- [--records 1000000] [--users 3000] [--data DIR] [--runs 20]
  *
- * Records are the simulator's interactive sign-ins (3,000 users, about 10,000 a day) ending now,
+ * Records are the simulator's interactive sign-ins (--users, about 3.3 a user a day) ending now,
  * loaded through the real ingest pipeline.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { warmKql } from '../src/query/kql/parse.ts';
 import { runKql } from '../src/query/kql/run.ts';
 import { LOG_TYPES, logType } from '../src/registry/log-types.ts';
 import { DEFAULT_TENANT } from '../src/security/api-keys.ts';
-import { loadSignIns } from './lib/load-store.ts';
+import { benchSignIns } from './lib/load-store.ts';
 import { fixed, int, percentile, table } from './lib/report.ts';
-import { signIns } from './lib/signins.ts';
 
 const { values } = parseArgs({
   options: {
     records: { type: 'string', default: '1000000' },
+    users: { type: 'string', default: '3000' },
+    data: { type: 'string' },
     runs: { type: 'string', default: '20' },
     batch: { type: 'string', default: '5000' },
   },
@@ -42,18 +40,16 @@ FROM signin_logs
 WHERE tenant = $1 AND "time" > CAST($2 AS TIMESTAMP) AND coalesce(error_code, 0) <> 0
 GROUP BY 1, 2`;
 
-const dir = mkdtempSync(path.join(tmpdir(), 'idtrail-bench-kql-'));
+const data = await benchSignIns({
+  label: 'kql',
+  n: N,
+  users: Number(values.users),
+  batch: Number(values.batch),
+  dir: values.data,
+});
+const { dir, store } = data;
+const loaded = data.seconds === undefined ? `reused from ${dir}` : `loaded in ${fixed(data.seconds)} s`;
 try {
-  // About 10,000 sign-ins a day for 3,000 users: start far enough back to end about now.
-  const days = Math.max(2, Math.ceil(N / 10_000));
-  const from = Math.floor((Date.now() - days * 86_400_000) / 3_600_000) * 3_600_000;
-  const { store, seconds: loadSeconds } = await loadSignIns(
-    dir,
-    signIns(N, 7, 3000, from),
-    N,
-    Number(values.batch),
-  );
-
   const latest = new Date((await store.maxTime(SignInLogs, DEFAULT_TENANT)) ?? Date.now());
   const since = new Date(latest.getTime() - 86_400_000).toISOString();
   warmKql();
@@ -88,9 +84,7 @@ try {
   await store.close();
   if (k.rows !== s.rows) throw new Error(`KQL gave ${k.rows} groups, SQL ${s.rows}`);
 
-  process.stdout.write(
-    `\nbench:kql — ${int(N)} sign-ins loaded in ${fixed(loadSeconds)} s; ${RUNS} runs each\n${KQL}\n\n`,
-  );
+  process.stdout.write(`\nbench:kql — ${int(N)} sign-ins ${loaded}; ${RUNS} runs each\n${KQL}\n\n`);
   process.stdout.write(
     `${table(
       ['query', 'p50 ms', 'p99 ms', 'groups'],
@@ -124,5 +118,5 @@ try {
     `bench:kql records=${N} kql_p50=${fixed(percentile(k.ms, 50), 1)}ms sql_p50=${fixed(percentile(s.ms, 50), 1)}ms ratio=${fixed(ratio, 2)}\n`,
   );
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  data.cleanup();
 }

@@ -3,6 +3,8 @@
  * (parse, validate, seal, commit), NDJSON batches with up to 4 in flight, and a progress bar.
  * Shared by bench:graph, bench:kql and bench:export.
  */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { logType } from '../../src/registry/log-types.ts';
 import { DEFAULT_TENANT } from '../../src/security/api-keys.ts';
@@ -10,6 +12,7 @@ import { wirePipeline } from '../../src/server.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { int, progressBar } from './report.ts';
+import { signIns } from './signins.ts';
 
 const SignInLogs = logType('SignInLogs');
 
@@ -50,4 +53,37 @@ export async function loadSignIns(
   const seconds = (performance.now() - t0) / 1000;
   await close();
   return { store, seconds };
+}
+
+/**
+ * The sign-ins a read benchmark runs over: `n` of them for `users` users, ending about now, in
+ * `dir`, or in a new temporary folder removed by `cleanup`. A `dir` that already holds exactly
+ * `n` sign-ins is reused as it is (a 10M load takes the better part of an hour on 2 cores), so
+ * bench:graph and bench:kql can share one load: `--data DIR`.
+ */
+export async function benchSignIns(opts: {
+  label: string;
+  n: number;
+  users: number;
+  batch: number;
+  dir?: string;
+}): Promise<{ dir: string; store: Store; seconds: number | undefined; cleanup: () => void }> {
+  const dir = opts.dir ?? mkdtempSync(path.join(tmpdir(), `idtrail-bench-${opts.label}-`));
+  mkdirSync(dir, { recursive: true });
+  const cleanup = () => {
+    if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+  };
+  if (existsSync(path.join(dir, 'idtrail.duckdb'))) {
+    const store = await openStore(`duckdb:${path.join(dir, 'idtrail.duckdb')}`, dir);
+    const have = await store.count(SignInLogs, DEFAULT_TENANT);
+    if (have === opts.n) return { dir, store, seconds: undefined, cleanup };
+    await store.close();
+    throw new Error(`${dir} holds ${have} sign-ins, not ${opts.n}: give an empty or matching folder`);
+  }
+  // The simulator makes about 3.3 interactive sign-ins per user a day: start far enough back that
+  // the last one is about now.
+  const days = Math.max(2, Math.ceil(opts.n / (opts.users * 3.3)));
+  const from = Math.floor((Date.now() - days * 86_400_000) / 3_600_000) * 3_600_000;
+  const { store, seconds } = await loadSignIns(dir, signIns(opts.n, 7, opts.users, from), opts.n, opts.batch);
+  return { dir, store, seconds, cleanup };
 }

@@ -64,7 +64,9 @@ export class DuckDbStore implements Store {
   static async open(opts: DuckDbOptions): Promise<DuckDbStore> {
     mkdirSync(opts.scratchDir, { recursive: true });
     if (opts.file !== ':memory:') mkdirSync(path.dirname(opts.file), { recursive: true });
-    const instance = await DuckDBInstance.create(opts.file);
+    // New files get storage version v1.2.0, the first with ZSTD for strings (see
+    // dialect.recordStorage); an existing file keeps the version it was made with.
+    const instance = await DuckDBInstance.create(opts.file, { storage_compatibility_version: 'v1.2.0' });
     // We hold the database now, so no other process is mid-commit: scratch files left by a
     // crashed predecessor are garbage (their transaction either committed or never will).
     // (An in-memory database holds no lock, so it leaves the folder alone.)
