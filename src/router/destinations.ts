@@ -28,9 +28,6 @@ export const SLOT_OF: Record<DestinationType, Slot> = {
   workspace: 'workspaceId',
 };
 
-/** Types whose sink is not built yet: refused with a clear message rather than stored and left idle. */
-const NOT_BUILT: ReadonlySet<DestinationType> = new Set(['s3']);
-
 const SECRETS: Record<DestinationType, readonly string[]> = {
   filesystem: [],
   azureBlob: ['connectionString'],
@@ -75,11 +72,20 @@ const FIELDS: Record<DestinationType, Record<string, Field>> = {
     },
   },
   s3: {
-    bucket: { type: 'string', required: true },
+    bucket: {
+      type: 'string',
+      required: true,
+      // S3's bucket naming rules (3-63 lower-case letters, digits, dots, hyphens).
+      check: (v: string) =>
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v) ? undefined : 'must be an S3 bucket name',
+    },
     region: { type: 'string' },
+    /** An S3-compatible service's URL (MinIO, Ceph…); AWS's own endpoint when absent. */
     endpoint: { type: 'string', check: httpUrl as (v: never) => string | undefined },
     accessKeyId: { type: 'string' },
     secretAccessKey: { type: 'string' },
+    /** `https://endpoint/bucket/key` rather than `https://bucket.endpoint/key` (most S3-compatibles). */
+    forcePathStyle: { type: 'boolean' },
   },
   webhook: {
     url: { type: 'string', required: true, check: httpUrl as (v: never) => string | undefined },
@@ -124,7 +130,6 @@ export function parseDestination(
   if (!isDestinationType(type)) {
     return { problem: `\`type\` must be one of ${DESTINATION_TYPES.join(', ')}` };
   }
-  if (NOT_BUILT.has(type)) return { problem: `destinations of type '${type}' are not available yet` };
   const fields = FIELDS[type];
   const config: DestinationConfig = {};
   for (const [k, v] of Object.entries(rest)) {
@@ -139,6 +144,12 @@ export function parseDestination(
   for (const [k, f] of Object.entries(fields)) {
     if (f.required && config[k] === undefined)
       return { problem: `'${k}' is required for a ${type} destination` };
+  }
+  if (type === 's3' && (config.accessKeyId === undefined) !== (config.secretAccessKey === undefined)) {
+    return {
+      problem:
+        "'accessKeyId' and 'secretAccessKey' go together (or neither, for the SDK's default credentials)",
+    };
   }
   return { type, config };
 }
