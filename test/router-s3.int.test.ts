@@ -286,7 +286,11 @@ test('SIGKILL mid-delivery to S3: every record arrives, duplicates only inside t
       240_000,
     );
     const seen = new Set<string>();
-    const first = ids.filter((id) => (seen.has(id) ? false : (seen.add(id), true)));
+    const first = ids.filter((id) => {
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
     assert.deepEqual(first, expected, 'every record, first arrivals in ingest order');
     assert.ok(ids.length - total <= BATCH, `${ids.length - total} duplicates, more than one batch`);
   } finally {
