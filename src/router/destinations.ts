@@ -111,6 +111,11 @@ const FIELDS: Record<DestinationType, Record<string, Field>> = {
     tls: { type: 'boolean' },
     /** PEM CA certificate(s) to trust for TLS, besides the system's. */
     ca: { type: 'string' },
+    /** The message text: the envelope JSON (default) or an ArcSight CEF event. */
+    format: {
+      type: 'string',
+      check: (v: string) => (v === 'json' || v === 'cef' ? undefined : "must be 'json' or 'cef'"),
+    },
   },
   workspace: {},
 };

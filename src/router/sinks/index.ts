@@ -25,6 +25,7 @@ export function createSink(type: string, c: DestinationConfig): Sink | null {
         port: c.port as number,
         ...(c.tls === true ? { tls: true } : {}),
         ...(typeof c.ca === 'string' ? { ca: c.ca } : {}),
+        ...(c.format === 'cef' ? { format: 'cef' as const } : {}),
       });
     case 'splunkHec':
       return new SplunkHecSink({
