@@ -114,6 +114,20 @@ test('S3 destinations refuse bad configuration and never echo the secret', async
   assert.equal(got.secretAccessKey, undefined);
   assert.deepEqual(got.secretsSet, ['secretAccessKey']);
   assert.equal(got.accessKeyId, S3RVER_KEY);
+  // An edit that leaves the secret out keeps it (clients never see it to send it back).
+  const { secretAccessKey: _omitted, ...withoutSecret } = destination(BUCKET);
+  const edited = await server.send('PUT', '/api/v1/destinations/s3-secret', {
+    ...withoutSecret,
+    region: 'eu-west-1',
+  });
+  assert.equal(edited.status, 200, await edited.text());
+  const after = (await (await server.get('/api/v1/destinations/s3-secret')).json()) as Rec;
+  assert.equal(after.region, 'eu-west-1');
+  assert.deepEqual(after.secretsSet, ['secretAccessKey']);
+  const row = (await server.running.store.listDestinations(DEFAULT_TENANT)).find(
+    (d) => d.name === 's3-secret',
+  );
+  assert.equal(row?.config.secretAccessKey, S3RVER_KEY);
   assert.equal((await server.send('DELETE', '/api/v1/destinations/s3-secret')).status, 204);
 });
 

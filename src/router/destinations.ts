@@ -120,6 +120,20 @@ const FIELDS: Record<DestinationType, Record<string, Field>> = {
   workspace: {},
 };
 
+/** What each type takes, for forms (the portal) and clients: `GET /api/v1/destinationTypes`. */
+export function destinationTypes() {
+  return DESTINATION_TYPES.map((type) => ({
+    type,
+    slot: SLOT_OF[type],
+    fields: Object.entries(FIELDS[type]).map(([name, f]) => ({
+      name,
+      type: f.type,
+      required: f.required === true,
+      secret: SECRETS[type].includes(name),
+    })),
+  }));
+}
+
 export function isDestinationType(t: unknown): t is DestinationType {
   return typeof t === 'string' && (DESTINATION_TYPES as readonly string[]).includes(t);
 }
@@ -157,6 +171,11 @@ export function parseDestination(
     };
   }
   return { type, config };
+}
+
+/** The secret fields of a type (none for an unknown type). */
+export function secretFields(type: unknown): readonly string[] {
+  return isDestinationType(type) ? SECRETS[type] : [];
 }
 
 /** The config without its secrets, and which secrets are set: what GET returns. */
