@@ -10,8 +10,9 @@ import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { LOG_TYPES, logType } from '../src/registry/log-types.ts';
+import { MULTIPART_FROM, S3Appender, s3Client } from '../src/router/sinks/s3.ts';
 import { DEFAULT_TENANT } from '../src/security/api-keys.ts';
 import { canonicalJson } from '../src/security/canonical-json.ts';
 import { openStatement } from '../src/security/checkpoints.ts';
@@ -224,6 +225,61 @@ test('every category is archived to S3 in Azure layout, appended, with digests; 
     statements.length >= LOG_TYPES.length && statements.every((x) => x !== null),
     'every line verifies',
   );
+});
+
+test('appends past 5 MiB copy the object server-side (multipart) and keep every line, in order', {
+  timeout: 120_000,
+}, async () => {
+  if (!s3.child) await s3.start();
+  const appender = new S3Appender(
+    s3Client({
+      bucket: BUCKET,
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      accessKeyId: S3RVER_KEY,
+      secretAccessKey: S3RVER_KEY,
+    }),
+    BUCKET,
+  );
+  // Which S3 operations the appender sends.
+  const commands: string[] = [];
+  appender.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      commands.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordCommands' },
+  );
+  try {
+    const key = 'insights-logs-test/tenantId=t/y=2024/m=01/d=01/h=00/m=00/PT1H.json';
+    const line = (i: number) => `${JSON.stringify({ i, pad: 'x'.repeat(1000) })}\n`;
+    const chunk = (from: number, n: number) => Array.from({ length: n }, (_, k) => line(from + k)).join('');
+    // 6,000 lines of ~1 KB: the first appends rewrite, the ones past 5 MiB go multipart.
+    for (let b = 0; b < 6; b++) await appender.append(key, chunk(b * 1000, 1000));
+    const size = (await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).ContentLength!;
+    assert.ok(size > MULTIPART_FROM, `object is ${size} bytes`);
+    assert.ok(!commands.some((c) => /Multipart/.test(c)), 'small objects are rewritten whole');
+    // A second appender (a restarted process: nothing cached) continues the same object.
+    const again = new S3Appender(appender.client, BUCKET);
+    await again.append(key, chunk(6000, 10));
+    assert.deepEqual(
+      commands.filter((c) => /Multipart|UploadPart/.test(c)),
+      [
+        'CreateMultipartUploadCommand',
+        'UploadPartCopyCommand',
+        'UploadPartCommand',
+        'CompleteMultipartUploadCommand',
+      ],
+      'only the append past 5 MiB went multipart, copying the object server-side',
+    );
+    const got = lines(await text(BUCKET, key)).map((o) => o.i);
+    assert.deepEqual(
+      got,
+      Array.from({ length: 6010 }, (_, i) => i),
+    );
+  } finally {
+    appender.client.destroy();
+  }
 });
 
 test('SIGKILL mid-delivery to S3: every record arrives, duplicates only inside the window, no torn line', {

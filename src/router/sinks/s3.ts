@@ -3,16 +3,24 @@
  * container as the first key segment: `insights-logs-<category>/tenantId=<tid>/y=…/h=HH/m=00/PT1H.json`,
  * one envelope per line.
  *
- * S3 has no append, so each delivery **rewrites the hour's object**: the object as it is now plus
- * the batch's whole lines, in one `PutObject`. A PUT replaces the object atomically, so a reader
- * sees the old or the new object, never a torn line; the cursor moves only after the PUT is
- * acknowledged, so delivery stays at-least-once (a crash between the PUT and the cursor move
- * appends that batch again, the same duplicate window as the other archives). The price is that a
- * flush costs the size of the hour's object so far; the sink keeps the last objects it wrote in
- * memory (checked by ETag with a HEAD) so a flush downloads nothing unless another writer changed
- * the object. Writes to one key are serialised (two settings may route one category here).
+ * S3 has no append, so each delivery **replaces the hour's object** with the object as it is plus
+ * the batch's whole lines:
+ * - below 5 MiB (S3's smallest multipart part), by one `PutObject` of the whole, the body kept in
+ *   memory from the last write (checked by ETag with a HEAD) so nothing is downloaded;
+ * - from 5 MiB, by a multipart upload whose first part is a server-side `UploadPartCopy` of the
+ *   current object (only if its ETag is still the one we read) and whose last part is the batch:
+ *   a flush uploads only the new lines, so an hour's cost stays linear in its size.
+ * Either way the new object appears atomically when S3 acknowledges it: a reader sees the old or
+ * the new object, never a torn line. The cursor moves only after that acknowledgement, so delivery
+ * is at-least-once (a crash between it and the cursor move appends that batch again, the same
+ * duplicate window as the other archives). Writes to one key are serialised (two settings may
+ * route one category here). A multipart upload cut short by a crash is left incomplete in the
+ * bucket (invisible, but billed on AWS until a lifecycle rule aborts it).
  */
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
   NoSuchKey,
@@ -20,6 +28,8 @@ import {
   PutObjectCommand,
   S3Client,
   S3ServiceException,
+  UploadPartCommand,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { byArchiveFile, containerName } from '../format.ts';
 import type { DeliveryBatch, Sink } from './sink.ts';
@@ -36,6 +46,12 @@ export interface S3Options {
 
 /** Objects kept in memory to spare a download per flush (the current hour of each category). */
 const CACHE_ENTRIES = 64;
+/** S3's smallest part but the last: from this size an append copies the object server-side. */
+export const MULTIPART_FROM = 5 * 1024 * 1024;
+/** S3's largest part, so the largest object one UploadPartCopy can carry. */
+const MAX_COPY = 5 * 1024 * 1024 * 1024;
+/** How far back from an object's end to look for its last line break. */
+const TAIL = 64 * 1024;
 
 export function s3Client(o: S3Options): S3Client {
   return new S3Client({
@@ -73,50 +89,106 @@ export class S3Appender {
     readonly bucket: string,
   ) {}
 
-  /** The object's bytes now (empty when it does not exist). */
-  private async current(key: string): Promise<Buffer> {
-    const cached = this.cache.get(key);
-    if (cached) {
-      try {
-        const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-        if (head.ETag === cached.etag) return cached.body;
-      } catch (err) {
-        if (!isMissing(err)) throw err;
-        this.cache.delete(key);
-        return Buffer.alloc(0);
-      }
-    }
+  private async head(key: string): Promise<{ size: number; etag: string } | null> {
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return Buffer.from(await res.Body!.transformToByteArray());
+      const h = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { size: h.ContentLength ?? 0, etag: h.ETag ?? '' };
     } catch (err) {
-      if (isMissing(err)) return Buffer.alloc(0);
+      if (isMissing(err)) return null;
       throw err;
     }
+  }
+
+  private async get(key: string, range?: string): Promise<Buffer> {
+    const res = await this.client.send(
+      new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(range ? { Range: range } : {}) }),
+    );
+    return Buffer.from(await res.Body!.transformToByteArray());
   }
 
   /** Appends whole lines to `key`; resolves once S3 acknowledged the new object. */
   append(key: string, text: string, contentType = 'application/json'): Promise<void> {
     const prev = this.locks.get(key) ?? Promise.resolve();
-    const run = prev.then(async () => {
-      let body = await this.current(key);
-      // An object left without a final newline by another writer: cut back to its last whole line.
-      if (body.length > 0 && body[body.length - 1] !== 0x0a)
-        body = body.subarray(0, body.lastIndexOf(0x0a) + 1);
-      const next = Buffer.concat([body, Buffer.from(text)]);
-      const res = await this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: next, ContentType: contentType }),
-      );
-      this.cache.delete(key);
-      if (res.ETag) this.cache.set(key, { etag: res.ETag, body: next });
-      while (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-    });
+    const run = prev.then(() => this.appendNow(key, Buffer.from(text), contentType));
     const settled = run.catch(() => {});
     this.locks.set(key, settled);
     void settled.then(() => {
       if (this.locks.get(key) === settled) this.locks.delete(key);
     });
     return run;
+  }
+
+  private async appendNow(key: string, add: Buffer, contentType: string): Promise<void> {
+    const head = await this.head(key);
+    if (!head || head.size < MULTIPART_FROM) {
+      const cached = this.cache.get(key);
+      let body = !head
+        ? Buffer.alloc(0)
+        : cached && cached.etag === head.etag
+          ? cached.body
+          : await this.get(key);
+      // An object another writer left without a final line break: cut back to its last whole line.
+      if (body.length > 0 && body[body.length - 1] !== 0x0a)
+        body = body.subarray(0, body.lastIndexOf(0x0a) + 1);
+      const next = Buffer.concat([body, add]);
+      const res = await this.client.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: next, ContentType: contentType }),
+      );
+      this.cache.delete(key);
+      if (res.ETag && next.length < MULTIPART_FROM) this.cache.set(key, { etag: res.ETag, body: next });
+      while (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+      return;
+    }
+    this.cache.delete(key);
+    // The object's whole lines: normally all of it (this sink writes whole lines only).
+    const tail = await this.get(key, `bytes=${Math.max(0, head.size - TAIL)}-${head.size - 1}`);
+    const nl = tail.lastIndexOf(0x0a);
+    const keep = nl < 0 ? 0 : head.size - tail.length + nl + 1;
+    if (keep < MULTIPART_FROM || keep > MAX_COPY) {
+      throw new Error(
+        keep > MAX_COPY
+          ? `s3://${this.bucket}/${key} is over 5 GiB: an hour's object cannot grow further`
+          : `s3://${this.bucket}/${key} has no line break near its end`,
+      );
+    }
+    const { UploadId } = await this.client.send(
+      new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: contentType }),
+    );
+    try {
+      const copied = await this.client.send(
+        new UploadPartCopyCommand({
+          Bucket: this.bucket,
+          Key: key,
+          UploadId,
+          PartNumber: 1,
+          // Keys here are `[A-Za-z0-9=/._-]`: encodeURI leaves them as S3 and S3-compatibles read them.
+          CopySource: `${this.bucket}/${encodeURI(key)}`,
+          CopySourceIfMatch: head.etag,
+          CopySourceRange: `bytes=0-${keep - 1}`,
+        }),
+      );
+      const added = await this.client.send(
+        new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId, PartNumber: 2, Body: add }),
+      );
+      await this.client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          UploadId,
+          MultipartUpload: {
+            Parts: [
+              { PartNumber: 1, ETag: copied.CopyPartResult?.ETag },
+              { PartNumber: 2, ETag: added.ETag },
+            ],
+          },
+        }),
+      );
+    } catch (err) {
+      await this.client
+        .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId }))
+        .catch(() => {});
+      throw err;
+    }
   }
 
   async put(key: string, text: string, contentType: string): Promise<void> {
