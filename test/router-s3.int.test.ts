@@ -129,6 +129,17 @@ test('S3 destinations refuse bad configuration and never echo the secret', async
     (d) => d.name === 's3-secret',
   );
   assert.equal(row?.config.secretAccessKey, S3RVER_KEY);
+  // `null` removes a secret (here with its key id: they go together).
+  const { accessKeyId: _id, ...anonymous } = withoutSecret;
+  const cleared = await server.send('PUT', '/api/v1/destinations/s3-secret', {
+    ...anonymous,
+    secretAccessKey: null,
+  });
+  assert.equal(cleared.status, 200, await cleared.text());
+  assert.equal(
+    ((await (await server.get('/api/v1/destinations/s3-secret')).json()) as Rec).secretsSet,
+    undefined,
+  );
   assert.equal((await server.send('DELETE', '/api/v1/destinations/s3-secret')).status, 204);
 });
 
