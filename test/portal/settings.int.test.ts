@@ -132,6 +132,21 @@ describe('portal: diagnostic settings page', () => {
     );
     assert.equal(readFileSync(files[0]!, 'utf8').trim().split('\n').length, n);
 
+    // Editing a setting shows its categories checked and keeps its cursors: a category added later starts now.
+    await settings.getByRole('button', { name: 'Edit setting ui-setting' }).click();
+    assert.equal(await sform.getByLabel('SignInLogs', { exact: true }).isChecked(), true);
+    assert.equal(await sform.getByLabel('Setting name').isDisabled(), true);
+    await sform.getByLabel('ProvisioningLogs', { exact: true }).check();
+    await sform.getByRole('button', { name: 'Save setting' }).click();
+    await sform.waitFor({ state: 'detached' });
+    const edited = (await (await server.get('/api/v1/diagnosticSettings/ui-setting')).json()) as Rec;
+    assert.deepEqual(((edited.properties as Rec).logs as Rec[]).map((l) => l.category).sort(), [
+      'AuditLogs',
+      'ProvisioningLogs',
+      'SignInLogs',
+    ]);
+    assert.equal((edited.properties as Rec).storageAccountId, 'ui-archive');
+
     // Per-route health.
     await row.getByRole('button', { name: 'Routes of ui-archive' }).click();
     const routes = dests.locator('tr.route-row');
@@ -139,6 +154,8 @@ describe('portal: diagnostic settings page', () => {
     const routeText = (await routes.allTextContents()).join('\n');
     assert.match(routeText, /ui-setting · SignInLogs/);
     assert.match(routeText, /ui-setting · AuditLogs/);
+    assert.match(routeText, /ui-setting · ProvisioningLogs/);
+    assert.equal((await row.locator('td[data-field="delivered"]').textContent())?.trim(), String(n));
     await page.screenshot({ path: `${ARTIFACTS}/diagnostic-settings.png`, fullPage: true });
 
     // A destination in use cannot be deleted: the API's refusal is shown. An unused one can.
