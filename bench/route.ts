@@ -4,6 +4,7 @@
  *
  *   npm run bench:route -- [--records 100000] [--clients 4] [--batch 1000] [--seed 1] [--router-batch 1000]
  *                          [--no-route]   (ingest alone, the baseline)
+ *                          [--s3]         (also an S3 archive: s3rver on loopback, its own process)
  *
  * 1. Starts `bin/idtrail serve` as a child process on a fresh data folder, a webhook receiver in
  *    this process (it parses every message and counts its records), and a diagnostic setting
@@ -12,7 +13,8 @@
  * 3. Polls /api/v1/destinations every 250 ms for each destination's delivered count and lag;
  *    reports the delivery rate during the ingest window (records delivered while ingest ran ÷ its
  *    duration), the lag when ingest ended, and the time to drain it.
- * 4. Checks the archive holds N whole lines and the webhook received N records.
+ * 4. Checks the archive holds N whole lines and the webhook received N records (and with --s3,
+ *    that the bucket's objects hold N whole lines).
  *
  * A measurement, not a test: figures go to docs/benchmarks.md.
  */
@@ -22,6 +24,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { freePort } from '../test/helpers/free-port.ts';
+import { S3RVER_KEY, S3rverProcess } from '../test/helpers/s3rver.ts';
 import { type Batch, runLoad } from './lib/load.ts';
 import { fixed, int, progressBar, table } from './lib/report.ts';
 import { killChildServers, startChildServer } from './lib/server.ts';
@@ -36,6 +41,8 @@ const { values: args } = parseArgs({
     'router-batch': { type: 'string', default: '1000' },
     /** Ingest only, no diagnostic setting: the baseline the routed run is compared with. */
     'no-route': { type: 'boolean', default: false },
+    /** Also route to an S3 archive (s3rver, a real S3 protocol server, on loopback). */
+    s3: { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -62,7 +69,39 @@ function countLines(root: string): number {
       }
     }
   };
-  walk(root);
+  // Only the log containers: checkpoint digests (insights-integrity-checkpoints) sit beside them.
+  for (const e of readdirSync(root)) if (e.startsWith('insights-logs-')) walk(path.join(root, e));
+  return n;
+}
+
+/** Whole lines in every object of the bucket (the S3 archive), read back with the SDK. */
+async function countS3Lines(s3: S3rverProcess, bucket: string): Promise<number> {
+  const client = new S3Client({
+    region: 'us-east-1',
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: S3RVER_KEY, secretAccessKey: S3RVER_KEY },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  // s3rver checks a bucket request's signature against `/bucket`, the SDK signs `/bucket/`.
+  client.middlewareStack.add(
+    (next) => async (a) => {
+      const req = a.request as { path?: string };
+      if (typeof req.path === 'string' && /^\/[^/]+\/$/.test(req.path)) req.path = req.path.slice(0, -1);
+      return next(a);
+    },
+    { step: 'build' },
+  );
+  let n = 0;
+  const list = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'insights-logs-' }));
+  for (const o of list.Contents ?? []) {
+    const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }));
+    const text = await res.Body!.transformToString('utf8');
+    if (text !== '' && !text.endsWith('\n')) throw new Error(`${o.Key} ends in a torn line`);
+    n += text.split('\n').length - 1;
+  }
+  client.destroy();
   return n;
 }
 
@@ -98,6 +137,10 @@ async function main(): Promise<void> {
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/in`;
 
+  const withS3 = args.s3;
+  const s3 = withS3 ? new S3rverProcess(path.join(tmp, 's3'), await freePort(), ['bench-archive']) : null;
+  await s3?.start();
+
   process.env.IDTRAIL_ROUTER_BATCH = args['router-batch'];
   const server = await startChildServer(dataDir, KEY);
   const call = async (method: string, p: string, body?: unknown) => {
@@ -124,8 +167,22 @@ async function main(): Promise<void> {
         logs: [{ category: 'SignInLogs', enabled: true }],
       },
     });
+  if (route && s3) {
+    // A setting has one storage slot: the S3 archive gets a second setting.
+    await call('PUT', '/api/v1/destinations/bucket', {
+      type: 's3',
+      bucket: 'bench-archive',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      accessKeyId: S3RVER_KEY,
+      secretAccessKey: S3RVER_KEY,
+    });
+    await call('PUT', '/api/v1/diagnosticSettings/bench-s3', {
+      properties: { storageAccountId: 'bucket', logs: [{ category: 'SignInLogs', enabled: true }] },
+    });
+  }
 
-  const delivered = { archive: 0, hook: 0, archiveLag: 0, hookLag: 0 };
+  const delivered = { archive: 0, hook: 0, archiveLag: 0, hookLag: 0, s3: 0, s3Lag: 0 };
   const poll = async () => {
     const list = (await call('GET', '/api/v1/destinations')).value as Array<{
       name: string;
@@ -138,17 +195,20 @@ async function main(): Promise<void> {
       } else if (d.name === 'hook') {
         delivered.hook = d.health.delivered;
         delivered.hookLag = d.health.lag;
+      } else if (d.name === 'bucket') {
+        delivered.s3 = d.health.delivered;
+        delivered.s3Lag = d.health.lag;
       }
     }
   };
   const bar = progressBar('route', 'records');
-  bar.start(N * 3, 0);
+  bar.start(N * (withS3 ? 4 : 3), 0);
   let acked = 0;
   let polling = true;
   const poller = (async () => {
     while (polling) {
       await poll().catch(() => {});
-      bar.update(acked + delivered.archive + delivered.hook);
+      bar.update(acked + delivered.archive + delivered.hook + delivered.s3);
       await new Promise((r) => setTimeout(r, 250));
     }
   })();
@@ -166,12 +226,17 @@ async function main(): Promise<void> {
   const ingestEnd = performance.now();
   await poll();
   const atIngestEnd = { ...delivered };
-  const drained: Record<'archive' | 'hook', number> = { archive: Number.NaN, hook: Number.NaN };
-  while (route && (Number.isNaN(drained.archive) || Number.isNaN(drained.hook))) {
+  const drained: Record<'archive' | 'hook' | 's3', number> = {
+    archive: Number.NaN,
+    hook: Number.NaN,
+    s3: withS3 ? Number.NaN : 0,
+  };
+  while (route && (Number.isNaN(drained.archive) || Number.isNaN(drained.hook) || Number.isNaN(drained.s3))) {
     await poll();
     const now = performance.now();
     if (Number.isNaN(drained.archive) && delivered.archive >= N) drained.archive = now;
     if (Number.isNaN(drained.hook) && delivered.hook >= N) drained.hook = now;
+    if (Number.isNaN(drained.s3) && delivered.s3 >= N) drained.s3 = now;
     await new Promise((r) => setTimeout(r, 250));
   }
   polling = false;
@@ -183,6 +248,7 @@ async function main(): Promise<void> {
   const ingestS = (ingestEnd - t0) / 1000;
   const head = `\nbench:route — ${int(N)} sign-ins, ${CLIENTS} clients × ${BATCH}/batch, router batch ${args['router-batch']}${route ? '' : ', NO diagnostic setting (baseline)'}\ningest: ${fixed(ingestS, 1)} s, ${int(load.accepted / ingestS)} records/s\n`;
   if (!route) {
+    await s3?.stop();
     process.stdout.write(head);
     rmSync(tmp, { recursive: true, force: true });
     return;
@@ -190,6 +256,9 @@ async function main(): Promise<void> {
   const archived = countLines(archiveDir);
   if (archived !== N) throw new Error(`the archive holds ${archived} lines, not ${N}`);
   if (webhookRecords !== N) throw new Error(`the webhook received ${webhookRecords} records, not ${N}`);
+  const s3Lines = s3 ? await countS3Lines(s3, 'bench-archive') : 0;
+  await s3?.stop();
+  if (s3 && s3Lines !== N) throw new Error(`the S3 archive holds ${s3Lines} lines, not ${N}`);
 
   const row = (name: string, at: number, lag: number, done: number) => [
     name,
@@ -213,9 +282,10 @@ async function main(): Promise<void> {
         [
           row('filesystem archive', atIngestEnd.archive, atIngestEnd.archiveLag, drained.archive),
           row('webhook', atIngestEnd.hook, atIngestEnd.hookLag, drained.hook),
+          ...(s3 ? [row('S3 archive (s3rver)', atIngestEnd.s3, atIngestEnd.s3Lag, drained.s3)] : []),
         ],
       ) +
-      `\n\nwebhook messages: ${int(webhookMessages)} (${fixed(N / webhookMessages, 1)} records each); archive lines: ${int(archived)}\n`,
+      `\n\nwebhook messages: ${int(webhookMessages)} (${fixed(N / webhookMessages, 1)} records each); archive lines: ${int(archived)}${s3 ? `; S3 lines: ${int(s3Lines)}` : ''}\n`,
   );
   rmSync(tmp, { recursive: true, force: true });
 }

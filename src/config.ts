@@ -35,6 +35,8 @@ export interface Config {
   /** Delivery: records per step per route, and the cap of the retry backoff (ms). */
   routerBatch: number;
   routerBackoffMaxMs: number;
+  /** AuditLogs exports' `properties.tenantGeo` (the tenant's region code, as Azure writes it). */
+  tenantGeo: string;
   /** Rows per keyset query of a download (/api/v1/export): bounds its memory. */
   exportChunk: number;
 }
@@ -64,6 +66,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     retentionDays: overrides.retentionDays ?? Number(env.IDTRAIL_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS),
     routerBatch: overrides.routerBatch ?? Number(env.IDTRAIL_ROUTER_BATCH ?? 1000),
     routerBackoffMaxMs: overrides.routerBackoffMaxMs ?? Number(env.IDTRAIL_ROUTER_BACKOFF_MAX_MS ?? 60_000),
+    tenantGeo: overrides.tenantGeo ?? env.IDTRAIL_TENANT_GEO ?? 'NA',
     exportChunk: overrides.exportChunk ?? Number(env.IDTRAIL_EXPORT_CHUNK ?? 5000),
   };
 }

@@ -90,7 +90,7 @@ export async function startServer(config: Config): Promise<Running> {
   });
   const router = new Router(
     store,
-    { batchSize: config.routerBatch, backoffMaxMs: config.routerBackoffMaxMs },
+    { batchSize: config.routerBatch, backoffMaxMs: config.routerBackoffMaxMs, tenantGeo: config.tenantGeo },
     {
       delivered: (k, n) => metrics.delivered.inc(labels(k), n),
       failed: (k) => metrics.deliveryFailures.inc(labels(k)),

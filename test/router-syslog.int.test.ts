@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import { logType } from '../src/registry/log-types.ts';
 import { DEFAULT_TENANT } from '../src/security/api-keys.ts';
 import { SAMPLES } from './fixtures/samples.ts';
+import { parseCef } from './helpers/cef.ts';
 import { freePort } from './helpers/free-port.ts';
 import { startTestServer, type TestServer, tempDataDir } from './helpers/server.ts';
 import { waitFor } from './helpers/wait.ts';
@@ -271,4 +272,84 @@ test('RFC 5425: syslog over TLS into rsyslog (gtls), the server certificate chec
     assert.equal(m.msgId, 'ProvisioningLogs');
     assert.equal(m.env.operationName, 'Provisioning activity');
   }
+});
+
+test('CEF payload over TCP into rsyslog: each record one CEF event with the mapped fields, escaping intact', {
+  timeout: 240_000,
+}, async () => {
+  const cefPort = await freePort();
+  const d = await startRsyslog(path.join(work.dir, 'cef'), cefPort);
+  let res = await server.send('PUT', '/api/v1/destinations/rsyslog-cef', {
+    type: 'syslog',
+    host: '127.0.0.1',
+    port: cefPort,
+    format: 'cef',
+  });
+  assert.equal(res.status, 201, await res.text());
+  assert.equal(
+    (
+      await server.send('PUT', '/api/v1/destinations/rsyslog-bad', {
+        type: 'syslog',
+        host: '127.0.0.1',
+        port: cefPort,
+        format: 'leef',
+      })
+    ).status,
+    400,
+  );
+  res = await server.send('PUT', '/api/v1/diagnosticSettings/to-cef', {
+    properties: {
+      eventHubAuthorizationRuleId: 'rsyslog-cef',
+      logs: [
+        { category: 'NonInteractiveUserSignInLogs', enabled: true },
+        { category: 'CustomSecurityAttributeAuditLogs', enabled: true },
+      ],
+    },
+  });
+  assert.equal(res.status, 200, await res.text());
+  const n = 20;
+  const signIns = Array.from({ length: n }, (_, i) => ({
+    ...SAMPLES.NonInteractiveUserSignInLogs,
+    id: `cef-${String(i).padStart(3, '0')}`,
+    status: { errorCode: 50126, failureReason: `bad password = try ${i} | C:\\path\nnext line` },
+  }));
+  assert.equal((await server.post('/api/v1/ingest/NonInteractiveUserSignInLogs', signIns)).status, 200);
+  const audit = { ...SAMPLES.CustomSecurityAttributeAuditLogs, activityDisplayName: 'Set|attribute \\ x=1' };
+  assert.equal((await server.post('/api/v1/ingest/CustomSecurityAttributeAuditLogs', [audit])).status, 200);
+  const lines = () =>
+    existsSync(d.out)
+      ? readFileSync(d.out, 'utf8')
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => {
+            const [app, msgId, sd, ...rest] = l.split('\t');
+            return { app, msgId, sd, cef: parseCef(rest.join('\t').trimStart()) };
+          })
+      : [];
+  await waitFor('every CEF event in rsyslog', () => lines().length >= n + 1);
+  const got = lines();
+  assert.equal(got.length, n + 1);
+  const sign = got.filter((m) => m.msgId === 'NonInteractiveUserSignInLogs');
+  assert.deepEqual(
+    sign.map((m) => m.cef.ext.externalId),
+    signIns.map((r) => r.id),
+    'in order, once each',
+  );
+  for (const [i, m] of sign.entries()) {
+    const c = m.cef;
+    assert.deepEqual(
+      [c.version, c.vendor, c.product, c.signature, c.name, c.severity],
+      ['0', 'Microsoft', 'Entra ID', 'NonInteractiveUserSignInLogs', 'Sign-in activity', '5'],
+    );
+    assert.equal(c.ext.suser, SAMPLES.NonInteractiveUserSignInLogs!.userPrincipalName);
+    assert.equal(c.ext.src, SAMPLES.NonInteractiveUserSignInLogs!.ipAddress);
+    assert.equal(c.ext.app, SAMPLES.NonInteractiveUserSignInLogs!.appDisplayName);
+    assert.equal(c.ext.outcome, 'failure');
+    assert.equal(c.ext.rt, String(Date.parse(String(SAMPLES.NonInteractiveUserSignInLogs!.createdDateTime))));
+    assert.equal(c.ext.msg, `bad password = try ${i} | C:\\path\nnext line`, 'escaping survives rsyslog');
+    assert.equal(c.ext.cs1, DEFAULT_TENANT);
+  }
+  const a = got.find((m) => m.msgId === 'CustomSecurityAttributeAuditLogs')!;
+  assert.equal(a.cef.name, 'Set|attribute \\ x=1');
+  assert.equal(a.cef.ext.act, 'Set|attribute \\ x=1');
 });

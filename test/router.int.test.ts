@@ -259,6 +259,14 @@ describe('diagnostic settings API', () => {
   });
 });
 
+/** `8/22/2022 6:11:52 PM` for a UTC instant, by the platform's en-US formatting (not the code under test). */
+function usLocale(iso: unknown): string {
+  return new Date(String(iso))
+    .toLocaleString('en-US', { timeZone: 'UTC', hour12: true })
+    .replace(', ', ' ')
+    .replace(/\u202f/g, ' ');
+}
+
 /** What the reference (§3.5, "Observed envelopes per category") says each category's envelope holds. */
 function checkEnvelope(env: Rec, stored: Rec, category: string, tenant: string): void {
   const type = logType(category);
@@ -296,6 +304,7 @@ function checkEnvelope(env: Rec, stored: Rec, category: string, tenant: string):
       assert.equal(props.resultDescription, '', at);
       assert.equal(props.operationName, env.operationName, at);
       assert.equal(props.identity, env.identity, at);
+      assert.equal(props.tenantGeo, 'NA', at);
       // Everything else in properties is the stored Graph record.
       for (const [k, v] of Object.entries(stored)) {
         if (k !== 'initiatedBy') assert.deepEqual(props[k], v, `${k}: ${at}`);
@@ -311,6 +320,9 @@ function checkEnvelope(env: Rec, stored: Rec, category: string, tenant: string):
       assert.equal(env.resultType, String(code), at);
       assert.equal(env.resultSignature, code === 0 ? 'SUCCESS' : 'FAILURE', at);
       assert.equal(env.Level, 4, at);
+      // Stamped when processed (here: received), after the sign-in itself; ISO in UTC.
+      assert.match(String(env.time), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/, at);
+      assert.ok(Date.parse(String(env.time)) > Date.parse(String(stored.createdDateTime)), at);
       if (category === 'ManagedIdentitySignInLogs') {
         for (const k of ['identity', 'callerIpAddress', 'location'])
           assert.equal(env[k], undefined, `${k}: ${at}`);
@@ -330,17 +342,29 @@ function checkEnvelope(env: Rec, stored: Rec, category: string, tenant: string):
       assert.equal(env.durationMs, stored.durationInMilliseconds, at);
       assert.equal(env.Level, 4, at);
       break;
+    case 'ADFSSignInLogs':
+      assert.equal(env.operationName, 'Sign-in activity', at);
+      // `level` in lower case holding "4", and a US-locale time (§3.5).
+      assert.equal(env.level, '4', at);
+      assert.equal(env.Level, undefined, at);
+      assert.equal(env.time, usLocale(stored.createdDateTime), at);
+      break;
     case 'MicrosoftGraphActivityLogs':
       assert.equal(env.operationName, 'Microsoft Graph Activity', at);
       assert.equal(env.operationVersion, 'v1.0', at);
+      // Upper-case resourceId, `level: "Informational"`, the HTTP status as resultSignature (§3.5).
+      assert.equal(env.resourceId, `/TENANTS/${tenant.toUpperCase()}/PROVIDERS/MICROSOFT.AADIAM`, at);
+      assert.equal(env.level, 'Informational', at);
+      assert.equal(env.Level, undefined, at);
+      assert.equal(env.resultSignature, String(stored.responseStatusCode), at);
       break;
     case 'RiskyUsers':
-      assert.equal(env.operationName, 'Risky user', at);
-      assert.equal(env.resultSignature, 'None', at);
-      break;
     case 'UserRiskEvents':
-      assert.equal(env.operationName, 'User Risk Detection', at);
+      assert.equal(env.operationName, category === 'RiskyUsers' ? 'Risky user' : 'User Risk Detection', at);
       assert.equal(env.resultSignature, 'None', at);
+      // Lower-case provider and a US-locale time (§3.5).
+      assert.equal(env.resourceId, `/tenants/${tenant}/providers/microsoft.aadiam`, at);
+      assert.equal(env.time, usLocale(stored[type.timeField]), at);
       break;
     default:
       // The custom-security-attribute audit shares the audit mapping: the activity is the operation.

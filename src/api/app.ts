@@ -18,6 +18,7 @@ import type { Metrics } from './metrics.ts';
 import { authConfigRoute } from './routes/auth-config.ts';
 import { catalogRoute } from './routes/catalog.ts';
 import { categoriesRoute } from './routes/categories.ts';
+import { destinationTypesRoute } from './routes/destination-types.ts';
 import { destinationsRoutes } from './routes/destinations.ts';
 import { diagnosticSettingsRoutes } from './routes/diagnostic-settings.ts';
 import { diagnosticSettingsCategoriesRoute } from './routes/diagnostic-settings-categories.ts';
@@ -185,6 +186,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await secured.register(retentionRoutes(deps));
     await secured.register(workspacesRoute());
     await secured.register(destinationsRoutes(deps));
+    await secured.register(destinationTypesRoute());
     await secured.register(diagnosticSettingsRoutes(deps));
     await secured.register(diagnosticSettingsCategoriesRoute());
     await secured.register(meRoute());

@@ -17,7 +17,7 @@ import {
 } from '../registry/la-tables.ts';
 import { LOG_TYPES, logType } from '../registry/log-types.ts';
 import type { LogType } from '../registry/types.ts';
-import { toEnvelope } from './envelope.ts';
+import { baseEnvelope, toEnvelope } from './envelope.ts';
 import { laColumns, recordTimeGenerated, toLaRow } from './la-row.ts';
 
 type Json = Record<string, unknown>;
@@ -185,7 +185,7 @@ const ENVELOPE_KEY: Record<LaEnvelopeField, string> = {
 
 /** Envelope-derived columns equal toEnvelope's field for the same record, typed for the column. */
 function assertEnvelopeConsistent(type: LogType, record: Json, row: Json): void {
-  const env = toEnvelope(type, TENANT, structuredClone(record));
+  const env = baseEnvelope(type, TENANT, structuredClone(record));
   for (const col of laColumns(type)) {
     if (!('envelope' in col.from)) continue;
     const e = env[ENVELOPE_KEY[col.from.envelope]];
@@ -529,7 +529,7 @@ describe('toLaRow: a failed sign-in', () => {
       assert.equal(row.ResultType, '50126');
       assert.equal(row.ResultDescription, failureReason);
       assert.equal(row.ResultSignature, 'FAILURE');
-      const env = toEnvelope(type, TENANT, structuredClone(record));
+      const env = baseEnvelope(type, TENANT, structuredClone(record));
       assert.equal(row.ResultType, env.resultType);
       assert.equal(row.ResultDescription, env.resultDescription);
       assert.equal(row.ResultSignature, env.resultSignature);

@@ -28,9 +28,6 @@ export const SLOT_OF: Record<DestinationType, Slot> = {
   workspace: 'workspaceId',
 };
 
-/** Types whose sink is not built yet: refused with a clear message rather than stored and left idle. */
-const NOT_BUILT: ReadonlySet<DestinationType> = new Set(['s3']);
-
 const SECRETS: Record<DestinationType, readonly string[]> = {
   filesystem: [],
   azureBlob: ['connectionString'],
@@ -75,11 +72,20 @@ const FIELDS: Record<DestinationType, Record<string, Field>> = {
     },
   },
   s3: {
-    bucket: { type: 'string', required: true },
+    bucket: {
+      type: 'string',
+      required: true,
+      // S3's bucket naming rules (3-63 lower-case letters, digits, dots, hyphens).
+      check: (v: string) =>
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v) ? undefined : 'must be an S3 bucket name',
+    },
     region: { type: 'string' },
+    /** An S3-compatible service's URL (MinIO, Ceph…); AWS's own endpoint when absent. */
     endpoint: { type: 'string', check: httpUrl as (v: never) => string | undefined },
     accessKeyId: { type: 'string' },
     secretAccessKey: { type: 'string' },
+    /** `https://endpoint/bucket/key` rather than `https://bucket.endpoint/key` (most S3-compatibles). */
+    forcePathStyle: { type: 'boolean' },
   },
   webhook: {
     url: { type: 'string', required: true, check: httpUrl as (v: never) => string | undefined },
@@ -105,9 +111,28 @@ const FIELDS: Record<DestinationType, Record<string, Field>> = {
     tls: { type: 'boolean' },
     /** PEM CA certificate(s) to trust for TLS, besides the system's. */
     ca: { type: 'string' },
+    /** The message text: the envelope JSON (default) or an ArcSight CEF event. */
+    format: {
+      type: 'string',
+      check: (v: string) => (v === 'json' || v === 'cef' ? undefined : "must be 'json' or 'cef'"),
+    },
   },
   workspace: {},
 };
+
+/** What each type takes, for forms (the portal) and clients: `GET /api/v1/destinationTypes`. */
+export function destinationTypes() {
+  return DESTINATION_TYPES.map((type) => ({
+    type,
+    slot: SLOT_OF[type],
+    fields: Object.entries(FIELDS[type]).map(([name, f]) => ({
+      name,
+      type: f.type,
+      required: f.required === true,
+      secret: SECRETS[type].includes(name),
+    })),
+  }));
+}
 
 export function isDestinationType(t: unknown): t is DestinationType {
   return typeof t === 'string' && (DESTINATION_TYPES as readonly string[]).includes(t);
@@ -124,7 +149,6 @@ export function parseDestination(
   if (!isDestinationType(type)) {
     return { problem: `\`type\` must be one of ${DESTINATION_TYPES.join(', ')}` };
   }
-  if (NOT_BUILT.has(type)) return { problem: `destinations of type '${type}' are not available yet` };
   const fields = FIELDS[type];
   const config: DestinationConfig = {};
   for (const [k, v] of Object.entries(rest)) {
@@ -140,7 +164,18 @@ export function parseDestination(
     if (f.required && config[k] === undefined)
       return { problem: `'${k}' is required for a ${type} destination` };
   }
+  if (type === 's3' && (config.accessKeyId === undefined) !== (config.secretAccessKey === undefined)) {
+    return {
+      problem:
+        "'accessKeyId' and 'secretAccessKey' go together (or neither, for the SDK's default credentials)",
+    };
+  }
   return { type, config };
+}
+
+/** The secret fields of a type (none for an unknown type). */
+export function secretFields(type: unknown): readonly string[] {
+  return isDestinationType(type) ? SECRETS[type] : [];
 }
 
 /** The config without its secrets, and which secrets are set: what GET returns. */

@@ -2,7 +2,8 @@
  * Checkpoint digest files beside each archive, like CloudTrail's digest files: every signed
  * checkpoint of a tenant is appended, as `{"payload","signature"}` per line, to
  * `insights-integrity-checkpoints/tenantId=<tid>/y=YYYY/m=MM/d=DD/h=HH/m=00/checkpoints.json` —
- * a folder under a filesystem archive, a container (append blobs) in an Azure Blob archive — and
+ * a folder under a filesystem archive, a container (append blobs) in an Azure Blob archive, a key
+ * prefix in an S3 archive's bucket (rewritten per append, as the S3 sink does) — and
  * the public key that signs them is written beside them (`publicKey.pem`). Whoever keeps
  * the archive can then check the store (`bin/idtrail verify --checkpoints <archive>`) without
  * trusting the checkpoints the store itself holds.
@@ -13,6 +14,8 @@ import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { canonicalJson as canonical } from '../security/canonical-json.ts';
 import type { Store } from '../store/store.ts';
+import { s3Options } from './sinks/index.ts';
+import { S3Appender, s3Client } from './sinks/s3.ts';
 
 export const DIGEST_CONTAINER = 'insights-integrity-checkpoints';
 
@@ -52,6 +55,23 @@ async function appendToBlob(connectionString: string, tenant: string, at: Date, 
   await container.getBlockBlobClient('publicKey.pem').upload(pem, Buffer.byteLength(pem));
 }
 
+async function appendToS3(
+  config: Record<string, unknown>,
+  tenant: string,
+  at: Date,
+  text: string,
+  pem: string,
+) {
+  const o = s3Options(config);
+  const appender = new S3Appender(s3Client(o), o.bucket);
+  try {
+    await appender.append(`${DIGEST_CONTAINER}/${digestName(tenant, at)}`, text);
+    await appender.put(`${DIGEST_CONTAINER}/publicKey.pem`, pem, 'application/x-pem-file');
+  } finally {
+    appender.client.destroy();
+  }
+}
+
 async function appendDurably(file: string, text: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const fh = await open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, 0o640);
@@ -89,6 +109,9 @@ export async function writeDigests(
         files++;
       } else if (d.type === 'azureBlob' && typeof d.config.connectionString === 'string') {
         await appendToBlob(d.config.connectionString, tenant, at, text, publicKeyPem);
+        files++;
+      } else if (d.type === 's3' && typeof d.config.bucket === 'string') {
+        await appendToS3(d.config, tenant, at, text, publicKeyPem);
         files++;
       }
     }

@@ -17,9 +17,13 @@ export interface OutRecord {
   line: string;
 }
 
-export function toOutRecord(type: LogType, tenant: string, r: StoredRecord): OutRecord {
+export function toOutRecord(type: LogType, tenant: string, r: StoredRecord, tenantGeo?: string): OutRecord {
   const record = JSON.parse(r.record) as Record<string, unknown>;
-  return { seq: r.seq, ingestedAt: r.ingestedAt, line: JSON.stringify(toEnvelope(type, tenant, record)) };
+  const env = toEnvelope(type, tenant, record, {
+    receivedAt: r.ingestedAt,
+    ...(tenantGeo ? { tenantGeo } : {}),
+  });
+  return { seq: r.seq, ingestedAt: r.ingestedAt, line: JSON.stringify(env) };
 }
 
 export function containerName(category: string): string {

@@ -25,6 +25,8 @@ export interface RouterOptions {
   backoffMaxMs?: number;
   /** How often an idle route looks for records even without a commit notice. */
   idlePollMs?: number;
+  /** AuditLogs exports' `properties.tenantGeo`. */
+  tenantGeo?: string;
 }
 
 export interface RouterObserver {
@@ -133,7 +135,7 @@ class Route {
           continue;
         }
         this.state = 'delivering';
-        const records = rows.map((r) => toOutRecord(this.type, this.key.tenant, r));
+        const records = rows.map((r) => toOutRecord(this.type, this.key.tenant, r, opts.tenantGeo));
         await sink.deliver({ tenant: this.key.tenant, category: this.key.category, records });
         const next = rows[rows.length - 1]!.seq + 1;
         await store.advanceCursor(this.key, next, this.delivered + rows.length);
@@ -174,6 +176,7 @@ export class Router {
       backoffBaseMs: opts.backoffBaseMs ?? 500,
       backoffMaxMs: opts.backoffMaxMs ?? 60_000,
       idlePollMs: opts.idlePollMs ?? 5_000,
+      tenantGeo: opts.tenantGeo ?? 'NA',
     };
   }
 

@@ -5,7 +5,7 @@
  */
 import { LOG_TYPES } from '../registry/log-types.ts';
 import type { DestinationRow, Store } from '../store/store.ts';
-import { parseDestination, publicConfig, SLOT_OF } from './destinations.ts';
+import { parseDestination, publicConfig, SLOT_OF, secretFields } from './destinations.ts';
 import { nameProblem } from './names.ts';
 import type { Router, RouteStatus } from './router.ts';
 import {
@@ -38,6 +38,21 @@ export interface DestinationHealth {
   routes: Array<
     Pick<RouteStatus, 'setting' | 'category' | 'lag' | 'delivered' | 'nextSeq' | 'state' | 'lastError'>
   >;
+}
+
+/**
+ * Secrets are never returned, so a client editing a destination cannot send them back: a secret
+ * left out of a PUT that keeps the destination's type keeps its stored value; `null` removes it.
+ */
+function keepSecrets(body: unknown, existing: DestinationRow | undefined): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const b = { ...(body as Record<string, unknown>) };
+  for (const k of secretFields(b.type)) {
+    if (b[k] === null) delete b[k];
+    else if (!(k in b) && existing && existing.type === b.type && existing.config[k] !== undefined)
+      b[k] = existing.config[k];
+  }
+  return b;
 }
 
 export class SettingsService {
@@ -113,9 +128,9 @@ export class SettingsService {
 
   async putDestination(tenant: string, name: string, body: unknown) {
     this.checkName(name);
-    const parsed = parseDestination(body);
-    if ('problem' in parsed) throw new RouterError(400, 'BadRequest', parsed.problem);
     const existing = (await this.store.listDestinations(tenant)).find((x) => x.name === name);
+    const parsed = parseDestination(keepSecrets(body, existing));
+    if ('problem' in parsed) throw new RouterError(400, 'BadRequest', parsed.problem);
     if (existing && existing.type !== parsed.type) {
       // A setting names it in the slot of its old kind; changing kind would silently misroute.
       const users = await this.settingsUsing(tenant, name);

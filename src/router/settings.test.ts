@@ -46,10 +46,19 @@ test('destinations: each type checks its fields; secrets are never in the public
     (parseDestination({ type: 'syslog', host: 'h', port: 70000 }) as { problem: string }).problem,
     /port/,
   );
+  assert.match((parseDestination({ type: 's3', bucket: 'b' }) as { problem: string }).problem, /bucket name/);
   assert.match(
-    (parseDestination({ type: 's3', bucket: 'b' }) as { problem: string }).problem,
-    /not available/,
+    (parseDestination({ type: 'syslog', host: 'h', port: 514, format: 'leef' }) as { problem: string })
+      .problem,
+    /'json' or 'cef'/,
   );
+  const s3 = parseDestination({ type: 's3', bucket: 'my-archive', accessKeyId: 'AK', secretAccessKey: 'SK' });
+  assert.ok('config' in s3);
+  assert.deepEqual(publicConfig('s3', s3.config), {
+    bucket: 'my-archive',
+    accessKeyId: 'AK',
+    secretsSet: ['secretAccessKey'],
+  });
   const hook = parseDestination({ type: 'webhook', url: 'https://siem.example/in', secret: 's'.repeat(32) });
   assert.ok('config' in hook);
   const view = publicConfig('webhook', hook.config);

@@ -1,10 +1,12 @@
 /** The shell: sign-in with an API key, then the left navigation and the current view. */
 import { useEffect, useState } from 'react';
+import { DIAGNOSTIC_SETTINGS_ROLES } from '../../src/registry/roles.ts';
 import { ListPage } from './components/ListPage.tsx';
 import { SignIn } from './components/SignIn.tsx';
 import { fetchMe, type Me, session } from './lib/api.ts';
 import { CALLBACK_PATH, completeOidcSignIn, fetchAuthConfig } from './lib/oidc.ts';
 import { navigate, useLocation } from './lib/router.ts';
+import { DiagnosticSettingsPage } from './pages/DiagnosticSettingsPage.tsx';
 import { RetentionPage } from './pages/RetentionPage.tsx';
 import { auditView } from './views/audit.tsx';
 import { provisioningView } from './views/provisioning.tsx';
@@ -17,8 +19,16 @@ const NAV: Array<{ group: string; views: View[] }> = [
   { group: 'ID Protection', views: [riskyUsersView, riskDetectionsView] },
 ];
 const VIEWS = NAV.flatMap((g) => g.views);
-/** Pages that are not log lists. */
-const PAGES = [{ id: 'retention', path: '/retention', title: 'Retention & integrity', group: 'Settings' }];
+/** Pages that are not log lists; `roles`: shown only to these (the roles their APIs accept). */
+const ALL_PAGES: Array<{ id: string; path: string; title: string; roles?: readonly string[] }> = [
+  { id: 'retention', path: '/retention', title: 'Retention & integrity' },
+  {
+    id: 'diagnostic-settings',
+    path: '/diagnostic-settings',
+    title: 'Diagnostic settings',
+    roles: DIAGNOSTIC_SETTINGS_ROLES,
+  },
+];
 
 export function App() {
   const loc = useLocation();
@@ -79,6 +89,7 @@ export function App() {
     );
   }
 
+  const PAGES = ALL_PAGES.filter((p) => !p.roles || p.roles.some((r) => me.roles.includes(r)));
   const page = PAGES.find((p) => p.path === loc.path);
   const view = VIEWS.find((v) => v.path === loc.path) ?? (page ? auditView : undefined);
   if (!view) {
@@ -145,7 +156,13 @@ export function App() {
         </div>
       </nav>
       <main className="content">
-        {page ? <RetentionPage /> : <ListPage key={view.id} view={view} me={me} params={loc.params} />}
+        {page?.id === 'diagnostic-settings' ? (
+          <DiagnosticSettingsPage />
+        ) : page ? (
+          <RetentionPage />
+        ) : (
+          <ListPage key={view.id} view={view} me={me} params={loc.params} />
+        )}
       </main>
     </div>
   );

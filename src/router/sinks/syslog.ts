@@ -1,7 +1,8 @@
 /**
  * Stream to syslog: RFC 5424 messages over TCP or TLS with octet-counting framing (RFC 6587 §3.4.1,
  * RFC 5425), one message per envelope. Written by hand because the npm syslog clients frame with
- * newlines or speak RFC 3164, and the protocol is one line of formatting.
+ * newlines or speak RFC 3164, and the protocol is one line of formatting. With `format: "cef"` the
+ * message text is an ArcSight CEF event (cef.ts) instead of the envelope JSON.
  *
  * TCP syslog has no acknowledgement: a batch counts as delivered once the socket has handed every
  * byte to the kernel. A receiver that dies right after may lose what it had not written out.
@@ -9,6 +10,7 @@
 import net from 'node:net';
 import { hostname } from 'node:os';
 import tls from 'node:tls';
+import { cefEvent } from '../cef.ts';
 import type { OutRecord } from '../format.ts';
 import type { DeliveryBatch, Sink } from './sink.ts';
 
@@ -20,12 +22,22 @@ const HOST = hostname().replace(/[^\x21-\x7e]/g, '') || '-';
 
 const sdValue = (v: string) => v.replace(/["\\\]]/g, (c) => `\\${c}`);
 
-/** One RFC 5424 message: header, structured data naming tenant, category and seq, the envelope. */
-export function syslogMessage(tenant: string, category: string, r: OutRecord): string {
+/** What a message carries after its structured data: the envelope JSON, or a CEF event made from it. */
+export type SyslogPayload = 'json' | 'cef';
+
+/** One RFC 5424 message: header, structured data naming tenant, category and seq, the envelope (or its CEF). */
+export function syslogMessage(
+  tenant: string,
+  category: string,
+  r: OutRecord,
+  payload: SyslogPayload = 'json',
+): string {
   const ts = new Date(r.ingestedAt).toISOString();
   const msgId = category.slice(0, 32);
   const sd = `[${SD_ID} tenantId="${sdValue(tenant)}" category="${sdValue(category)}" seq="${r.seq}"]`;
-  return `<${PRI}>1 ${ts} ${HOST} idtrail ${process.pid} ${msgId} ${sd} ${r.line}`;
+  const body =
+    payload === 'cef' ? cefEvent(category, tenant, JSON.parse(r.line) as Record<string, unknown>) : r.line;
+  return `<${PRI}>1 ${ts} ${HOST} idtrail ${process.pid} ${msgId} ${sd} ${body}`;
 }
 
 export function frame(message: string): Buffer {
@@ -38,6 +50,7 @@ export interface SyslogOptions {
   port: number;
   tls?: boolean;
   ca?: string;
+  format?: SyslogPayload;
   timeoutMs?: number;
 }
 
@@ -90,7 +103,7 @@ export class SyslogSink implements Sink {
     }
     const s = this.socket;
     const data = Buffer.concat(
-      batch.records.map((r) => frame(syslogMessage(batch.tenant, batch.category, r))),
+      batch.records.map((r) => frame(syslogMessage(batch.tenant, batch.category, r, this.opts.format))),
     );
     const timeout = this.opts.timeoutMs ?? 30_000;
     await new Promise<void>((resolve, reject) => {
