@@ -90,7 +90,11 @@ export async function peerPostgres(duckdbFile: string, tenant: string): Promise<
       await client.connect();
       break;
     } catch (err) {
-      if (i > 100 || server.exitCode !== null) throw new Error(`PostgreSQL did not start: ${log || err}`);
+      if (i > 100 || server.exitCode !== null) {
+        server.kill('SIGINT');
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`PostgreSQL did not start: ${log || err}`);
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
