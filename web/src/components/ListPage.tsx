@@ -4,9 +4,9 @@ import { useCallback, useMemo, useState } from 'react';
 import type { Me } from '../lib/api.ts';
 import type { Rec } from '../lib/format.ts';
 import { GROUP_COUNT, groupRows } from '../lib/group.ts';
-import { activeTab, exportUrl, listUrl, odataFilter } from '../lib/query.ts';
+import { activeTab, exportUrl, kqlBase, listUrl, odataFilter, PAGE_SIZE } from '../lib/query.ts';
 import { navigate } from '../lib/router.ts';
-import { useList } from '../lib/use-list.ts';
+import { graphSource, kqlSource, useList } from '../lib/use-list.ts';
 import type { View } from '../views/types.ts';
 import { SignInChart } from './Chart.tsx';
 import { ColumnPicker, loadVisibility, saveVisibility } from './ColumnPicker.tsx';
@@ -24,7 +24,16 @@ export function ListPage({ view, me, params }: { view: View; me: Me; params: URL
   // biome-ignore lint/correctness/useExhaustiveDependencies: recomputed on purpose when the URL or Refresh changes
   const now = useMemo(() => new Date(), [search, reload, view.id]);
   const filter = odataFilter(view, tab, params, now);
-  const list = useList(listUrl(tab, filter), reload);
+  const kql = tab.kql ? kqlBase(view, tab, params, now) : null;
+  const source = useMemo(
+    () =>
+      kql !== null && tab.kql
+        ? kqlSource(me.tenant, kql, PAGE_SIZE, tab.kql.toRecord)
+        : graphSource(listUrl(tab, filter)),
+    [kql, tab, filter, me.tenant],
+  );
+  const list = useList(source, reload);
+  const downloadUrl = (format: 'csv' | 'json') => exportUrl(tab, filter, format);
   const [active, setActive] = useState(-1);
   const [openIndex, setOpenIndex] = useState<number | null>(null);
   const [visibility, setVisibility] = useState<VisibilityState>(() => loadVisibility(view.id, view.columns));
@@ -48,7 +57,7 @@ export function ListPage({ view, me, params }: { view: View; me: Me; params: URL
   const startDownload = (format: 'csv' | 'json') => {
     setPanel(null);
     setProgress({ format, received: 0, total: null, done: false });
-    download(exportUrl(tab, filter, format), format, setProgress).catch((err: unknown) =>
+    download(downloadUrl(format)!, format, setProgress).catch((err: unknown) =>
       setProgress({
         format,
         received: 0,
@@ -98,18 +107,20 @@ export function ListPage({ view, me, params }: { view: View; me: Me; params: URL
           <button type="button" className="command" onClick={() => setReload((n) => n + 1)}>
             <span className="glyph">⟳</span> Refresh
           </button>
-          <div className="pill-wrap">
-            <button
-              type="button"
-              className="command"
-              aria-haspopup="menu"
-              disabled={progress !== null && !progress.done}
-              onClick={() => setPanel(panel === 'download' ? null : 'download')}
-            >
-              <span className="glyph">⤓</span> Download
-            </button>
-            {panel === 'download' && <DownloadMenu onPick={startDownload} onClose={() => setPanel(null)} />}
-          </div>
+          {tab.exportResource && (
+            <div className="pill-wrap">
+              <button
+                type="button"
+                className="command"
+                aria-haspopup="menu"
+                disabled={progress !== null && !progress.done}
+                onClick={() => setPanel(panel === 'download' ? null : 'download')}
+              >
+                <span className="glyph">⤓</span> Download
+              </button>
+              {panel === 'download' && <DownloadMenu onPick={startDownload} onClose={() => setPanel(null)} />}
+            </div>
+          )}
           {tab.group && (
             <button
               type="button"

@@ -60,7 +60,7 @@ describe('portal filters', () => {
     const tab = auditView.tabs[0]!;
     const filter = "loggedByService eq 'Core Directory'";
     const list = new URL(listUrl(tab, filter), 'http://x');
-    const exp = new URL(exportUrl(tab, filter, 'csv'), 'http://x');
+    const exp = new URL(exportUrl(tab, filter, 'csv')!, 'http://x');
     assert.equal(list.pathname, '/beta/auditLogs/directoryAudits');
     assert.equal(list.searchParams.get('$filter'), filter);
     assert.equal(exp.pathname, '/api/v1/export/directoryAudits');

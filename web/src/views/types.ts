@@ -33,6 +33,8 @@ export interface Filter {
   pinned?: boolean;
   /** The OData clause for a value. */
   toOData: (value: string) => string;
+  /** The KQL `where` condition for a value, for tabs read through the workspace (none: not offered there). */
+  toKql?: (value: string) => string;
   /** Tabs the filter applies to (all when absent). */
   tabs?: readonly string[];
 }
@@ -42,8 +44,13 @@ export interface Tab {
   label: string;
   /** Graph list path, e.g. /beta/auditLogs/directoryAudits. */
   list: string;
-  /** /api/v1/export/{resource}. */
-  exportResource: string;
+  /** /api/v1/export/{resource} (none: no download). */
+  exportResource?: string;
+  /**
+   * Read through the Log Analytics query API instead of Graph (logs Graph does not serve): the
+   * table, and how one of its rows becomes the Graph-shaped record the columns and details read.
+   */
+  kql?: { table: string; toRecord: (row: Rec) => Rec };
   /** A clause always in the filter (sign-in kind). */
   fixedFilter?: string;
   visible?: (me: Me) => boolean;
