@@ -6,13 +6,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GRAPH_RESOURCES } from '../../../src/api/routes/graph/resources.ts';
+import { compileRequest } from '../../../src/query/kql/run.ts';
 import { buildODataQuery } from '../../../src/query/odata/query.ts';
+import { LOG_TYPES } from '../../../src/registry/log-types.ts';
 import { auditView } from '../views/audit.tsx';
 import { provisioningView } from '../views/provisioning.tsx';
 import { riskDetectionsView, riskyUsersView } from '../views/risk.tsx';
 import { signInView } from '../views/signins.tsx';
 import type { Filter } from '../views/types.ts';
-import { exportUrl, listUrl, odataFilter } from './query.ts';
+import { exportUrl, filterApplies, kqlBase, listUrl, odataFilter } from './query.ts';
 
 const NOW = new Date('2026-11-22T04:05:37.123Z');
 const VIEWS = [auditView, signInView, provisioningView, riskyUsersView, riskDetectionsView];
@@ -69,7 +71,28 @@ describe('portal filters', () => {
   });
 
   for (const view of VIEWS) {
-    for (const tab of view.tabs) {
+    for (const tab of view.tabs.filter((t) => t.kql)) {
+      it(`${view.title} / ${tab.label}: every filter is KQL the workspace accepts, on its table`, () => {
+        const compiles = (params: URLSearchParams) => {
+          const query = `${kqlBase(view, tab, params, NOW)}\n| order by TimeGenerated desc, Id desc\n| take 201`;
+          assert.doesNotThrow(() => compileRequest({ query, tenant: 't', types: [...LOG_TYPES] }), query);
+          return query;
+        };
+        const all = new URLSearchParams({ range: '30d' });
+        for (const f of view.filters) {
+          if (!filterApplies(f, tab)) continue;
+          all.set(f.id, sample(f));
+          compiles(new URLSearchParams({ [f.id]: sample(f) }));
+        }
+        assert.match(
+          compiles(all),
+          new RegExp(`^${tab.kql!.table}\n\\| where TimeGenerated >= datetime\\(2026-10-23T04:05:00Z\\)`),
+        );
+        // Filters on columns the table lacks are not offered (client app, city).
+        assert.ok(view.filters.some((f) => !filterApplies(f, tab)));
+      });
+    }
+    for (const tab of view.tabs.filter((t) => !t.kql)) {
       it(`${view.title} / ${tab.label}: every filter is one the API accepts`, () => {
         const resource = GRAPH_RESOURCES.find((r) => `/beta${r.path}` === tab.list);
         assert.ok(resource, `${tab.list} is a Graph list`);
