@@ -221,6 +221,11 @@ describe('portal in Chromium', () => {
       (await cells(page, 'user')).slice(0, 3),
       api.slice(0, 3).map((r) => r.UserDisplayName),
     );
+    // The chart counts every matching row (KQL summarize), not the 200 loaded.
+    await page
+      .locator('figure.chart figcaption')
+      .getByText(`all ${api.length.toLocaleString('en-US')} matching records`)
+      .waitFor();
     // No Download: exports serve Graph lists; the workspace API is the way to AD FS sign-ins in bulk.
     assert.equal(await page.getByRole('button', { name: 'Download' }).count(), 0);
     await shot('16-adfs-sign-ins');

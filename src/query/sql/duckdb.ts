@@ -443,6 +443,34 @@ export function compileRangeDuckDb(
   return { sql: branches.join('\nUNION ALL\n'), params };
 }
 
+/**
+ * Records matching the query's filter per time bucket of `seconds`, oldest first: rows of
+ * (bucket start as `YYYY-MM-DDTHH:MM:SS.ffffffZ`, records, records matching `success`). Cursor and
+ * limit are ignored; at most `maxBuckets + 1` rows, so the caller can refuse too fine a bucket.
+ */
+export function compileHistogramDuckDb(
+  query: Query,
+  tenant: string,
+  seconds: number,
+  success: Expr | undefined,
+  maxBuckets: number,
+): CompiledSql {
+  checkQuery(query);
+  if (!Number.isSafeInteger(seconds) || seconds <= 0) throw new Error(`invalid bucket ${seconds}`);
+  const params: unknown[] = [tenant];
+  const types = [query.type, ...(query.union ?? [])];
+  const branches = types.map((t) => {
+    const ok = success ? `coalesce(${compileFilterDuckDb(t, success, params)}, false)` : 'false';
+    return `SELECT time, ${ok} AS ok FROM ${source(t)} WHERE ${whereClause(t, query, params, false)}`;
+  });
+  const bucket = `time_bucket(INTERVAL '${seconds} seconds', time, TIMESTAMP '1970-01-01')`;
+  const limit = `$${params.push(maxBuckets + 1)}`;
+  return {
+    sql: `SELECT strftime(${bucket}, '%Y-%m-%dT%H:%M:%S.%fZ') AS b, count(*) AS n, count(*) FILTER (WHERE ok) AS ok\nFROM (\n${branches.join('\nUNION ALL\n')}\n)\nGROUP BY ALL\nORDER BY b\nLIMIT ${limit}`,
+    params,
+  };
+}
+
 /** The number of records matching the query's filter for one tenant (`$count`; cursor and limit ignored). */
 export function compileCountDuckDb(query: Query, tenant: string): CompiledSql {
   checkQuery(query);

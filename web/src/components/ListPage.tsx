@@ -4,11 +4,12 @@ import { useCallback, useMemo, useState } from 'react';
 import type { Me } from '../lib/api.ts';
 import type { Rec } from '../lib/format.ts';
 import { GROUP_COUNT, groupRows } from '../lib/group.ts';
-import { activeTab, exportUrl, kqlBase, listUrl, odataFilter, PAGE_SIZE } from '../lib/query.ts';
+import { fetchHistogram, histogramUrl, intervalFor, kqlHistogram, useHistogram } from '../lib/histogram.ts';
+import { activeTab, exportUrl, kqlBase, listUrl, maxTop, odataFilter, PAGE_SIZE } from '../lib/query.ts';
 import { navigate } from '../lib/router.ts';
 import { graphSource, kqlSource, useList } from '../lib/use-list.ts';
 import type { View } from '../views/types.ts';
-import { SignInChart } from './Chart.tsx';
+import { ActivityChart } from './Chart.tsx';
 import { ColumnPicker, loadVisibility, saveVisibility } from './ColumnPicker.tsx';
 import { DetailsPane } from './DetailsPane.tsx';
 import { DownloadMenu, DownloadProgress, download, type Progress } from './Download.tsx';
@@ -29,11 +30,25 @@ export function ListPage({ view, me, params }: { view: View; me: Me; params: URL
     () =>
       kql !== null && tab.kql
         ? kqlSource(me.tenant, kql, PAGE_SIZE, tab.kql.toRecord)
-        : graphSource(listUrl(tab, filter)),
+        : graphSource(listUrl(tab, filter), maxTop(tab.list)),
     [kql, tab, filter, me.tenant],
   );
   const list = useList(source, reload);
   const downloadUrl = (format: 'csv' | 'json') => exportUrl(tab, filter, format);
+  // The chart counts the whole filtered set on the server, not the rows loaded so far.
+  const interval = intervalFor(params);
+  const chartKey = !view.chart
+    ? null
+    : kql !== null
+      ? `kql:${kql}:${interval}`
+      : tab.exportResource
+        ? histogramUrl(tab.exportResource, filter, interval)
+        : null;
+  const chart = useHistogram(
+    chartKey,
+    () => (kql !== null ? kqlHistogram(me.tenant, kql, interval) : fetchHistogram(chartKey!)),
+    reload,
+  );
   const [active, setActive] = useState(-1);
   const [openIndex, setOpenIndex] = useState<number | null>(null);
   const [visibility, setVisibility] = useState<VisibilityState>(() => loadVisibility(view.id, view.columns));
@@ -170,9 +185,7 @@ export function ListPage({ view, me, params }: { view: View; me: Me; params: URL
           </div>
         )}
         <FilterBar view={view} tab={tab} params={params} onChange={update} />
-        {view.chart && view.timeField && list.rows.length > 0 && (
-          <SignInChart rows={list.rows} timeField={view.timeField} />
-        )}
+        {chart.data && chart.data.total > 0 && <ActivityChart noun={view.chart!} data={chart.data} />}
         <div className="status-line" aria-live="polite">
           {list.error
             ? null

@@ -14,6 +14,7 @@ import { provisioningView } from '../views/provisioning.tsx';
 import { riskDetectionsView, riskyUsersView } from '../views/risk.tsx';
 import { signInView } from '../views/signins.tsx';
 import type { Filter } from '../views/types.ts';
+import { kqlHistogramQuery } from './histogram.ts';
 import { exportUrl, filterApplies, kqlBase, listUrl, odataFilter } from './query.ts';
 
 const NOW = new Date('2026-11-22T04:05:37.123Z');
@@ -87,6 +88,12 @@ describe('portal filters', () => {
         assert.match(
           compiles(all),
           new RegExp(`^${tab.kql!.table}\n\\| where TimeGenerated >= datetime\\(2026-10-23T04:05:00Z\\)`),
+        );
+        // The chart's counts over the same filters.
+        const histogram = kqlHistogramQuery(kqlBase(view, tab, all, NOW), 'PT6H');
+        assert.doesNotThrow(
+          () => compileRequest({ query: histogram, tenant: 't', types: [...LOG_TYPES] }),
+          histogram,
         );
         // Filters on columns the table lacks are not offered (client app, city).
         assert.ok(view.filters.some((f) => !filterApplies(f, tab)));

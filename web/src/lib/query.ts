@@ -11,6 +11,9 @@ export const RANGES = [
 export const DEFAULT_RANGE = '24h';
 export const PAGE_SIZE = 200;
 
+/** The largest page a Graph list serves (`$top`): 500 for Identity Protection, 1,000 for the others. */
+export const maxTop = (list: string) => (list.includes('/identityProtection/') ? 500 : 1000);
+
 const iso = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
 
 export function dateClause(view: View, params: URLSearchParams, now = new Date()): string | undefined {

@@ -20,11 +20,21 @@ interface GraphPage {
   '@odata.nextLink'?: string;
 }
 
-/** A Graph list: the cursor is the @odata.nextLink itself. */
-export const graphSource = (url: string | null): PageSource => ({
+/**
+ * A Graph list: the cursor is the @odata.nextLink itself. The first page is small (it is on screen
+ * soonest); the pages after it ask for `nextTop` records (the list's maximum), so scrolling through
+ * a large set takes fewer round trips. The API lets `$top` change between pages of a walk.
+ */
+export const graphSource = (url: string | null, nextTop?: number): PageSource => ({
   key: url,
   fetch: async (cursor, signal) => {
-    const page = await getJson<GraphPage>(cursor ?? url!, signal);
+    let pageUrl = cursor ?? url!;
+    if (cursor && nextTop) {
+      const u = new URL(cursor, window.location.origin);
+      u.searchParams.set('$top', String(nextTop));
+      pageUrl = `${u.pathname}${u.search}`;
+    }
+    const page = await getJson<GraphPage>(pageUrl, signal);
     return { rows: page.value, next: page['@odata.nextLink'] };
   },
 });

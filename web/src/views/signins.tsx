@@ -269,7 +269,7 @@ export const signInView: View = {
   path: '/sign-ins',
   title: 'Sign-in logs',
   timeField: 'createdDateTime',
-  chart: true,
+  chart: 'Sign-ins',
   tabs: [
     kind('interactive', 'User sign-ins (interactive)', 'interactiveUser'),
     {

@@ -76,7 +76,7 @@ export interface View {
   details: readonly DetailSection[];
   /** The title of a record in its details pane. */
   recordTitle: (r: Rec) => string;
-  /** Show the sign-ins-per-hour chart. */
-  chart?: boolean;
+  /** Show the chart of records over time by status (the noun it counts: 'Sign-ins'). */
+  chart?: string;
   emptyText: string;
 }
