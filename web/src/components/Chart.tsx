@@ -7,11 +7,26 @@ import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/compon
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
-import type { Histogram } from '../lib/histogram.ts';
+import type { Bucket, Histogram } from '../lib/histogram.ts';
 
 echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
 const PER: Record<string, string> = { PT1H: 'hour', PT6H: '6 hours', P1D: 'day' };
+const STEP: Record<string, number> = { PT1H: 3_600_000, PT6H: 21_600_000, P1D: 86_400_000 };
+
+/** The server leaves empty buckets out; the axis shows them, so that quiet hours look quiet. */
+function withEmpty(data: Histogram): Bucket[] {
+  const step = STEP[data.interval];
+  const first = data.buckets[0];
+  if (!step || !first) return data.buckets;
+  const byStart = new Map(data.buckets.map((b) => [Date.parse(b.start), b]));
+  const out: Bucket[] = [];
+  const last = Date.parse(data.buckets[data.buckets.length - 1]!.start);
+  for (let t = Date.parse(first.start); t <= last; t += step) {
+    out.push(byStart.get(t) ?? { start: new Date(t).toISOString(), total: 0, success: 0, failure: 0 });
+  }
+  return out;
+}
 
 export function ActivityChart({ noun, data }: { noun: string; data: Histogram }) {
   const el = useRef<HTMLDivElement>(null);
@@ -28,12 +43,13 @@ export function ActivityChart({ noun, data }: { noun: string; data: Histogram })
     };
   }, []);
   useEffect(() => {
+    const buckets = withEmpty(data);
     const daily = data.interval === 'P1D';
     const fmt = new Intl.DateTimeFormat(
       undefined,
       daily ? { month: 'short', day: 'numeric' } : { month: 'short', day: 'numeric', hour: 'numeric' },
     );
-    const withStatus = data.buckets.some((b) => b.success !== undefined);
+    const withStatus = buckets.some((b) => b.success !== undefined);
     chart.current?.setOption(
       {
         animation: false,
@@ -42,7 +58,7 @@ export function ActivityChart({ noun, data }: { noun: string; data: Histogram })
         tooltip: { trigger: 'axis' },
         xAxis: {
           type: 'category',
-          data: data.buckets.map((b) => fmt.format(new Date(b.start))),
+          data: buckets.map((b) => fmt.format(new Date(b.start))),
           axisLabel: { fontSize: 10 },
         },
         yAxis: {
@@ -57,14 +73,14 @@ export function ActivityChart({ noun, data }: { noun: string; data: Histogram })
                 name: 'Success',
                 type: 'bar',
                 stack: 's',
-                data: data.buckets.map((b) => b.success ?? 0),
+                data: buckets.map((b) => b.success ?? 0),
                 itemStyle: { color: '#107c10' },
               },
               {
                 name: 'Failure',
                 type: 'bar',
                 stack: 's',
-                data: data.buckets.map((b) => b.failure ?? 0),
+                data: buckets.map((b) => b.failure ?? 0),
                 itemStyle: { color: '#d13438' },
               },
             ]
@@ -72,7 +88,7 @@ export function ActivityChart({ noun, data }: { noun: string; data: Histogram })
               {
                 name: noun,
                 type: 'bar',
-                data: data.buckets.map((b) => b.total),
+                data: buckets.map((b) => b.total),
                 itemStyle: { color: '#0078d4' },
               },
             ],
