@@ -3,7 +3,7 @@ import type { VisibilityState } from '@tanstack/react-table';
 import { useCallback, useMemo, useState } from 'react';
 import type { Me } from '../lib/api.ts';
 import type { Rec } from '../lib/format.ts';
-import { GROUP_COUNT, groupRows } from '../lib/group.ts';
+import { GROUP_COLUMN, GROUP_COUNT } from '../lib/group.ts';
 import { fetchHistogram, histogramUrl, intervalFor, kqlHistogram, useHistogram } from '../lib/histogram.ts';
 import { activeTab, exportUrl, kqlBase, listUrl, maxTop, odataFilter, PAGE_SIZE } from '../lib/query.ts';
 import { navigate } from '../lib/router.ts';
@@ -18,7 +18,14 @@ import { Grid } from './Grid.tsx';
 
 export function ListPage({ view, me, params }: { view: View; me: Me; params: URLSearchParams }) {
   const tabs = view.tabs.filter((t) => !t.visible || t.visible(me));
-  const tab = activeTab(view, params, tabs);
+  const shownTab = activeTab(view, params, tabs);
+  // Grouped (Entra's aggregated non-interactive sign-ins): the groups are counted by the workspace
+  // over the whole filtered set, so the tab reads its table there while grouped.
+  const grouped = shownTab.group !== undefined && params.get('group') !== 'off';
+  const tab = useMemo(
+    () => (grouped && shownTab.group ? { ...shownTab, kql: shownTab.group } : shownTab),
+    [grouped, shownTab],
+  );
   const [reload, setReload] = useState(0);
   const search = params.toString();
   // "Last 24 hours" is evaluated when the filters change or on Refresh, not on every render.
@@ -29,9 +36,16 @@ export function ListPage({ view, me, params }: { view: View; me: Me; params: URL
   const source = useMemo(
     () =>
       kql !== null && tab.kql
-        ? kqlSource(me.tenant, kql, PAGE_SIZE, tab.kql.toRecord)
+        ? kqlSource(
+            me.tenant,
+            grouped && shownTab.group
+              ? `${kql}\n| summarize ${GROUP_COLUMN} = count(), arg_max(TimeGenerated, *) by ${shownTab.group.by.join(', ')}`
+              : kql,
+            PAGE_SIZE,
+            tab.kql.toRecord,
+          )
         : graphSource(listUrl(tab, filter), maxTop(tab.list)),
-    [kql, tab, filter, me.tenant],
+    [kql, tab, shownTab, grouped, filter, me.tenant],
   );
   const list = useList(source, reload);
   const downloadUrl = (format: 'csv' | 'json') => exportUrl(tab, filter, format);
@@ -83,11 +97,7 @@ export function ListPage({ view, me, params }: { view: View; me: Me; params: URL
     );
   };
 
-  const grouped = tab.group !== undefined && params.get('group') !== 'off';
-  const rows = useMemo(
-    () => (grouped && tab.group ? groupRows(list.rows, tab.group) : list.rows),
-    [grouped, tab.group, list.rows],
-  );
+  const rows = list.rows;
   const columns = useMemo(
     () =>
       grouped
@@ -191,7 +201,7 @@ export function ListPage({ view, me, params }: { view: View; me: Me; params: URL
             ? null
             : list.loading && list.rows.length === 0
               ? 'Loading…'
-              : `${list.rows.length.toLocaleString()}${list.hasMore ? '+' : ''} ${list.rows.length === 1 && !list.hasMore ? 'record' : 'records'}${grouped ? ` in ${rows.length.toLocaleString()} groups of similar sign-ins` : ''}${list.loading ? ' — loading more…' : ''}`}
+              : `${list.rows.length.toLocaleString()}${list.hasMore ? '+' : ''} ${grouped ? 'groups of similar sign-ins' : list.rows.length === 1 && !list.hasMore ? 'record' : 'records'}${list.loading ? ' — loading more…' : ''}`}
         </div>
         {list.error ? (
           <div className="state error" role="alert">

@@ -72,10 +72,20 @@ describe('portal filters', () => {
   });
 
   for (const view of VIEWS) {
-    for (const tab of view.tabs.filter((t) => t.kql)) {
+    const workspaceTabs = [
+      ...view.tabs.filter((t) => t.kql),
+      // Grouped tabs read their table through the workspace while grouped.
+      ...view.tabs
+        .filter((t) => t.group)
+        .map((t) => ({ ...t, kql: t.group!, label: `${t.label} (grouped)` })),
+    ];
+    for (const tab of workspaceTabs) {
       it(`${view.title} / ${tab.label}: every filter is KQL the workspace accepts, on its table`, () => {
         const compiles = (params: URLSearchParams) => {
-          const query = `${kqlBase(view, tab, params, NOW)}\n| order by TimeGenerated desc, Id desc\n| take 201`;
+          const grouping = tab.group
+            ? `\n| summarize SignIns = count(), arg_max(TimeGenerated, *) by ${tab.group.by.join(', ')}`
+            : '';
+          const query = `${kqlBase(view, tab, params, NOW)}${grouping}\n| where TimeGenerated < datetime(2026-11-01T00:00:00.123456Z) or (TimeGenerated == datetime(2026-11-01T00:00:00.123456Z) and Id < "x")\n| order by TimeGenerated desc, Id desc\n| take 201`;
           assert.doesNotThrow(() => compileRequest({ query, tenant: 't', types: [...LOG_TYPES] }), query);
           return query;
         };

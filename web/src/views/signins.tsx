@@ -4,6 +4,7 @@
  */
 import { lazy, Suspense } from 'react';
 import { at, odataString, type Rec, text, when } from '../lib/format.ts';
+import { withGroupCount } from '../lib/group.ts';
 import { kqlString, parseJsonColumn } from '../lib/kql.ts';
 import {
   col,
@@ -228,11 +229,15 @@ const details = [
 
 const anyUser = ['interactive', 'nonInteractive', 'adfs'];
 
-/** An ADFSSignInLogs row (Log Analytics) as the sign-in record the columns and details read. */
-function adfsRecord(row: Rec): Rec {
+/**
+ * A Log Analytics sign-in row (ADFSSignInLogs, AADNonInteractiveUserSignInLogs) as the sign-in
+ * record the columns and details read; their object columns are JSON text (LA string columns).
+ */
+function laSignIn(row: Rec): Rec {
   const status = parseJsonColumn(row.Status);
   const code = Number(row.ResultType);
-  return {
+  const location = parseJsonColumn(row.LocationDetails);
+  const record: Rec = {
     id: row.Id,
     createdDateTime: row.CreatedDateTime || row.TimeGenerated,
     correlationId: row.CorrelationId,
@@ -244,6 +249,7 @@ function adfsRecord(row: Rec): Rec {
     ipAddress: row.IPAddress,
     resourceDisplayName: row.ResourceDisplayName,
     resourceId: row.ResourceIdentity,
+    clientAppUsed: row.ClientAppUsed,
     conditionalAccessStatus: row.ConditionalAccessStatus,
     authenticationRequirement: row.AuthenticationRequirement,
     tokenIssuerType: row.TokenIssuerType,
@@ -254,11 +260,18 @@ function adfsRecord(row: Rec): Rec {
       status && typeof status === 'object'
         ? status
         : { errorCode: Number.isFinite(code) ? code : null, failureReason: row.ResultDescription || null },
-    location: row.Location ? { countryOrRegion: row.Location } : null,
+    location:
+      location && typeof location === 'object'
+        ? location
+        : row.Location
+          ? { countryOrRegion: row.Location }
+          : null,
     deviceDetail: parseJsonColumn(row.DeviceDetail),
     authenticationDetails: parseJsonColumn(row.AuthenticationDetails),
+    appliedConditionalAccessPolicies: parseJsonColumn(row.ConditionalAccessPolicies),
     networkLocationDetails: parseJsonColumn(row.NetworkLocationDetails),
   };
+  return withGroupCount(row, record);
 }
 
 const kqlEq = (column: string) => (v: string) => `${column} == ${kqlString(v)}`;
@@ -274,16 +287,18 @@ export const signInView: View = {
     kind('interactive', 'User sign-ins (interactive)', 'interactiveUser'),
     {
       ...kind('nonInteractive', 'User sign-ins (non-interactive)', 'nonInteractiveUser'),
-      // As Entra aggregates them: same user, application, resource, IP address and status.
-      group: (r) =>
-        [r.userPrincipalName, r.appDisplayName, r.resourceDisplayName, r.ipAddress, at(r, 'status/errorCode')]
-          .map((v) => text(v))
-          .join('\u0000'),
+      // As Entra aggregates them: same user, application, resource, IP address and status, over
+      // the whole filtered set (counted by the workspace).
+      group: {
+        table: 'AADNonInteractiveUserSignInLogs',
+        by: ['UserPrincipalName', 'AppDisplayName', 'ResourceDisplayName', 'IPAddress', 'ResultType'],
+        toRecord: laSignIn,
+      },
     },
     kind('servicePrincipal', 'Service principal sign-ins', 'servicePrincipal'),
     kind('managedIdentity', 'Managed identity sign-ins', 'managedIdentity'),
     // Graph serves no AD FS sign-ins: read through the Log Analytics query API (keyset KQL pages).
-    { id: 'adfs', label: 'AD FS sign-ins', list: '', kql: { table: 'ADFSSignInLogs', toRecord: adfsRecord } },
+    { id: 'adfs', label: 'AD FS sign-ins', list: '', kql: { table: 'ADFSSignInLogs', toRecord: laSignIn } },
   ],
   filters: [
     startsWithFilter('user', 'User', 'userPrincipalName', {
@@ -322,15 +337,25 @@ export const signInView: View = {
       { toKql: kqlEq('ConditionalAccessStatus') },
     ),
     eqFilter('correlationId', 'Correlation ID', 'correlationId', { toKql: kqlEq('CorrelationId') }),
-    selectFilter('clientApp', 'Client app', 'clientAppUsed', [
-      ['Browser', 'Browser'],
-      ['Mobile Apps and Desktop clients', 'Mobile apps and desktop clients'],
-      ['Exchange ActiveSync', 'Exchange ActiveSync'],
-      ['IMAP4', 'IMAP4'],
-      ['POP3', 'POP3'],
-      ['Authenticated SMTP', 'Authenticated SMTP'],
-      ['Other clients', 'Other clients'],
-    ]),
+    selectFilter(
+      'clientApp',
+      'Client app',
+      'clientAppUsed',
+      [
+        ['Browser', 'Browser'],
+        ['Mobile Apps and Desktop clients', 'Mobile apps and desktop clients'],
+        ['Exchange ActiveSync', 'Exchange ActiveSync'],
+        ['IMAP4', 'IMAP4'],
+        ['POP3', 'POP3'],
+        ['Authenticated SMTP', 'Authenticated SMTP'],
+        ['Other clients', 'Other clients'],
+      ],
+      // ADFSSignInLogs has no ClientAppUsed.
+      {
+        toKql: kqlEq('ClientAppUsed'),
+        tabs: ['interactive', 'nonInteractive', 'servicePrincipal', 'managedIdentity'],
+      },
+    ),
     eqFilter('resource', 'Resource', 'resourceDisplayName', { toKql: kqlEq('ResourceDisplayName') }),
     selectFilter(
       'authReq',

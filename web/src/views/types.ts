@@ -54,8 +54,11 @@ export interface Tab {
   /** A clause always in the filter (sign-in kind). */
   fixedFilter?: string;
   visible?: (me: Me) => boolean;
-  /** Groups similar records (Entra's aggregated non-interactive sign-ins): the key of a record's group. */
-  group?: (r: Rec) => string;
+  /**
+   * Groups similar records (Entra's aggregated non-interactive sign-ins), counted by the workspace:
+   * the tab's table, the columns a group shares, and how a row becomes a record.
+   */
+  group?: { table: string; by: readonly string[]; toRecord: (row: Rec) => Rec };
 }
 
 export interface DetailSection {
