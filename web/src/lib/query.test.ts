@@ -20,8 +20,8 @@ import { exportUrl, filterApplies, kqlBase, listUrl, odataFilter } from './query
 const NOW = new Date('2026-11-22T04:05:37.123Z');
 const VIEWS = [auditView, signInView, provisioningView, riskyUsersView, riskDetectionsView];
 
-/** A value each filter accepts: its first option, or text with a quote to escape. */
-const sample = (f: Filter) => f.options?.[0]?.value ?? "O'Brien";
+/** A value each filter accepts: its first option, or text with quotes, a backslash and a pipe to escape. */
+const sample = (f: Filter) => f.options?.[0]?.value ?? 'O\'Brien "x\\" | take 1';
 
 describe('portal filters', () => {
   it('audit: date, service and activity become one $filter, quotes doubled', () => {
@@ -86,7 +86,13 @@ describe('portal filters', () => {
             ? `\n| summarize SignIns = count(), arg_max(TimeGenerated, *) by ${tab.group.by.join(', ')}`
             : '';
           const query = `${kqlBase(view, tab, params, NOW)}${grouping}\n| where TimeGenerated < datetime(2026-11-01T00:00:00.123456Z) or (TimeGenerated == datetime(2026-11-01T00:00:00.123456Z) and Id < "x")\n| order by TimeGenerated desc, Id desc\n| take 201`;
-          assert.doesNotThrow(() => compileRequest({ query, tenant: 't', types: [...LOG_TYPES] }), query);
+          const c = compileRequest({ query, tenant: 't', types: [...LOG_TYPES] });
+          // A typed value stays one string literal (quotes, backslash and `|` included), never KQL.
+          for (const f of view.filters) {
+            const v = params.get(f.id);
+            if (v && f.kind === 'text')
+              assert.ok(c.sql.includes(`'${v.replace(/'/g, "''")}'`), `${f.label}: ${v}`);
+          }
           return query;
         };
         const all = new URLSearchParams({ range: '30d' });
