@@ -113,6 +113,80 @@ describe('portal APIs', () => {
     assert.match(((await unknown.json()) as { error: { message: string } }).error.message, /directoryAudits/);
   });
 
+  it('histogram counts the whole filtered set per time bucket and status, as a Graph walk finds it', async () => {
+    const filter =
+      "signInEventTypes/any(t: t eq 'nonInteractiveUser') or signInEventTypes/any(t: t eq 'interactiveUser')";
+    const graph = await walkGraph(server, '/beta/auditLogs/signIns', filter);
+    const res = await server.get(
+      `/api/v1/histogram/signIns?interval=PT1H&$filter=${encodeURIComponent(filter)}`,
+    );
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as {
+      interval: string;
+      total: number;
+      buckets: Array<{ start: string; total: number; success: number; failure: number }>;
+    };
+    assert.equal(body.interval, 'PT1H');
+    assert.equal(body.total, graph.length);
+    const expected = new Map<string, { total: number; success: number }>();
+    for (const r of graph) {
+      const hour = new Date(Math.floor(Date.parse(String(r.createdDateTime)) / 3_600_000) * 3_600_000)
+        .toISOString()
+        .replace('.000Z', 'Z');
+      const b = expected.get(hour) ?? { total: 0, success: 0 };
+      b.total++;
+      if ((r.status as { errorCode: number }).errorCode === 0) b.success++;
+      expected.set(hour, b);
+    }
+    assert.deepEqual(
+      body.buckets,
+      [...expected.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([start, b]) => ({ start, total: b.total, success: b.success, failure: b.total - b.success })),
+    );
+    assert.ok(body.buckets.some((b) => b.failure > 0) && body.buckets.some((b) => b.success > 0));
+
+    // Audits: success is `result`; a day bucket holds them all.
+    const audits = await walkGraph(
+      server,
+      '/beta/auditLogs/directoryAudits',
+      "loggedByService eq 'Core Directory'",
+    );
+    const day = (await (
+      await server.get(
+        `/api/v1/histogram/directoryAudits?interval=P1D&$filter=${encodeURIComponent("loggedByService eq 'Core Directory'")}`,
+      )
+    ).json()) as { total: number; buckets: Array<{ total: number; success: number }> };
+    assert.equal(day.total, audits.length);
+    assert.equal(
+      day.buckets.reduce((n, b) => n + b.success, 0),
+      audits.filter((a) => a.result === 'success').length,
+    );
+  });
+
+  it('histogram refuses what it cannot answer, in Graph shape', async () => {
+    const bad = await server.get('/api/v1/histogram/signIns?interval=PT7M');
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { error: { message: string } }).error.message, /PT1H/);
+    assert.equal(
+      (await server.get(`/api/v1/histogram/signIns?$filter=${encodeURIComponent('nope eq 1')}`)).status,
+      400,
+    );
+    assert.equal((await server.get('/api/v1/histogram/nothing')).status, 404);
+    const reports = await server.key(['Reports Reader'], '00000000-0000-0000-0000-000000000000');
+    const ca = await server.get(
+      `/api/v1/histogram/signIns?$filter=${encodeURIComponent("appliedConditionalAccessPolicies/any(p: p/id eq 'de7e60eb-ed89-4d73-8205-2227def6b7c9')")}`,
+      reports,
+    );
+    assert.equal(ca.status, 403);
+    const risky = (await (await server.get('/api/v1/histogram/riskyUsers')).json()) as {
+      total: number;
+      buckets: Array<Record<string, unknown>>;
+    };
+    assert.ok(risky.total >= 1);
+    assert.ok(!('success' in risky.buckets[0]!), 'no status for lists without one');
+  });
+
   it('serves the portal at / without a key, and index.html for client routes only', async () => {
     assert.ok(portalAvailable());
     const root = await fetch(`${server.url}/`);

@@ -25,6 +25,7 @@ import { diagnosticSettingsCategoriesRoute } from './routes/diagnostic-settings-
 import { exportRoute } from './routes/export.ts';
 import { graphRoutes } from './routes/graph/collection.ts';
 import { healthzRoute } from './routes/healthz.ts';
+import { histogramRoute } from './routes/histogram.ts';
 import { ingestRoute } from './routes/ingest.ts';
 import { integrityPublicRoute, integrityRoutes } from './routes/integrity.ts';
 import { keysRoutes } from './routes/keys.ts';
@@ -191,6 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await secured.register(diagnosticSettingsCategoriesRoute());
     await secured.register(meRoute());
     await secured.register(exportRoute(deps));
+    await secured.register(histogramRoute(deps));
   });
   // The Log Analytics query API: its own scope, so that every error has LA's shape.
   await app.register(async (workspace) => {

@@ -191,6 +191,12 @@ export interface Store extends KeyStore, IntegrityStore, RouterStore {
    * parameters, and returns its rows. The query layer owns the SQL; the store only runs it.
    */
   readSql(sql: string, params: readonly unknown[]): Promise<unknown[][]>;
+  /**
+   * The same, streamed: the result arrives in the engine's own chunks, each as columns of values
+   * (DuckDB: vectors of up to 2,048 rows), so a large result is never held whole, and the rows are
+   * not turned into per-row arrays (downloads read millions of rows).
+   */
+  streamSql(sql: string, params: readonly unknown[]): AsyncGenerator<unknown[][]>;
   /** The latest record time (ISO 8601) a tenant has for a log type, or null when it has none. */
   maxTime(type: LogType, tenant: string): Promise<string | null>;
   /** The earliest record time (ISO 8601) a tenant has for a log type, or null when it has none. */

@@ -7,7 +7,7 @@ import { DEFAULT_TENANT } from '../../src/security/api-keys.ts';
 import { run } from '../../src/simulate/engine.ts';
 import { GENERATORS } from '../../src/simulate/generators/index.ts';
 import { httpSink } from '../../src/simulate/sinks.ts';
-import { customSecurityAttributeAudit, directoryAudit } from '../fixtures/samples.ts';
+import { adfsSignIn, customSecurityAttributeAudit, directoryAudit } from '../fixtures/samples.ts';
 import { riskDetection, riskyUser } from '../fixtures/secondary-samples.ts';
 import type { TestServer } from '../helpers/server.ts';
 
@@ -50,6 +50,30 @@ export const knownRiskDetection: Record<string, unknown> = {
   lastUpdatedDateTime: recent,
 };
 
+/**
+ * AD FS sign-ins over the last 5 hours, more than a portal page (200): the simulator makes only a
+ * few a workday. Every third is Alice's, every seventh failed.
+ */
+export const knownAdfsSignIns: Array<Record<string, unknown>> = Array.from({ length: 250 }, (_, i) => {
+  const time = new Date(Date.now() - HOUR / 2 - i * 60_000).toISOString();
+  const alice = i % 3 === 0;
+  return {
+    ...adfsSignIn,
+    id: `adf5${String(i).padStart(4, '0')}-0a9b-4c8d-9e7f-6a5b4c3d2e1f`,
+    createdDateTime: time,
+    correlationId: `c0adf500-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    userPrincipalName: alice ? 'alice.adfs@contoso.com' : `user${i}@contoso.com`,
+    userDisplayName: alice ? 'Alice Adfs' : `User ${i}`,
+    status:
+      i % 7 === 0
+        ? { errorCode: 50126, failureReason: 'Invalid username or password.', additionalDetails: null }
+        : { errorCode: 0, failureReason: 'Other.', additionalDetails: null },
+    authenticationDetails: [
+      { ...(adfsSignIn.authenticationDetails as object[])[0], authenticationStepDateTime: time },
+    ],
+  };
+});
+
 /** Fills the default tenant: `hours` of simulated activity ending at the last full hour. */
 export async function populate(server: TestServer, users: number, hours: number): Promise<number> {
   const to = Math.floor(Date.now() / HOUR) * HOUR;
@@ -68,7 +92,28 @@ export async function populate(server: TestServer, users: number, hours: number)
     const res = await server.post(`/api/v1/ingest/${category}`, [record]);
     if (!res.ok) throw new Error(`ingest ${category}: ${res.status} ${await res.text()}`);
   }
-  return result.records + 4;
+  const adfs = await server.post('/api/v1/ingest/ADFSSignInLogs', knownAdfsSignIns);
+  if (!adfs.ok) throw new Error(`ingest ADFSSignInLogs: ${adfs.status} ${await adfs.text()}`);
+  return result.records + 4 + knownAdfsSignIns.length;
+}
+
+/** A KQL query's rows through the Log Analytics query API, as objects (the API's view of a table). */
+export async function kqlRows(
+  server: TestServer,
+  tenant: string,
+  query: string,
+): Promise<Array<Record<string, unknown>>> {
+  const res = await fetch(`${server.url}/v1/workspaces/${tenant}/query`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+  if (!res.ok) throw new Error(`${query}: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as {
+    tables: Array<{ columns: Array<{ name: string }>; rows: unknown[][] }>;
+  };
+  const t = body.tables[0]!;
+  return t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c.name, r[i]])));
 }
 
 /** Every record of a Graph list with a filter, walking @odata.nextLink (the API's view of the set). */

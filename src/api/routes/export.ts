@@ -6,46 +6,38 @@
  *   customSecurityAttributeAudits, riskyUsers, riskDetections, …); the same roles as that list.
  * - `$filter` is Graph's, compiled by src/query exactly as for the beta list (signIns reads the
  *   kinds its signInEventTypes clause names); nothing is filtered here.
- * - Rows come from DuckDB in keyset chunks (time, id) and are written as they arrive: memory stays
- *   bounded by one chunk whatever the size of the set, and the socket's backpressure paces reads.
+ * - Rows come from DuckDB in keyset chunks (time, id), streamed (store.streamSql) and written as
+ *   they arrive: memory stays bounded by one chunk whatever the size of the set, and the socket's
+ *   backpressure paces reads.
+ * - Records are shaped on their stored text (graph/shape-text.ts: nulls filled, evolvable enums,
+ *   Conditional Access visibility), never parsed into objects and serialised again: that was most
+ *   of a download's time (docs/benchmarks.md).
  * - `Idtrail-Record-Count` (before the body) says how many records follow, for progress bars.
  * - CSV: one column per top-level property of the record schema (beta shape), objects and arrays
- *   as JSON text; JSON: an array of records in the beta shape.
+ *   as JSON text; JSON: an array of records in the beta shape, keys in canonical (sorted) order.
  */
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { QueryError } from '../../query/errors.ts';
 import { buildODataQuery } from '../../query/odata/query.ts';
 import { type Cursor, propertiesRead, type Query } from '../../query/plan.ts';
-import { compileCountDuckDb, compileDuckDb } from '../../query/sql/duckdb.ts';
-import type { LogType } from '../../registry/types.ts';
+import { compileCountDuckDb, compileKeysDuckDb, compileRangeDuckDb } from '../../query/sql/duckdb.ts';
 import type { Store } from '../../store/store.ts';
 import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { ApiError } from '../errors.ts';
 import { GRAPH_RESOURCES, type GraphResourceRoute } from './graph/resources.ts';
-import { CONDITIONAL_ACCESS_READERS, type ShapeOptions, shape, shapeOptions } from './graph/shape.ts';
+import { CONDITIONAL_ACCESS_READERS, shapeOptions } from './graph/shape.ts';
+import { type TextShaper, textShaper } from './graph/shape-text.ts';
 
 /** Rows per keyset query (IDTRAIL_EXPORT_CHUNK): large enough to amortise a query, small enough to bound memory. */
 export const EXPORT_CHUNK = 5000;
-
-type Json = Record<string, unknown>;
 
 const byName = new Map<string, GraphResourceRoute>(
   GRAPH_RESOURCES.map((r) => [r.path.split('/').pop()!.toLowerCase(), r]),
 );
 
 export const EXPORT_RESOURCES = GRAPH_RESOURCES.map((r) => r.path.split('/').pop()!);
-
-/**
- * One CSV field (RFC 4180). Hand-written: quoting is these few lines, and a CSV library would add
- * a second stream stage over rows we already write one chunk at a time.
- */
-export function csvField(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const text = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 const HOUR = 3_600_000;
 /** Past this many hours the window has no lower bound: the next query is definitive. */
@@ -57,10 +49,52 @@ const windowCursor = (notBefore: number): Cursor => ({
   dir: 'desc',
 });
 
+/** What one keyset query returned: its row count (with the one-past-the-end row) and its last kept row. */
+interface PageEnd {
+  rows: number;
+  id: string;
+  t: string;
+}
+
 /**
- * Every record of the query, newest first, in chunks of at most `size` (keyset on time, id).
- * Each chunk looks back from its cursor in a time window (`notBefore`), so DuckDB skips the row
- * groups older than it (zone maps on `time`) instead of ordering all older rows for every chunk;
+ * One keyset chunk, in two statements: the keys of its first `size` rows in order (the row after
+ * them only says that more follow), then the records of exactly that range, unordered, put in key
+ * order here. DuckDB sorting the 4 KB record texts cost several times what reading them does.
+ * A row committed between the two statements (a late record inside the range) is not in the
+ * keys and is left out, as a keyset walk that had passed its time would leave it out.
+ */
+async function* page(
+  store: Store,
+  q: Query,
+  tenant: string,
+  size: number,
+  end: PageEnd,
+): AsyncGenerator<string[]> {
+  const k = compileKeysDuckDb(q, tenant);
+  const keys = await store.readSql(k.sql, k.params);
+  end.rows = keys.length;
+  const n = Math.min(keys.length, size);
+  if (n === 0) return;
+  end.id = String(keys[n - 1]![0]);
+  end.t = String(keys[n - 1]![1]);
+  const position = new Map<string, number>();
+  for (let i = 0; i < n; i++) position.set(`${keys[i]![1]} ${keys[i]![0]}`, i);
+  const out = new Array<string | undefined>(n);
+  const r = compileRangeDuckDb(q, tenant, { t: end.t, id: end.id });
+  for await (const [ids, times, records] of store.streamSql(r.sql, r.params)) {
+    for (let i = 0; i < records!.length; i++) {
+      const at = position.get(`${times![i]} ${ids![i]}`);
+      if (at !== undefined) out[at] = records![i] as string;
+    }
+  }
+  yield out.filter((x) => x !== undefined);
+}
+
+/**
+ * Every record of the query (stored canonical JSON text), newest first, in chunks of at most
+ * `size` rows per keyset query (time, id), yielded as the engine streams them.
+ * Each query looks back from its cursor in a time window (`notBefore`), so DuckDB skips the row
+ * groups older than it (zone maps on `time`) instead of ordering all older rows for every query;
  * windows grow when they come back sparse and shrink when dense, and the last one is unbounded.
  */
 export async function* exportChunks(
@@ -68,21 +102,15 @@ export async function* exportChunks(
   query: Query,
   tenant: string,
   size: number,
-): AsyncGenerator<Json[]> {
-  const run = async (q: Query) => {
-    const { sql, params } = compileDuckDb(q, tenant);
-    return store.readSql(sql, params);
-  };
+): AsyncGenerator<string[]> {
+  const end: PageEnd = { rows: 0, id: '', t: '' };
   if (query.orderBy[0]!.dir !== 'desc') {
     // Oldest first is not what downloads ask for; plain keyset chunks keep it correct anyway.
     let after: Cursor | undefined;
     for (;;) {
-      const rows = await run({ ...query, limit: size, ...(after ? { after } : {}) });
-      const page = rows.slice(0, size);
-      if (page.length > 0) yield page.map((r) => JSON.parse(String(r[2])) as Json);
-      if (rows.length <= size) return;
-      const last = page[page.length - 1]!;
-      after = { t: String(last[1]), id: String(last[0]), dir: 'asc' };
+      yield* page(store, { ...query, limit: size, ...(after ? { after } : {}) }, tenant, size, end);
+      if (end.rows <= size) return;
+      after = { t: end.t, id: end.id, dir: 'asc' };
     }
   }
   let after: Cursor | undefined;
@@ -90,63 +118,74 @@ export async function* exportChunks(
   for (;;) {
     const upper = after ? Date.parse(after.t) : Date.now();
     const notBefore = hours > MAX_WINDOW_H ? undefined : upper - hours * HOUR;
-    const rows = await run({
+    const q: Query = {
       ...query,
       limit: size,
       ...(after ? { after } : {}),
       ...(notBefore !== undefined ? { notBefore: new Date(notBefore).toISOString() } : {}),
-    });
-    const page = rows.slice(0, size);
-    if (page.length > 0) yield page.map((r) => JSON.parse(String(r[2])) as Json);
-    if (rows.length > size) {
-      const last = page[page.length - 1]!;
-      after = { t: String(last[1]), id: String(last[0]), dir: 'desc' };
+    };
+    yield* page(store, q, tenant, size, end);
+    if (end.rows > size) {
+      after = { t: end.t, id: end.id, dir: 'desc' };
       if (hours > 1) hours /= 2;
       continue;
     }
-    // The window held fewer rows than a chunk: all of them are served.
+    // The window held no more than a chunk: all of it is served.
     if (notBefore === undefined) return;
     after = windowCursor(notBefore);
-    if (page.length < size / 2) hours *= 4;
+    if (end.rows < size / 2) hours *= 4;
   }
 }
 
-async function* csv(
-  type: LogType,
-  records: AsyncIterable<Json[]>,
-  opts: ShapeOptions,
-): AsyncGenerator<string> {
-  // What the caller may not see (Conditional Access details) is not a column either.
-  const columns = Object.keys(type.schema.properties).filter(
-    (c) => c !== 'appliedConditionalAccessPolicies' || opts.readsConditionalAccess,
-  );
-  yield `${columns.map(csvField).join(',')}\r\n`;
-  for await (const chunk of records) {
-    let out = '';
-    for (const r of chunk) {
-      const shaped = shape(type, 'beta', r, opts);
-      out += `${columns.map((c) => csvField(shaped[c])).join(',')}\r\n`;
-    }
-    yield out;
-  }
-}
+/** Text is handed to the socket in pieces of about this many characters (fewer, larger writes). */
+const PIECE = 1 << 20;
 
-async function* json(
-  type: LogType,
-  records: AsyncIterable<Json[]>,
-  opts: ShapeOptions,
+/**
+ * Lines are gathered in an array and joined into one piece of about PIECE characters: one large
+ * flat string per write instead of a chain of thousands of concatenations for the collector.
+ */
+async function* lines(
+  records: AsyncIterable<string[]>,
+  line: (record: string) => string,
+  separator: string,
 ): AsyncGenerator<string> {
+  let batch: string[] = [];
+  let size = 0;
   let first = true;
-  yield '[';
   for await (const chunk of records) {
-    let out = '';
     for (const r of chunk) {
-      out += `${first ? '\n' : ',\n'}${JSON.stringify(shape(type, 'beta', r, opts))}`;
-      first = false;
+      const text = line(r);
+      batch.push(text);
+      size += text.length;
+      if (size >= PIECE) {
+        yield `${first ? '' : separator}${batch.join(separator)}`;
+        first = false;
+        batch = [];
+        size = 0;
+      }
     }
-    yield out;
   }
-  yield first ? ']\n' : '\n]\n';
+  if (batch.length > 0) yield `${first ? '' : separator}${batch.join(separator)}`;
+}
+
+async function* csv(records: AsyncIterable<string[]>, shaper: TextShaper): AsyncGenerator<string> {
+  yield `${shaper.header}\r\n`;
+  let any = false;
+  for await (const piece of lines(records, (r) => shaper.csv(r), '\r\n')) {
+    any = true;
+    yield piece;
+  }
+  if (any) yield '\r\n';
+}
+
+async function* json(records: AsyncIterable<string[]>, shaper: TextShaper): AsyncGenerator<string> {
+  yield '[';
+  let any = false;
+  for await (const piece of lines(records, (r) => shaper.json(r), ',\n')) {
+    yield any ? piece : `\n${piece}`;
+    any = true;
+  }
+  yield any ? '\n]\n' : ']\n';
 }
 
 export const exportRoute =
@@ -203,12 +242,10 @@ export const exportRoute =
         const records = exportChunks(deps.store, query, tenant, deps.exportChunk ?? EXPORT_CHUNK);
         // Byte mode: the stream's buffer is counted in bytes (16 KiB), not in chunks of thousands of
         // records (object mode would read 16 chunks ahead of a slow client).
-        const body = Readable.from(
-          format === 'csv' ? csv(query.type, records, opts) : json(query.type, records, opts),
-          {
-            objectMode: false,
-          },
-        );
+        const shaper = textShaper(query.type, opts);
+        const body = Readable.from(format === 'csv' ? csv(records, shaper) : json(records, shaper), {
+          objectMode: false,
+        });
         body.on('error', (err) => req.log.error({ err }, 'export failed mid-stream'));
         return reply
           .header(

@@ -315,6 +315,21 @@ export class DuckDbStore implements Store {
     return this.read(sql, params as DuckDBValue[]);
   }
 
+  async *streamSql(sql: string, params: readonly unknown[]): AsyncGenerator<unknown[][]> {
+    // Its own connection (as read()); closed when the consumer stops early too (return()).
+    const conn = await this.instance.connect();
+    try {
+      const result = await conn.stream(sql, params as DuckDBValue[]);
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) return;
+        yield chunk.getColumns() as unknown[][];
+      }
+    } finally {
+      conn.closeSync();
+    }
+  }
+
   async maxTime(type: LogType, tenant: string): Promise<string | null> {
     const rows = await this.read(
       `SELECT strftime(max(time), '%Y-%m-%dT%H:%M:%S.%fZ') FROM ${q(type.table)} WHERE tenant = $1`,

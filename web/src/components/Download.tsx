@@ -4,7 +4,7 @@
  * (Idtrail-Record-Count), then saves the file.
  */
 import { useState } from 'react';
-import { authHeaders, failureOf } from '../lib/api.ts';
+import { authHeaders, failureOf, PREFER } from '../lib/api.ts';
 
 export interface Progress {
   format: 'csv' | 'json';
@@ -19,7 +19,7 @@ const recordsIn = (lines: number, format: 'csv' | 'json') =>
   Math.max(0, format === 'csv' ? lines - 1 : lines - 1);
 
 export async function download(url: string, format: 'csv' | 'json', onProgress: (p: Progress) => void) {
-  const res = await fetch(url, { headers: authHeaders() });
+  const res = await fetch(url, { headers: { ...authHeaders(), ...PREFER } });
   if (!res.ok || !res.body) throw await failureOf(res);
   const totalHeader = res.headers.get('idtrail-record-count');
   const total = totalHeader === null ? null : Number(totalHeader);

@@ -3,7 +3,7 @@
  * that is set, and "Add filters". Every change goes to the URL (shareable views).
  */
 import { useEffect, useId, useState } from 'react';
-import { DEFAULT_RANGE, RANGES } from '../lib/query.ts';
+import { DEFAULT_RANGE, filterApplies, RANGES } from '../lib/query.ts';
 import type { Filter, Tab, View } from '../views/types.ts';
 
 interface Props {
@@ -158,7 +158,7 @@ function DateEditor({
 export function FilterBar({ view, tab, params, onChange }: Props) {
   const [open, setOpen] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
-  const applicable = view.filters.filter((f) => !f.tabs || f.tabs.includes(tab.id));
+  const applicable = view.filters.filter((f) => filterApplies(f, tab));
   const shown = applicable.filter((f) => f.pinned || params.get(f.id) || open === f.id);
   const addable = applicable.filter((f) => !shown.includes(f));
   const range = RANGES.find((r) => r.id === (params.get('range') ?? DEFAULT_RANGE)) ?? RANGES[0];

@@ -19,6 +19,7 @@ import type { Rec } from '../lib/format.ts';
 import type { Column } from '../views/types.ts';
 
 const ROW_HEIGHT = 36;
+const NO_ROWS: Rec[] = [];
 
 interface Props {
   rows: Rec[];
@@ -44,22 +45,19 @@ export function Grid({
   loadMore,
 }: Props) {
   const defs = useMemo<ColumnDef<Rec>[]>(
-    () =>
-      columns.map((c) => ({
-        id: c.id,
-        header: c.header,
-        size: c.width,
-        accessorFn: (r: Rec) => c.value(r),
-        cell: (ctx) => (c.cell ? c.cell(ctx.row.original) : String(ctx.getValue() ?? '')),
-      })),
+    () => columns.map((c) => ({ id: c.id, header: c.header, size: c.width })),
     [columns],
   );
+  // The table holds the columns only (order, sizes, visibility): a row model over every loaded row
+  // would be rebuilt, row by row, each time a page arrives (O(rows) per page); cells are rendered
+  // for the visible rows alone, below.
   const table = useReactTable({
-    data: rows,
+    data: NO_ROWS,
     columns: defs,
     state: { columnVisibility: visibility },
     getCoreRowModel: getCoreRowModel(),
   });
+  const byId = useMemo(() => new Map(columns.map((c) => [c.id, c])), [columns]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({
     count: rows.length,
@@ -74,7 +72,7 @@ export function Grid({
     if (hasMore && !loading && lastIndex >= rows.length - 30) loadMore();
   }, [lastIndex, rows.length, hasMore, loading, loadMore]);
 
-  const tableRows = table.getRowModel().rows;
+  const visibleColumns = table.getVisibleLeafColumns();
   const width = table.getVisibleLeafColumns().reduce((w, c) => w + c.getSize(), 0);
 
   const onKey = (e: React.KeyboardEvent) => {
@@ -113,10 +111,10 @@ export function Grid({
       </div>
       <div style={{ height: virtual.getTotalSize(), width, position: 'relative' }}>
         {items.map((v) => {
-          const row = tableRows[v.index]!;
+          const row = rows[v.index]!;
           return (
             <div
-              key={row.id}
+              key={v.index}
               role="row"
               aria-rowindex={v.index + 1}
               aria-selected={v.index === active}
@@ -127,17 +125,20 @@ export function Grid({
                 onOpen(v.index);
               }}
             >
-              {row.getVisibleCells().map((cell) => (
-                <div
-                  key={cell.id}
-                  role="gridcell"
-                  className="cell"
-                  style={{ width: cell.column.getSize() }}
-                  data-col={cell.column.id}
-                >
-                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                </div>
-              ))}
+              {visibleColumns.map((column) => {
+                const c = byId.get(column.id)!;
+                return (
+                  <div
+                    key={column.id}
+                    role="gridcell"
+                    className="cell"
+                    style={{ width: column.getSize() }}
+                    data-col={column.id}
+                  >
+                    {c.cell ? c.cell(row) : c.value(row)}
+                  </div>
+                );
+              })}
             </div>
           );
         })}

@@ -3,12 +3,13 @@ import type { VisibilityState } from '@tanstack/react-table';
 import { useCallback, useMemo, useState } from 'react';
 import type { Me } from '../lib/api.ts';
 import type { Rec } from '../lib/format.ts';
-import { GROUP_COUNT, groupRows } from '../lib/group.ts';
-import { activeTab, exportUrl, listUrl, odataFilter } from '../lib/query.ts';
+import { GROUP_COLUMN, GROUP_COUNT } from '../lib/group.ts';
+import { fetchHistogram, histogramUrl, intervalFor, kqlHistogram, useHistogram } from '../lib/histogram.ts';
+import { activeTab, exportUrl, kqlBase, listUrl, maxTop, odataFilter, PAGE_SIZE } from '../lib/query.ts';
 import { navigate } from '../lib/router.ts';
-import { useList } from '../lib/use-list.ts';
+import { graphSource, kqlSource, useList } from '../lib/use-list.ts';
 import type { View } from '../views/types.ts';
-import { SignInChart } from './Chart.tsx';
+import { ActivityChart } from './Chart.tsx';
 import { ColumnPicker, loadVisibility, saveVisibility } from './ColumnPicker.tsx';
 import { DetailsPane } from './DetailsPane.tsx';
 import { DownloadMenu, DownloadProgress, download, type Progress } from './Download.tsx';
@@ -17,14 +18,51 @@ import { Grid } from './Grid.tsx';
 
 export function ListPage({ view, me, params }: { view: View; me: Me; params: URLSearchParams }) {
   const tabs = view.tabs.filter((t) => !t.visible || t.visible(me));
-  const tab = activeTab(view, params, tabs);
+  const shownTab = activeTab(view, params, tabs);
+  // Grouped (Entra's aggregated non-interactive sign-ins): the groups are counted by the workspace
+  // over the whole filtered set, so the tab reads its table there while grouped.
+  const grouped = shownTab.group !== undefined && params.get('group') !== 'off';
+  const tab = useMemo(
+    () => (grouped && shownTab.group ? { ...shownTab, kql: shownTab.group } : shownTab),
+    [grouped, shownTab],
+  );
   const [reload, setReload] = useState(0);
   const search = params.toString();
   // "Last 24 hours" is evaluated when the filters change or on Refresh, not on every render.
   // biome-ignore lint/correctness/useExhaustiveDependencies: recomputed on purpose when the URL or Refresh changes
   const now = useMemo(() => new Date(), [search, reload, view.id]);
   const filter = odataFilter(view, tab, params, now);
-  const list = useList(listUrl(tab, filter), reload);
+  const kql = tab.kql ? kqlBase(view, tab, params, now) : null;
+  const source = useMemo(
+    () =>
+      kql !== null && tab.kql
+        ? kqlSource(
+            me.tenant,
+            grouped && shownTab.group
+              ? `${kql}\n| summarize ${GROUP_COLUMN} = count(), arg_max(TimeGenerated, *) by ${shownTab.group.by.join(', ')}`
+              : kql,
+            PAGE_SIZE,
+            tab.kql.toRecord,
+          )
+        : graphSource(listUrl(tab, filter), maxTop(tab.list)),
+    [kql, tab, shownTab, grouped, filter, me.tenant],
+  );
+  const list = useList(source, reload);
+  const downloadUrl = (format: 'csv' | 'json') => exportUrl(tab, filter, format);
+  // The chart counts the whole filtered set on the server, not the rows loaded so far.
+  const interval = intervalFor(params);
+  const chartKey = !view.chart
+    ? null
+    : kql !== null
+      ? `kql:${kql}:${interval}`
+      : tab.exportResource
+        ? histogramUrl(tab.exportResource, filter, interval)
+        : null;
+  const chart = useHistogram(
+    chartKey,
+    () => (kql !== null ? kqlHistogram(me.tenant, kql, interval) : fetchHistogram(chartKey!)),
+    reload,
+  );
   const [active, setActive] = useState(-1);
   const [openIndex, setOpenIndex] = useState<number | null>(null);
   const [visibility, setVisibility] = useState<VisibilityState>(() => loadVisibility(view.id, view.columns));
@@ -48,7 +86,7 @@ export function ListPage({ view, me, params }: { view: View; me: Me; params: URL
   const startDownload = (format: 'csv' | 'json') => {
     setPanel(null);
     setProgress({ format, received: 0, total: null, done: false });
-    download(exportUrl(tab, filter, format), format, setProgress).catch((err: unknown) =>
+    download(downloadUrl(format)!, format, setProgress).catch((err: unknown) =>
       setProgress({
         format,
         received: 0,
@@ -59,11 +97,7 @@ export function ListPage({ view, me, params }: { view: View; me: Me; params: URL
     );
   };
 
-  const grouped = tab.group !== undefined && params.get('group') !== 'off';
-  const rows = useMemo(
-    () => (grouped && tab.group ? groupRows(list.rows, tab.group) : list.rows),
-    [grouped, tab.group, list.rows],
-  );
+  const rows = list.rows;
   const columns = useMemo(
     () =>
       grouped
@@ -98,18 +132,20 @@ export function ListPage({ view, me, params }: { view: View; me: Me; params: URL
           <button type="button" className="command" onClick={() => setReload((n) => n + 1)}>
             <span className="glyph">⟳</span> Refresh
           </button>
-          <div className="pill-wrap">
-            <button
-              type="button"
-              className="command"
-              aria-haspopup="menu"
-              disabled={progress !== null && !progress.done}
-              onClick={() => setPanel(panel === 'download' ? null : 'download')}
-            >
-              <span className="glyph">⤓</span> Download
-            </button>
-            {panel === 'download' && <DownloadMenu onPick={startDownload} onClose={() => setPanel(null)} />}
-          </div>
+          {tab.exportResource && (
+            <div className="pill-wrap">
+              <button
+                type="button"
+                className="command"
+                aria-haspopup="menu"
+                disabled={progress !== null && !progress.done}
+                onClick={() => setPanel(panel === 'download' ? null : 'download')}
+              >
+                <span className="glyph">⤓</span> Download
+              </button>
+              {panel === 'download' && <DownloadMenu onPick={startDownload} onClose={() => setPanel(null)} />}
+            </div>
+          )}
           {tab.group && (
             <button
               type="button"
@@ -159,15 +195,13 @@ export function ListPage({ view, me, params }: { view: View; me: Me; params: URL
           </div>
         )}
         <FilterBar view={view} tab={tab} params={params} onChange={update} />
-        {view.chart && view.timeField && list.rows.length > 0 && (
-          <SignInChart rows={list.rows} timeField={view.timeField} />
-        )}
+        {chart.data && chart.data.total > 0 && <ActivityChart noun={view.chart!} data={chart.data} />}
         <div className="status-line" aria-live="polite">
           {list.error
             ? null
             : list.loading && list.rows.length === 0
               ? 'Loading…'
-              : `${list.rows.length.toLocaleString()}${list.hasMore ? '+' : ''} ${list.rows.length === 1 && !list.hasMore ? 'record' : 'records'}${grouped ? ` in ${rows.length.toLocaleString()} groups of similar sign-ins` : ''}${list.loading ? ' — loading more…' : ''}`}
+              : `${list.rows.length.toLocaleString()}${list.hasMore ? '+' : ''} ${grouped ? 'groups of similar sign-ins' : list.rows.length === 1 && !list.hasMore ? 'record' : 'records'}${list.loading ? ' — loading more…' : ''}`}
         </div>
         {list.error ? (
           <div className="state error" role="alert">

@@ -46,8 +46,17 @@ export async function failureOf(res: Response): Promise<ApiFailure> {
   return new ApiFailure(res.status, code, message);
 }
 
+/**
+ * Graph's evolvable enum members (`reportOnlyFailure`, `adminConfirmedAccountSafe`…) by name, as
+ * Entra's own portal shows them, rather than `unknownFutureValue`.
+ */
+export const PREFER = { prefer: 'include-unknown-enum-members' };
+
 export async function getJson<T>(url: string, signal?: AbortSignal, key?: string): Promise<T> {
-  const res = await fetch(url, { headers: authHeaders(key), ...(signal ? { signal } : {}) });
+  const res = await fetch(url, {
+    headers: { ...authHeaders(key), ...PREFER },
+    ...(signal ? { signal } : {}),
+  });
   if (!res.ok) throw await failureOf(res);
   return (await res.json()) as T;
 }

@@ -1,19 +1,15 @@
 /**
- * Grouping of loaded records by a key, newest first: each group is shown as its newest record with
- * the number of records in it (Entra's aggregated non-interactive sign-ins). Applies to the pages
- * loaded so far; loading more pages adds to the groups.
+ * Grouped sign-ins (Entra's aggregated non-interactive sign-ins): the workspace counts each group
+ * over the whole filtered set (`summarize SignIns = count(), arg_max(TimeGenerated, *) by …`), and
+ * a group is shown as its newest sign-in with that count (lib/kql.ts, components/ListPage.tsx).
  */
 import type { Rec } from './format.ts';
 
+/** Where a record shown for a group keeps the group's size (not a record property). */
 export const GROUP_COUNT = '__groupCount';
+/** The KQL column the group's size is summarized into. */
+export const GROUP_COLUMN = 'SignIns';
 
-export function groupRows(rows: readonly Rec[], key: (r: Rec) => string): Rec[] {
-  const groups = new Map<string, Rec>();
-  for (const r of rows) {
-    const k = key(r);
-    const g = groups.get(k);
-    if (g) g[GROUP_COUNT] = (g[GROUP_COUNT] as number) + 1;
-    else groups.set(k, { ...r, [GROUP_COUNT]: 1 });
-  }
-  return [...groups.values()];
-}
+/** A grouped row's record, with its group's size. */
+export const withGroupCount = (row: Rec, record: Rec): Rec =>
+  row[GROUP_COLUMN] === undefined ? record : { ...record, [GROUP_COUNT]: Number(row[GROUP_COLUMN]) };

@@ -175,6 +175,7 @@ export const auditView: View = {
   path: '/audit',
   title: 'Audit logs',
   timeField: 'activityDateTime',
+  chart: 'Audit events',
   tabs: [
     {
       id: 'directory',

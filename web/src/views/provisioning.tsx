@@ -50,6 +50,7 @@ export const provisioningView: View = {
   path: '/provisioning',
   title: 'Provisioning logs',
   timeField: 'activityDateTime',
+  chart: 'Provisioning events',
   tabs: [
     {
       id: 'all',

@@ -4,6 +4,8 @@
  */
 import { lazy, Suspense } from 'react';
 import { at, odataString, type Rec, text, when } from '../lib/format.ts';
+import { withGroupCount } from '../lib/group.ts';
+import { kqlString, parseJsonColumn } from '../lib/kql.ts';
 import {
   col,
   dateColumn,
@@ -225,30 +227,89 @@ const details = [
   },
 ];
 
-const anyUser = ['interactive', 'nonInteractive'];
+const anyUser = ['interactive', 'nonInteractive', 'adfs'];
+
+/**
+ * A Log Analytics sign-in row (ADFSSignInLogs, AADNonInteractiveUserSignInLogs) as the sign-in
+ * record the columns and details read; their object columns are JSON text (LA string columns).
+ */
+function laSignIn(row: Rec): Rec {
+  const status = parseJsonColumn(row.Status);
+  const code = Number(row.ResultType);
+  const location = parseJsonColumn(row.LocationDetails);
+  const record: Rec = {
+    id: row.Id,
+    createdDateTime: row.CreatedDateTime || row.TimeGenerated,
+    correlationId: row.CorrelationId,
+    userDisplayName: row.UserDisplayName,
+    userPrincipalName: row.UserPrincipalName,
+    userId: row.UserId,
+    appDisplayName: row.AppDisplayName,
+    appId: row.AppId,
+    ipAddress: row.IPAddress,
+    resourceDisplayName: row.ResourceDisplayName,
+    resourceId: row.ResourceIdentity,
+    clientAppUsed: row.ClientAppUsed,
+    conditionalAccessStatus: row.ConditionalAccessStatus,
+    authenticationRequirement: row.AuthenticationRequirement,
+    tokenIssuerType: row.TokenIssuerType,
+    tokenIssuerName: row.TokenIssuerName,
+    userAgent: row.UserAgent,
+    originalRequestId: row.OriginalRequestId,
+    status:
+      status && typeof status === 'object'
+        ? status
+        : { errorCode: Number.isFinite(code) ? code : null, failureReason: row.ResultDescription || null },
+    location:
+      location && typeof location === 'object'
+        ? location
+        : row.Location
+          ? { countryOrRegion: row.Location }
+          : null,
+    deviceDetail: parseJsonColumn(row.DeviceDetail),
+    authenticationDetails: parseJsonColumn(row.AuthenticationDetails),
+    appliedConditionalAccessPolicies: parseJsonColumn(row.ConditionalAccessPolicies),
+    networkLocationDetails: parseJsonColumn(row.NetworkLocationDetails),
+  };
+  return withGroupCount(row, record);
+}
+
+const kqlEq = (column: string) => (v: string) => `${column} == ${kqlString(v)}`;
+const kqlStartsWith = (column: string) => (v: string) => `${column} startswith ${kqlString(v)}`;
 
 export const signInView: View = {
   id: 'signins',
   path: '/sign-ins',
   title: 'Sign-in logs',
   timeField: 'createdDateTime',
-  chart: true,
+  chart: 'Sign-ins',
   tabs: [
     kind('interactive', 'User sign-ins (interactive)', 'interactiveUser'),
     {
       ...kind('nonInteractive', 'User sign-ins (non-interactive)', 'nonInteractiveUser'),
-      // As Entra aggregates them: same user, application, resource, IP address and status.
-      group: (r) =>
-        [r.userPrincipalName, r.appDisplayName, r.resourceDisplayName, r.ipAddress, at(r, 'status/errorCode')]
-          .map((v) => text(v))
-          .join('\u0000'),
+      // As Entra aggregates them: same user, application, resource, IP address and status, over
+      // the whole filtered set (counted by the workspace).
+      group: {
+        table: 'AADNonInteractiveUserSignInLogs',
+        by: ['UserPrincipalName', 'AppDisplayName', 'ResourceDisplayName', 'IPAddress', 'ResultType'],
+        toRecord: laSignIn,
+      },
     },
     kind('servicePrincipal', 'Service principal sign-ins', 'servicePrincipal'),
     kind('managedIdentity', 'Managed identity sign-ins', 'managedIdentity'),
+    // Graph serves no AD FS sign-ins: read through the Log Analytics query API (keyset KQL pages).
+    { id: 'adfs', label: 'AD FS sign-ins', list: '', kql: { table: 'ADFSSignInLogs', toRecord: laSignIn } },
   ],
   filters: [
-    startsWithFilter('user', 'User', 'userPrincipalName', { pinned: true, tabs: anyUser }),
-    startsWithFilter('app', 'Application', 'appDisplayName', { pinned: true }),
+    startsWithFilter('user', 'User', 'userPrincipalName', {
+      pinned: true,
+      tabs: anyUser,
+      toKql: kqlStartsWith('UserPrincipalName'),
+    }),
+    startsWithFilter('app', 'Application', 'appDisplayName', {
+      pinned: true,
+      toKql: kqlStartsWith('AppDisplayName'),
+    }),
     {
       id: 'status',
       label: 'Status',
@@ -259,26 +320,43 @@ export const signInView: View = {
         { value: 'failure', label: 'Failure' },
       ],
       toOData: (v) => (v === 'success' ? 'status/errorCode eq 0' : 'not(status/errorCode eq 0)'),
+      toKql: (v) => (v === 'success' ? 'ResultType == "0"' : 'ResultType != "0"'),
     },
-    eqFilter('requestId', 'Request ID', 'id'),
-    startsWithFilter('ip', 'IP address', 'ipAddress'),
+    eqFilter('requestId', 'Request ID', 'id', { toKql: kqlEq('Id') }),
+    startsWithFilter('ip', 'IP address', 'ipAddress', { toKql: kqlStartsWith('IPAddress') }),
     startsWithFilter('location', 'Location (city)', 'location/city'),
-    selectFilter('ca', 'Conditional access', 'conditionalAccessStatus', [
-      ['success', 'Success'],
-      ['failure', 'Failure'],
-      ['notApplied', 'Not applied'],
-    ]),
-    eqFilter('correlationId', 'Correlation ID', 'correlationId'),
-    selectFilter('clientApp', 'Client app', 'clientAppUsed', [
-      ['Browser', 'Browser'],
-      ['Mobile Apps and Desktop clients', 'Mobile apps and desktop clients'],
-      ['Exchange ActiveSync', 'Exchange ActiveSync'],
-      ['IMAP4', 'IMAP4'],
-      ['POP3', 'POP3'],
-      ['Authenticated SMTP', 'Authenticated SMTP'],
-      ['Other clients', 'Other clients'],
-    ]),
-    eqFilter('resource', 'Resource', 'resourceDisplayName'),
+    selectFilter(
+      'ca',
+      'Conditional access',
+      'conditionalAccessStatus',
+      [
+        ['success', 'Success'],
+        ['failure', 'Failure'],
+        ['notApplied', 'Not applied'],
+      ],
+      { toKql: kqlEq('ConditionalAccessStatus') },
+    ),
+    eqFilter('correlationId', 'Correlation ID', 'correlationId', { toKql: kqlEq('CorrelationId') }),
+    selectFilter(
+      'clientApp',
+      'Client app',
+      'clientAppUsed',
+      [
+        ['Browser', 'Browser'],
+        ['Mobile Apps and Desktop clients', 'Mobile apps and desktop clients'],
+        ['Exchange ActiveSync', 'Exchange ActiveSync'],
+        ['IMAP4', 'IMAP4'],
+        ['POP3', 'POP3'],
+        ['Authenticated SMTP', 'Authenticated SMTP'],
+        ['Other clients', 'Other clients'],
+      ],
+      // ADFSSignInLogs has no ClientAppUsed.
+      {
+        toKql: kqlEq('ClientAppUsed'),
+        tabs: ['interactive', 'nonInteractive', 'servicePrincipal', 'managedIdentity'],
+      },
+    ),
+    eqFilter('resource', 'Resource', 'resourceDisplayName', { toKql: kqlEq('ResourceDisplayName') }),
     selectFilter(
       'authReq',
       'Authentication requirement',
@@ -287,7 +365,7 @@ export const signInView: View = {
         ['singleFactorAuthentication', 'Single-factor authentication'],
         ['multiFactorAuthentication', 'Multifactor authentication'],
       ],
-      { tabs: anyUser },
+      { tabs: anyUser, toKql: kqlEq('AuthenticationRequirement') },
     ),
   ],
   columns: [

@@ -33,6 +33,8 @@ export interface Filter {
   pinned?: boolean;
   /** The OData clause for a value. */
   toOData: (value: string) => string;
+  /** The KQL `where` condition for a value, for tabs read through the workspace (none: not offered there). */
+  toKql?: (value: string) => string;
   /** Tabs the filter applies to (all when absent). */
   tabs?: readonly string[];
 }
@@ -42,13 +44,21 @@ export interface Tab {
   label: string;
   /** Graph list path, e.g. /beta/auditLogs/directoryAudits. */
   list: string;
-  /** /api/v1/export/{resource}. */
-  exportResource: string;
+  /** /api/v1/export/{resource} (none: no download). */
+  exportResource?: string;
+  /**
+   * Read through the Log Analytics query API instead of Graph (logs Graph does not serve): the
+   * table, and how one of its rows becomes the Graph-shaped record the columns and details read.
+   */
+  kql?: { table: string; toRecord: (row: Rec) => Rec };
   /** A clause always in the filter (sign-in kind). */
   fixedFilter?: string;
   visible?: (me: Me) => boolean;
-  /** Groups similar records (Entra's aggregated non-interactive sign-ins): the key of a record's group. */
-  group?: (r: Rec) => string;
+  /**
+   * Groups similar records (Entra's aggregated non-interactive sign-ins), counted by the workspace:
+   * the tab's table, the columns a group shares, and how a row becomes a record.
+   */
+  group?: { table: string; by: readonly string[]; toRecord: (row: Rec) => Rec };
 }
 
 export interface DetailSection {
@@ -69,7 +79,7 @@ export interface View {
   details: readonly DetailSection[];
   /** The title of a record in its details pane. */
   recordTitle: (r: Rec) => string;
-  /** Show the sign-ins-per-hour chart. */
-  chart?: boolean;
+  /** Show the chart of records over time by status (the noun it counts: 'Sign-ins'). */
+  chart?: string;
   emptyText: string;
 }
