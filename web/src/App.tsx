@@ -1,5 +1,5 @@
 /** The shell: sign-in with an API key, then the left navigation and the current view. */
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { ListPage } from './components/ListPage.tsx';
 import { SignIn } from './components/SignIn.tsx';
 import { fetchMe, type Me, session } from './lib/api.ts';
@@ -17,6 +17,9 @@ const NAV: Array<{ group: string; views: View[] }> = [
   { group: 'ID Protection', views: [riskyUsersView, riskDetectionsView] },
 ];
 const VIEWS = NAV.flatMap((g) => g.views);
+/** The Logs page (KQL), loaded on first visit: the other views never load Monaco. */
+const LogsPage = lazy(() => import('./logs/LogsPage.tsx').then((m) => ({ default: m.LogsPage })));
+const LOGS = { id: 'logs', path: '/logs', title: 'Logs' };
 /** Pages that are not log lists. */
 const PAGES = [{ id: 'retention', path: '/retention', title: 'Retention & integrity', group: 'Settings' }];
 
@@ -79,7 +82,8 @@ export function App() {
     );
   }
 
-  const page = PAGES.find((p) => p.path === loc.path);
+  const logs = loc.path === LOGS.path ? LOGS : undefined;
+  const page = PAGES.find((p) => p.path === loc.path) ?? logs;
   const view = VIEWS.find((v) => v.path === loc.path) ?? (page ? auditView : undefined);
   if (!view) {
     queueMicrotask(() => navigate(auditView.path, undefined, true));
@@ -124,6 +128,19 @@ export function App() {
                 {v.title}
               </a>
             ))}
+            {g === NAV[0] && (
+              <a
+                href={LOGS.path}
+                className={logs ? 'nav-item active' : 'nav-item'}
+                aria-current={logs ? 'page' : undefined}
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate(LOGS.path);
+                }}
+              >
+                {LOGS.title}
+              </a>
+            )}
           </div>
         ))}
         <div className="nav-group">
@@ -145,7 +162,15 @@ export function App() {
         </div>
       </nav>
       <main className="content">
-        {page ? <RetentionPage /> : <ListPage key={view.id} view={view} me={me} params={loc.params} />}
+        {logs ? (
+          <Suspense fallback={<div className="state loading">Loading the query editor…</div>}>
+            <LogsPage me={me} params={loc.params} />
+          </Suspense>
+        ) : page ? (
+          <RetentionPage />
+        ) : (
+          <ListPage key={view.id} view={view} me={me} params={loc.params} />
+        )}
       </main>
     </div>
   );
