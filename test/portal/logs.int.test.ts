@@ -267,6 +267,31 @@ describe('Logs page in Chromium', () => {
     assert.deepEqual(await cells('Count'), [String(expected.rows[0]![0])]);
   });
 
+  it('leaves Monaco out of the other pages: the editor loads with the Logs page only', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const p = await context.newPage();
+    const scripts: string[] = [];
+    p.on('request', (r) => {
+      if (r.resourceType() === 'script' || r.url().endsWith('.js')) scripts.push(new URL(r.url()).pathname);
+    });
+    await signIn(p, server.adminKey);
+    await p.goto(`${server.url}/audit`);
+    await p.getByRole('heading', { name: /Audit logs/ }).waitFor();
+    assert.ok(scripts.length > 0);
+    assert.deepEqual(
+      scripts.filter((s) => /LogsPage|kusto|worker/i.test(s)),
+      [],
+      scripts.join(', '),
+    );
+    await p.getByRole('link', { name: 'Logs', exact: true }).click();
+    await p.locator('.monaco-editor').waitFor();
+    assert.ok(
+      scripts.some((s) => /LogsPage/.test(s)),
+      scripts.join(', '),
+    );
+    await context.close();
+  });
+
   it('lets a Security Reader run queries but not save them', async () => {
     const reader = await server.key(['Security Reader'], DEFAULT_TENANT);
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
