@@ -19,7 +19,7 @@ import { SaveDialog } from './SaveDialog.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import { fetchMetadata, kustoSchema, type WorkspaceMetadata } from './schema.ts';
 import { TimeRangePicker } from './TimeRangePicker.tsx';
-import { DEFAULT_RANGE, timeSetInQuery, timespanOf } from './time-range.ts';
+import { DEFAULT_RANGE, RANGES, timeSetInQuery, timespanOf } from './time-range.ts';
 import './logs.css';
 
 /** Who may save and delete the tenant's queries (the server enforces it; this only hides buttons). */
@@ -27,6 +27,8 @@ const WRITER_ROLES = ['Global Administrator', 'Security Administrator'];
 const DEFAULT_QUERY = 'SigninLogs\n| take 100';
 
 interface Ran {
+  /** Counts runs, so that a new result starts with no row selected or open. */
+  no: number;
   response: LaResponse;
   ms: number;
   query: string;
@@ -95,7 +97,12 @@ export function LogsPage({ me, params }: { me: Me; params: URLSearchParams }) {
       try {
         const response = await runQuery(workspace, text, timespan, controller.signal);
         if (controller.signal.aborted) return;
-        setRan({ response, ms: Math.round(performance.now() - started), query: text });
+        setRan((prev) => ({
+          no: (prev?.no ?? 0) + 1,
+          response,
+          ms: Math.round(performance.now() - started),
+          query: text,
+        }));
         const rendered = chartKindOf(response.render);
         setChartKind(rendered ?? null);
         setTab(rendered ? 'chart' : 'results');
@@ -170,6 +177,8 @@ export function LogsPage({ me, params }: { me: Me; params: URLSearchParams }) {
               {running ? 'Running…' : '▶ Run'}
             </button>
             <TimeRangePicker
+              // A custom range set from outside (history) re-creates the picker with its dates.
+              key={RANGES.some((r) => r.id === range) ? 'named' : range}
               range={range}
               setInQuery={setInQuery}
               onChange={(r) => {
@@ -195,10 +204,13 @@ export function LogsPage({ me, params }: { me: Me; params: URLSearchParams }) {
               onClick={() => {
                 navigate('/logs', new URLSearchParams({ query, range }), true);
                 const link = window.location.href;
-                navigator.clipboard?.writeText(link).then(
-                  () => setNotice('Link copied: it opens this query and runs it.'),
-                  () => setNotice(`Link: ${link}`),
-                );
+                // The clipboard API exists only in secure contexts (https, localhost).
+                if (!navigator.clipboard) setNotice(`Link: ${link}`);
+                else
+                  navigator.clipboard.writeText(link).then(
+                    () => setNotice('Link copied: it opens this query and runs it.'),
+                    () => setNotice(`Link: ${link}`),
+                  );
               }}
             >
               Copy link
@@ -281,7 +293,7 @@ export function LogsPage({ me, params }: { me: Me; params: URLSearchParams }) {
                   </span>
                 </div>
                 {tab === 'results' ? (
-                  <ResultsGrid table={table} />
+                  <ResultsGrid key={ran.no} table={table} />
                 ) : !model ? (
                   <div className="state empty">Pick a chart type.</div>
                 ) : typeof model === 'string' ? (
