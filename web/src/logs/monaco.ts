@@ -10,7 +10,7 @@
  */
 import 'monaco-editor/esm/vs/editor/edcore.main.js';
 import '@kusto/monaco-kusto';
-import { getKustoWorker } from '@kusto/monaco-kusto';
+import { getKustoWorker, kustoDefaults } from '@kusto/monaco-kusto';
 import * as monaco from 'monaco-editor/esm/vs/editor/edcore.main.js';
 import EditorWorker from 'monaco-editor/esm/vs/editor/editor.worker.js?worker';
 import KustoWorker from './kusto-worker.ts?worker';
@@ -18,5 +18,8 @@ import KustoWorker from './kusto-worker.ts?worker';
 self.MonacoEnvironment = {
   getWorker: (_id: string, label: string) => (label === 'kusto' ? new KustoWorker() : new EditorWorker()),
 };
+
+// The query API runs queries, not management commands (`.show …`): do not offer them.
+kustoDefaults.setLanguageSettings({ ...kustoDefaults.languageSettings, includeControlCommands: false });
 
 export { getKustoWorker, monaco };
