@@ -21,6 +21,8 @@ const OWNER = 'idtrail-query';
 export function KqlEditor({ value, onChange, onRun, schema, error }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  /** The failed token's highlight, beside the marker's squiggle. */
+  const errorMark = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
   // The editor is made once; callbacks are read through refs so they stay current.
   const handlers = useRef({ onChange, onRun });
   handlers.current = { onChange, onRun };
@@ -53,9 +55,11 @@ export function KqlEditor({ value, onChange, onRun, schema, error }: Props) {
         handlers.current.onRun(e.getValue());
       },
     });
+    errorMark.current = e.createDecorationsCollection();
     const sub = e.onDidChangeModelContent(() => {
       const model = e.getModel();
       if (model) monaco.editor.setModelMarkers(model, OWNER, []);
+      errorMark.current?.clear();
       handlers.current.onChange(e.getValue());
     });
     e.focus();
@@ -94,22 +98,22 @@ export function KqlEditor({ value, onChange, onRun, schema, error }: Props) {
     if (!e || !model) return;
     if (!error?.line || !error.pos) {
       monaco.editor.setModelMarkers(model, OWNER, []);
+      errorMark.current?.clear();
       return;
     }
     const line = Math.min(error.line, model.getLineCount());
     const start = Math.min(error.pos, model.getLineMaxColumn(line));
     const end = Math.min(start + Math.max(error.token?.length ?? 1, 1), model.getLineMaxColumn(line) + 1);
+    const range = {
+      startLineNumber: line,
+      startColumn: start,
+      endLineNumber: line,
+      endColumn: Math.max(end, start + 1),
+    };
     monaco.editor.setModelMarkers(model, OWNER, [
-      {
-        severity: monaco.MarkerSeverity.Error,
-        message: error.message,
-        startLineNumber: line,
-        startColumn: start,
-        endLineNumber: line,
-        endColumn: Math.max(end, start + 1),
-        source: 'idtrail',
-      },
+      { severity: monaco.MarkerSeverity.Error, message: error.message, source: 'idtrail', ...range },
     ]);
+    errorMark.current?.set([{ range, options: { inlineClassName: 'kql-error-token' } }]);
     e.revealLineInCenterIfOutsideViewport(line);
   }, [error]);
 

@@ -289,7 +289,8 @@ export function LogsPage({ me, params }: { me: Me; params: URLSearchParams }) {
                   <span className="spacer" />
                   <span className="kql-status" role="status" aria-label="Result summary">
                     {running ? 'Running… · ' : ''}
-                    {table.rows.length.toLocaleString('en-US')} records · {ran.ms.toLocaleString('en-US')} ms
+                    {table.rows.length.toLocaleString('en-US')}{' '}
+                    {table.rows.length === 1 ? 'record' : 'records'} · {ran.ms.toLocaleString('en-US')} ms
                   </span>
                 </div>
                 {tab === 'results' ? (
