@@ -39,7 +39,9 @@ import {
   sendPortalIndex,
 } from './routes/portal.ts';
 import { retentionRoutes } from './routes/retention.ts';
+import { savedQueriesRoutes } from './routes/saved-queries.ts';
 import { laErrorHandler } from './routes/workspace/la-errors.ts';
+import { workspaceMetadataRoute } from './routes/workspace/metadata.ts';
 import { workspaceQueryRoute } from './routes/workspace/query.ts';
 import { workspacesRoute } from './routes/workspace/workspaces.ts';
 import type { Throttle } from './throttle.ts';
@@ -193,12 +195,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await secured.register(meRoute());
     await secured.register(exportRoute(deps));
     await secured.register(histogramRoute(deps));
+    await secured.register(savedQueriesRoutes(deps));
   });
   // The Log Analytics query API: its own scope, so that every error has LA's shape.
   await app.register(async (workspace) => {
     workspace.setErrorHandler(laErrorHandler);
     workspace.addHook('preHandler', auth);
     await workspace.register(workspaceQueryRoute(deps));
+    await workspace.register(workspaceMetadataRoute(deps));
   });
   return app;
 }

@@ -64,6 +64,15 @@ export const DIAGNOSTIC_SETTINGS_ROLES: readonly RoleName[] = [
   'Security Administrator',
 ];
 
+/**
+ * Roles that may save and delete the tenant's shared Logs queries (the same administrators who
+ * manage where logs go; readers of the workspace list and run them).
+ */
+export const SAVED_QUERY_WRITER_ROLES: readonly RoleName[] = [
+  'Global Administrator',
+  'Security Administrator',
+];
+
 /** Resolves a role given by name (any case) or by template id. */
 export function parseRole(input: string): RoleName | undefined {
   const needle = input.trim().toLowerCase();

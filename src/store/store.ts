@@ -162,7 +162,29 @@ export interface RouterStore {
   firstSeqSince(type: LogType, tenant: string, since: string): Promise<number>;
 }
 
-export interface Store extends KeyStore, IntegrityStore, RouterStore {
+/** A query saved on the Logs page, shared by a tenant's users (Log Analytics' saved searches). */
+export interface SavedQueryRow {
+  tenant: string;
+  id: string;
+  displayName: string;
+  query: string;
+  description: string | null;
+  category: string | null;
+  /** Who saved it last (key name or token subject). */
+  savedBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SavedQueryStore {
+  /** Creates or replaces a saved query; `created` says which. */
+  putSavedQuery(q: Omit<SavedQueryRow, 'createdAt' | 'updatedAt'>): Promise<{ created: boolean }>;
+  listSavedQueries(tenant: string): Promise<SavedQueryRow[]>;
+  getSavedQuery(tenant: string, id: string): Promise<SavedQueryRow | undefined>;
+  deleteSavedQuery(tenant: string, id: string): Promise<boolean>;
+}
+
+export interface Store extends KeyStore, IntegrityStore, RouterStore, SavedQueryStore {
   readonly engine: string;
   /** Applies pending schema migrations; safe to call on every start. */
   migrate(): Promise<void>;

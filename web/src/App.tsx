@@ -1,5 +1,5 @@
 /** The shell: sign-in with an API key, then the left navigation and the current view. */
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { DIAGNOSTIC_SETTINGS_ROLES } from '../../src/registry/roles.ts';
 import { ListPage } from './components/ListPage.tsx';
 import { SignIn } from './components/SignIn.tsx';
@@ -29,6 +29,9 @@ const ALL_PAGES: Array<{ id: string; path: string; title: string; roles?: readon
     roles: DIAGNOSTIC_SETTINGS_ROLES,
   },
 ];
+/** The Logs page (KQL), loaded on first visit: the other views never load Monaco. */
+const LogsPage = lazy(() => import('./logs/LogsPage.tsx').then((m) => ({ default: m.LogsPage })));
+const LOGS = { id: 'logs', path: '/logs', title: 'Logs' };
 
 export function App() {
   const loc = useLocation();
@@ -90,7 +93,8 @@ export function App() {
   }
 
   const PAGES = ALL_PAGES.filter((p) => !p.roles || p.roles.some((r) => me.roles.includes(r)));
-  const page = PAGES.find((p) => p.path === loc.path);
+  const logs = loc.path === LOGS.path ? LOGS : undefined;
+  const page = PAGES.find((p) => p.path === loc.path) ?? logs;
   const view = VIEWS.find((v) => v.path === loc.path) ?? (page ? auditView : undefined);
   if (!view) {
     queueMicrotask(() => navigate(auditView.path, undefined, true));
@@ -135,6 +139,19 @@ export function App() {
                 {v.title}
               </a>
             ))}
+            {g === NAV[0] && (
+              <a
+                href={LOGS.path}
+                className={logs ? 'nav-item active' : 'nav-item'}
+                aria-current={logs ? 'page' : undefined}
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate(LOGS.path);
+                }}
+              >
+                {LOGS.title}
+              </a>
+            )}
           </div>
         ))}
         <div className="nav-group">
@@ -156,7 +173,11 @@ export function App() {
         </div>
       </nav>
       <main className="content">
-        {page?.id === 'diagnostic-settings' ? (
+        {logs ? (
+          <Suspense fallback={<div className="state loading">Loading the query editor…</div>}>
+            <LogsPage me={me} params={loc.params} />
+          </Suspense>
+        ) : page?.id === 'diagnostic-settings' ? (
           <DiagnosticSettingsPage />
         ) : page ? (
           <RetentionPage />

@@ -22,6 +22,7 @@ import type {
   DestinationRow,
   PurgeBoundary,
   PurgeRow,
+  SavedQueryRow,
   SettingRow,
   SignedRow,
   StagedAppend,
@@ -646,6 +647,62 @@ export class DuckDbStore implements Store {
       [tenant, since.replace(/Z$/, '')],
     );
     return Number(rows[0]![0]);
+  }
+
+  // --- saved queries (the Logs page) ------------------------------------------------------------
+  // Small settings rows like the router's: written on the same serialised connection, so the
+  // existence check and the upsert of one PUT cannot interleave with another's.
+
+  async putSavedQuery(sq: Omit<SavedQueryRow, 'createdAt' | 'updatedAt'>): Promise<{ created: boolean }> {
+    return this.withRouterConn(async (conn) => {
+      const existing = await this.rows(conn, 'SELECT 1 FROM saved_queries WHERE tenant = $1 AND id = $2', [
+        sq.tenant,
+        sq.id,
+      ]);
+      await conn.run(
+        `INSERT INTO saved_queries (tenant, id, display_name, query, description, category, saved_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (tenant, id) DO UPDATE SET display_name = excluded.display_name,
+           query = excluded.query, description = excluded.description, category = excluded.category,
+           saved_by = excluded.saved_by, updated_at = now()`,
+        [sq.tenant, sq.id, sq.displayName, sq.query, sq.description, sq.category, sq.savedBy],
+      );
+      return { created: existing.length === 0 };
+    });
+  }
+
+  private async savedQueries(where: string, params: DuckDBValue[]): Promise<SavedQueryRow[]> {
+    const rows = await this.read(
+      `SELECT tenant, id, display_name, query, description, category, saved_by, ${isoTs('created_at')},
+         ${isoTs('updated_at')} FROM saved_queries ${where} ORDER BY lower(display_name), id`,
+      params,
+    );
+    return rows.map((r) => ({
+      tenant: String(r[0]),
+      id: String(r[1]),
+      displayName: String(r[2]),
+      query: String(r[3]),
+      description: r[4] == null ? null : String(r[4]),
+      category: r[5] == null ? null : String(r[5]),
+      savedBy: String(r[6]),
+      createdAt: String(r[7]),
+      updatedAt: String(r[8]),
+    }));
+  }
+
+  listSavedQueries(tenant: string): Promise<SavedQueryRow[]> {
+    return this.savedQueries('WHERE tenant = $1', [tenant]);
+  }
+
+  async getSavedQuery(tenant: string, id: string): Promise<SavedQueryRow | undefined> {
+    return (await this.savedQueries('WHERE tenant = $1 AND id = $2', [tenant, id]))[0];
+  }
+
+  async deleteSavedQuery(tenant: string, id: string): Promise<boolean> {
+    return this.withRouterConn(async (conn) => {
+      const r = await conn.run('DELETE FROM saved_queries WHERE tenant = $1 AND id = $2', [tenant, id]);
+      return r.rowsChanged > 0;
+    });
   }
 
   async close(): Promise<void> {

@@ -67,4 +67,16 @@ export const MIGRATIONS: readonly Migration[] = [
          updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp, PRIMARY KEY (tenant, category))`,
     ],
   },
+  {
+    version: 4,
+    name: 'saved queries',
+    statements: () => [
+      // The Logs page's saved queries (Log Analytics' saved searches), shared within a tenant.
+      `CREATE TABLE IF NOT EXISTS saved_queries (
+         tenant VARCHAR NOT NULL, id VARCHAR NOT NULL, display_name VARCHAR NOT NULL,
+         query VARCHAR NOT NULL, description VARCHAR, category VARCHAR, saved_by VARCHAR NOT NULL,
+         created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+         updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp, PRIMARY KEY (tenant, id))`,
+    ],
+  },
 ];

@@ -6,16 +6,11 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { KqlError } from '../../../query/kql/errors.ts';
 import { readableTypes, runKql } from '../../../query/kql/run.ts';
-import { LOG_TYPES } from '../../../registry/log-types.ts';
-import { LOG_READER_ROLES, type RoleName } from '../../../registry/roles.ts';
+import { LOG_READER_ROLES } from '../../../registry/roles.ts';
 import type { Store } from '../../../store/store.ts';
 import { requireRole } from '../../auth.ts';
 import { kqlErrorBody, laErrorBody } from './la-errors.ts';
-
-/** Every role that can read some log table (the attribute-log roles see only their table). */
-const QUERY_ROLES: readonly RoleName[] = [
-  ...new Set([...LOG_READER_ROLES, ...LOG_TYPES.flatMap((t) => (t.readRoles ?? []) as RoleName[])]),
-];
+import { WORKSPACE_ROLES as QUERY_ROLES } from './roles.ts';
 
 export const workspaceQueryRoute =
   (deps: { store: Store }): FastifyPluginAsync =>

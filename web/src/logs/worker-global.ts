@@ -1,0 +1,2 @@
+// Runs before the Kusto worker's modules (see kusto-worker.ts).
+(globalThis as unknown as { global: typeof globalThis }).global = globalThis;
