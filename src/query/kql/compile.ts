@@ -18,6 +18,8 @@ export interface Col {
 export interface Rel {
   sql: string;
   cols: Col[];
+  /** The row order is meaningful (after sort, top, serialize, range): row_number/prev/next may run. */
+  serialized?: boolean;
 }
 
 export interface CompileContext {
@@ -28,6 +30,19 @@ export interface CompileContext {
   table(name: string): Rel | undefined;
   /** The names of the tables in scope, for `union` wildcards. */
   tableNames(): string[];
+  /**
+   * Rows of a discovery query the compiler needs before it can bind (bag_unpack's columns come
+   * from the data); undefined when not yet run — the compiler then throws NeedsDiscovery and the
+   * runner runs it and compiles again.
+   */
+  discovered?(sql: string): unknown[][] | undefined;
+}
+
+/** Thrown when the query's output schema depends on data: run `sql`, then compile again. */
+export class NeedsDiscovery extends Error {
+  constructor(readonly sql: string) {
+    super('the query needs a discovery query first');
+  }
 }
 
 export interface CompiledQuery {
@@ -54,7 +69,24 @@ type Let =
 
 interface Scope {
   cols: Col[];
+  /** The input row order is serialized (row_number, prev and next may be used). */
+  serialized?: boolean;
 }
+
+/** Operators whose output keeps a serialized input's order (Kusto's list, plus the renames). */
+const KEEPS_ORDER = new Set<Operator['kind']>([
+  'where',
+  'project',
+  'project-away',
+  'project-rename',
+  'project-reorder',
+  'extend',
+  'take',
+  'parse',
+  'mv-expand',
+  'as',
+  'render',
+]);
 
 export function compileKql(script: Script, ctx: CompileContext): CompiledQuery {
   return new Compiler(ctx).script(script);
@@ -90,11 +122,19 @@ export const AGGREGATE_NAMES = new Set([
   'argmin',
   'any',
   'take_any',
+  'stdev',
+  'stdevif',
+  'stdevp',
+  'variance',
+  'varianceif',
+  'variancep',
 ]);
 
 class Compiler {
   private readonly d: KqlDialect;
-  private readonly lets = new Map<string, Let>();
+  readonly lets = new Map<string, Let>();
+  /** Set when a window function (row_number, prev, next) is compiled: `where` then uses QUALIFY. */
+  usedWindow = false;
   private render: CompiledQuery['render'];
   private alias = 0;
   /** Inside a summarize aggregate expression: the input scope that aggregation calls read. */
@@ -152,14 +192,16 @@ class Compiler {
     const f = this.lets.get(name);
     if (f?.kind !== 'function') throw new KqlError(`'${name}' is not a function`, at.pos, at.len);
     const fn = f.value;
-    if (args.length !== fn.params.length)
+    const required = fn.params.filter((p) => !p.default).length;
+    if (args.length < required || args.length > fn.params.length)
       throw new KqlError(
-        `${name}(): expected ${fn.params.length} arguments, got ${args.length}`,
+        `${name}(): expected ${required === fn.params.length ? required : `${required} to ${fn.params.length}`} arguments, got ${args.length}`,
         at.pos,
         at.len,
       );
     const bound = fn.params.map((p, i) => {
-      const a = args[i]!;
+      // A missing trailing argument takes the parameter's default value.
+      const a = args[i] ?? p.default!;
       if (p.type === 'table') {
         const t: Tabular =
           a.kind === 'tabular'
@@ -234,7 +276,7 @@ class Compiler {
         };
       }
       case 'union':
-        return this.union(undefined, t.tables, t.withSource, t.isFuzzy, t);
+        return this.union(undefined, t.tables, t.withSource, t.isFuzzy, t, t.inner);
       case 'range': {
         const from = this.scalar(t.from, { cols: [] });
         const to = this.scalar(t.to, { cols: [] });
@@ -248,6 +290,7 @@ class Compiler {
         return {
           sql: `SELECT unnest(generate_series(${cast(from.sql)}, ${cast(to.sql)}, ${cast(step.sql)})) AS ${this.d.quote(t.name)}`,
           cols: [{ name: t.name, type }],
+          serialized: true,
         };
       }
       case 'call': {
@@ -271,6 +314,8 @@ class Compiler {
         const input = this.tabular(t.input);
         if (this.render && t.op.kind !== 'render')
           throw new KqlError('render must be the last operator of the query', t.op.pos, t.op.len);
+        // `as`: the input, by name, for the rest of the query (as a `let` would bind it).
+        if (t.op.kind === 'as') this.lets.set(t.op.name, { kind: 'tabular', value: t.input });
         return this.operator(input, t.op);
       }
     }
@@ -308,6 +353,7 @@ class Compiler {
     withSource: string | undefined,
     fuzzy: boolean,
     at: Span,
+    inner = false,
   ): Rel {
     const legs: { rel: Rel; name: string }[] = [];
     if (first) legs.push({ rel: first, name: 'union_arg0' });
@@ -325,7 +371,13 @@ class Compiler {
       try {
         legs.push({
           rel: this.tabular(tb),
-          name: tb.kind === 'table' ? tb.name : `union_arg${i + (first ? 1 : 0)}`,
+          // A leg named with `as` is named so in withsource's column.
+          name:
+            tb.kind === 'table'
+              ? tb.name
+              : tb.kind === 'pipe' && tb.op.kind === 'as'
+                ? tb.op.name
+                : `union_arg${i + (first ? 1 : 0)}`,
         });
       } catch (e) {
         if (!(fuzzy && e instanceof KqlError && tb.kind === 'table')) throw e;
@@ -342,6 +394,8 @@ class Compiler {
     for (const l of legs)
       for (const c of l.rel.cols) {
         const name = outName(c);
+        // kind=inner: only the columns every leg has.
+        if (inner && !legs.every((o) => o.rel.cols.some((x) => outName(x) === name))) continue;
         if (!cols.some((x) => x.name === name)) cols.push({ name, type: c.type });
       }
     const q = this.d.quote;
@@ -361,19 +415,39 @@ class Compiler {
   }
 
   operator(input: Rel, op: Operator): Rel {
+    const out = this.operatorRel(input, op);
+    const serialized =
+      op.kind === 'sort' || op.kind === 'top' || op.kind === 'serialize'
+        ? true
+        : KEEPS_ORDER.has(op.kind) && !!input.serialized;
+    return out.serialized === serialized ? out : { ...out, serialized };
+  }
+
+  private operatorRel(input: Rel, op: Operator): Rel {
     const q = this.d.quote;
     const from = `FROM (${input.sql}) AS ${this.a()}`;
-    const scope: Scope = { cols: input.cols };
+    const scope: Scope = { cols: input.cols, serialized: !!input.serialized };
     switch (op.kind) {
       case 'where': {
+        this.usedWindow = false;
         const c = this.scalar(op.predicate, scope);
         if (c.type !== 'bool')
           throw new KqlError('where: the predicate must be a bool', op.predicate.pos, op.predicate.len);
-        return { sql: `SELECT * ${from} WHERE ${c.sql}`, cols: input.cols };
+        // Window functions (prev, next, row_number) cannot be in WHERE: QUALIFY filters after them.
+        const clause = this.usedWindow ? 'QUALIFY' : 'WHERE';
+        return { sql: `SELECT * ${from} ${clause} ${c.sql}`, cols: input.cols };
       }
+      case 'as':
+        return input;
+      case 'serialize':
+        return op.exprs.length
+          ? this.operatorRel({ ...input, serialized: true }, { ...op, kind: 'extend' })
+          : input;
+      case 'evaluate':
+        return evaluate(this, input, op, from);
       case 'project': {
         const used = new Set<string>();
-        const parts = op.exprs.map((e, i) => this.column(e, scope, i, used));
+        const parts = op.exprs.flatMap((e, i) => this.columns(e, scope, i, used));
         return {
           sql: `SELECT ${parts.map((p) => `${p.sql} AS ${q(p.name)}`).join(', ')} ${from}`,
           cols: parts.map((p) => ({ name: p.name, type: p.type })),
@@ -400,13 +474,18 @@ class Compiler {
         // One SELECT per expression: a later one may use an earlier one's column.
         let rel = input;
         op.exprs.forEach((e, i) => {
-          const s: Scope = { cols: rel.cols };
-          const p = this.column(e, s, i + rel.cols.length, new Set(rel.cols.map((c) => c.name)), true);
-          const replaced = rel.cols.some((c) => c.name === p.name);
-          const cols = replaced
-            ? rel.cols.map((c) => (c.name === p.name ? { name: p.name, type: p.type } : c))
-            : [...rel.cols, { name: p.name, type: p.type }];
-          const list = cols.map((c) => (c.name === p.name ? `${p.sql} AS ${q(p.name)}` : q(c.name)));
+          const s: Scope = { cols: rel.cols, serialized: !!input.serialized };
+          const ps = this.columns(e, s, i + rel.cols.length, new Set(rel.cols.map((c) => c.name)), true);
+          const cols = [...rel.cols];
+          for (const p of ps) {
+            const at = cols.findIndex((c) => c.name === p.name);
+            if (at >= 0) cols[at] = { name: p.name, type: p.type };
+            else cols.push({ name: p.name, type: p.type });
+          }
+          const list = cols.map((c) => {
+            const p = ps.find((x) => x.name === c.name);
+            return p ? `${p.sql} AS ${q(p.name)}` : q(c.name);
+          });
           rel = { sql: `SELECT ${list.join(', ')} FROM (${rel.sql}) AS ${this.a()}`, cols };
         });
         return rel;
@@ -474,7 +553,7 @@ class Compiler {
         };
       }
       case 'union':
-        return this.union(input, op.tables, op.withSource, op.isFuzzy, op);
+        return this.union(input, op.tables, op.withSource, op.isFuzzy, op, op.inner);
       case 'join':
         return join(this, input, op);
       case 'lookup':
@@ -532,6 +611,35 @@ class Compiler {
     if (!c)
       throw new KqlError(`Failed to resolve column or scalar expression named '${name}'`, at.pos, at.len);
     return c;
+  }
+
+  /**
+   * The columns of one project/extend expression: one, or several for a function that makes
+   * several (series_stats(x) → series_stats_x_min, …, or `(a, b, …) = series_stats(x)`).
+   */
+  columns(
+    e: Expr,
+    scope: Scope,
+    i: number,
+    used: Set<string>,
+    extend = false,
+  ): { name: string; sql: string; type: KType }[] {
+    const names = e.kind === 'named' ? e.names : undefined;
+    const call = e.kind === 'named' ? e.expr : e;
+    if (call.kind === 'call' && call.name.toLowerCase() === 'series_stats' && !this.lets.has(call.name)) {
+      if (call.args.length !== 1)
+        throw new KqlError('series_stats(): expected one argument', call.pos, call.len);
+      const a = this.scalar(call.args[0]!, scope);
+      if (a.type !== 'dynamic')
+        throw new KqlError('series_stats(): expected a dynamic array', call.pos, call.len);
+      const base = `series_stats_${this.baseName(call.args[0]!) ?? ''}`;
+      return seriesStats(a).map((st, j) => {
+        const name = names?.[j] ?? `${base}_${st.name}`;
+        used.add(name);
+        return { name, sql: st.sql, type: st.type };
+      });
+    }
+    return [this.column(e, scope, i, used, extend)];
   }
 
   /** A projected column: `name = expr` or an expression named as Kusto names it. */
@@ -656,6 +764,8 @@ class Compiler {
         throw new KqlError('A tabular expression is not allowed here (use toscalar())', e.pos, e.len);
       case 'lambda':
         throw new KqlError('A function is only allowed in a let statement', e.pos, e.len);
+      case 'typeof':
+        throw new KqlError('typeof() is only allowed as a type argument', e.pos, e.len);
       case 'member': {
         if (e.member.includes('"')) throw unsupported('a property name with a double quote', e);
         const t = this.scalar(e.target, scope);
@@ -1041,10 +1151,15 @@ class Compiler {
   freshAlias(): string {
     return this.a();
   }
+  discovered(sql: string): unknown[][] | undefined {
+    return this.ctx.discovered?.(sql);
+  }
 }
 
 export type { Compiler, Sc, Scope };
 
+import { evaluate } from './evaluate.ts';
 import { callScalar } from './functions.ts';
 import { join, mvApply, mvExpand, parseOp } from './relational.ts';
-import { aggregate, makeSeries, summarize } from './summarize.ts';
+import { makeSeries, seriesStats } from './series.ts';
+import { aggregate, summarize } from './summarize.ts';

@@ -2,6 +2,7 @@
 import type { Expr, KType } from './ast.ts';
 import { AGGREGATE_NAMES, type Compiler, type Sc, type Scope } from './compile.ts';
 import { KqlError, unsupported } from './errors.ts';
+import { seriesStats } from './series.ts';
 
 type Call = Extract<Expr, { kind: 'call' }>;
 
@@ -94,11 +95,17 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       return R(arg(0).type === 'string' ? 'true' : `(${arg(0).sql} IS NOT NULL)`, 'bool');
     case 'extract': {
       arity(3, 4);
-      if (n === 4) throw unsupported('extract() with a type argument', e.args[3]!);
       const g = arg(1);
       if (typeof g.value !== 'number')
         throw new KqlError('extract(): the group must be a constant', e.args[1]!.pos, e.args[1]!.len);
-      return R(`coalesce(nullif(regexp_extract(${s(2)}, ${s(0)}, ${g.value}), ''), '')`, 'string');
+      const text = `coalesce(nullif(regexp_extract(${s(2)}, ${s(0)}, ${g.value}), ''), '')`;
+      if (n === 3) return R(text, 'string');
+      // extract(…, typeof(T)): the match converted to T; null when there is none or it does not convert.
+      const t = e.args[3]!;
+      if (t.kind !== 'typeof')
+        throw new KqlError('extract(): the fourth argument must be typeof(type)', t.pos, t.len);
+      if (t.type === 'string' || t.type === 'guid') return R(text, t.type);
+      return R(d.fromJsonText(`nullif(${text}, '')`, t.type), t.type);
     }
     case 'split': {
       arity(2, 3);
@@ -433,8 +440,181 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
         'dynamic',
       );
     }
-    case 'gettype':
-      throw unsupported(`The function '${e.name}'`, e);
+    case 'gettype': {
+      arity(1);
+      const a = arg(0);
+      if (a.type !== 'dynamic') return c.literal('string', a.type);
+      // A dynamic value's own type; Kusto calls a JSON integer in int32's range an int.
+      const j = a.sql;
+      return R(
+        `CASE coalesce(json_type(${j}), 'NULL') WHEN 'ARRAY' THEN 'array' WHEN 'OBJECT' THEN 'dictionary' WHEN 'VARCHAR' THEN 'string' WHEN 'DOUBLE' THEN 'real' WHEN 'BOOLEAN' THEN 'bool' WHEN 'NULL' THEN 'null' ELSE (CASE WHEN TRY_CAST(${j} AS INTEGER) IS NOT NULL THEN 'int' ELSE 'long' END) END`,
+        'string',
+      );
+    }
+    case 'base64_encode_tostring':
+    case 'base64_encodestring':
+      arity(1);
+      return R(`to_base64(encode(${s(0)}))`, 'string');
+    case 'base64_decode_tostring':
+    case 'base64_decodestring':
+      arity(1);
+      // Not base64, or not UTF-8 once decoded: "" (Kusto gives null; strings read as "").
+      return R(`coalesce(try(decode(from_base64(${s(0)}))), '')`, 'string');
+    case 'hash_sha256':
+    case 'hash_sha1':
+    case 'hash_md5':
+      arity(1);
+      return R(`${{ hash_sha256: 'sha256', hash_sha1: 'sha1', hash_md5: 'md5' }[fn]}(${s(0)})`, 'string');
+    case 'hash': {
+      // Not Kusto's xxhash64 (values differ; see docs/kql.md): stable, and uniform for sampling.
+      arity(1, 2);
+      const h = `CAST(hash(${s(0)}) >> 1 AS BIGINT)`;
+      if (n === 1) return R(h, 'long');
+      const m = arg(1);
+      if (typeof m.value !== 'number' || m.value <= 0 || !Number.isInteger(m.value))
+        throw new KqlError(
+          'hash(): the modulo must be a constant positive integer',
+          e.args[1]!.pos,
+          e.args[1]!.len,
+        );
+      return R(`(${h} % ${m.value})`, 'long');
+    }
+    case 'strrep': {
+      arity(2, 3);
+      const times = num(1).sql;
+      const delim = n === 3 ? s(2) : "''";
+      // Kusto caps the repetitions at 1024 (and the result's length; not checked here).
+      return R(
+        `array_to_string(list_transform(range(0, least(greatest(CAST(${times} AS BIGINT), 0), 1024)), x -> ${s(0)}), ${delim})`,
+        'string',
+      );
+    }
+    case 'todecimal': {
+      // idtrail has no decimal type: the value as a real (double), see docs/kql.md.
+      arity(1);
+      const a = arg(0);
+      const text = a.type === 'dynamic' ? `(${a.sql} ->> '$')` : `CAST(${a.sql} AS VARCHAR)`;
+      return R(d.fromJsonText(text, 'real'), 'real');
+    }
+    case 'bag_merge': {
+      arity(2, 64);
+      // Shallow: every key of every bag; a key in several bags keeps the leftmost bag's value.
+      const entries = `list_concat(${e.args
+        .map((_, i) => {
+          const b = arg(i).sql;
+          return `CASE WHEN json_type(${b}) = 'OBJECT' THEN list_transform(json_keys(${b}), k -> {'k': k, 'v': json_extract(${b}, '$."' || k || '"')}) ELSE [] END`;
+        })
+        .join(', ')})`;
+      return R(bagFromEntries(entries), 'dynamic');
+    }
+    case 'bag_remove_keys': {
+      arity(2);
+      const b = arg(0).sql;
+      const keys = arg(1);
+      if (keys.type !== 'dynamic')
+        throw new KqlError(
+          'bag_remove_keys(): the keys must be a dynamic array',
+          e.args[1]!.pos,
+          e.args[1]!.len,
+        );
+      if (Array.isArray(keys.dyn) && keys.dyn.some((k) => String(k).startsWith('$')))
+        throw unsupported('bag_remove_keys() with JSONPath keys', e.args[1]!);
+      const drop = `coalesce(CAST(json_extract_string(${keys.sql}, '$[*]') AS VARCHAR[]), [])`;
+      return R(
+        `CASE WHEN json_type(${b}) = 'OBJECT' THEN ${bagFromEntries(`list_transform(list_filter(json_keys(${b}), k -> NOT list_contains(${drop}, k)), k -> {'k': k, 'v': json_extract(${b}, '$."' || k || '"')})`)} END`,
+        'dynamic',
+      );
+    }
+    case 'zip': {
+      arity(2, 16);
+      const lists = e.args.map((_, i) => `CAST(json_extract(${arg(i).sql}, '$[*]') AS JSON[])`);
+      const arrays = e.args.map((_, i) => `json_type(${arg(i).sql}) = 'ARRAY'`);
+      // Pairs by position; a shorter array is padded with null (indexing past a list's end is NULL).
+      return R(
+        `CASE WHEN ${arrays.join(' AND ')} THEN to_json(list_transform(range(1, greatest(${lists.map((l) => `len(${l})`).join(', ')}) + 1), i -> [${lists.map((l) => `${l}[i]`).join(', ')}])) END`,
+        'dynamic',
+      );
+    }
+    case 'series_stats_dynamic': {
+      arity(1, 2);
+      if (n === 2) throw unsupported('series_stats_dynamic() with ignore_nonfinite', e.args[1]!);
+      const a = arg(0);
+      if (a.type !== 'dynamic') throw new KqlError(`${e.name}(): expected a dynamic array`, e.pos, e.len);
+      return R(d.jsonObject(seriesStats(a).map((x) => [x.name, x.sql] as const)), 'dynamic');
+    }
+    case 'series_stats':
+      throw new KqlError(
+        'series_stats() makes several columns: use it alone in extend or project (or series_stats_dynamic())',
+        e.pos,
+        e.len,
+      );
+    case 'series_decompose_anomalies':
+    case 'series_decompose':
+    case 'series_decompose_forecast':
+      throw unsupported(`The function '${e.name}' (Kusto's seasonal decomposition is not implemented)`, e);
+    case 'geo_info_from_ip_address':
+      throw unsupported(`The function '${e.name}' (idtrail has no GeoIP database)`, e);
+    case 'row_number':
+    case 'prev':
+    case 'next': {
+      if (!scope.serialized)
+        throw new KqlError(
+          `${e.name}(): the row set must be serialized (use sort, top, serialize or range before it)`,
+          e.pos,
+          e.len,
+        );
+      c.usedWindow = true;
+      // The input's order is the order DuckDB delivers (sort's ORDER BY, kept through projections).
+      if (fn === 'row_number') {
+        arity(0, 1);
+        const start = n ? num(0).sql : '1';
+        return R(`(row_number() OVER () - 1 + ${start})`, 'long');
+      }
+      arity(1, 3);
+      const v = arg(0);
+      const off = n >= 2 ? c.constInt(e.args[1]!, scope, e.name) : 1;
+      const def = n === 3 ? sameType(c, arg(2), v.type, e) : d.nullOf(v.type);
+      const w = `${fn === 'prev' ? 'lag' : 'lead'}(${v.sql}, ${off}, ${def}) OVER ()`;
+      return R(v.type === 'string' ? `coalesce(${w}, '')` : w, v.type);
+    }
+    case 'strcat_array':
+      arity(2);
+      return R(
+        `coalesce(array_to_string(list_transform(CAST(json_extract(${arg(0).sql}, '$[*]') AS JSON[]), x -> coalesce(x ->> '$', '')), ${s(1)}), '')`,
+        'string',
+      );
+    case 'bag_has_key':
+      arity(2);
+      return R(
+        `coalesce(json_type(${arg(0).sql}) = 'OBJECT' AND list_contains(json_keys(${arg(0).sql}), ${s(1)}), false)`,
+        'bool',
+      );
+    case 'datetime_part': {
+      arity(2);
+      const p = arg(0);
+      if (typeof p.value !== 'string')
+        throw new KqlError('datetime_part(): the part must be a constant', e.args[0]!.pos, e.args[0]!.len);
+      const part = {
+        year: 'year',
+        quarter: 'quarter',
+        month: 'month',
+        week_of_year: 'week',
+        day: 'day',
+        dayofyear: 'doy',
+        hour: 'hour',
+        minute: 'minute',
+        second: 'second',
+        millisecond: 'millisecond',
+        microsecond: 'microsecond',
+      }[p.value.toLowerCase()];
+      if (!part) throw unsupported(`datetime_part() part '${p.value}'`, e.args[0]!);
+      // DuckDB's millisecond/microsecond parts include the seconds: keep the fraction only.
+      const v = `date_part('${part}', ${dt(c, arg(1), e)})`;
+      return R(
+        `CAST(${part === 'millisecond' ? `${v} % 1000` : part === 'microsecond' ? `${v} % 1000000` : v} AS INTEGER)`,
+        'int',
+      );
+    }
     case 'toscalar': {
       arity(1);
       const x = e.args[0]!;
@@ -456,6 +636,12 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
         );
       throw unsupported(`The function '${e.name}'`, e);
   }
+}
+
+/** A bag from a list of {k, v} entries; the first entry of a key wins. */
+function bagFromEntries(entries: string): string {
+  const first = `list_filter(${entries}, (x, i) -> list_position(list_transform(${entries}, y -> y.k), x.k) = i)`;
+  return `CASE WHEN len(${entries}) = 0 THEN CAST('{}' AS JSON) ELSE to_json(map_from_entries(${first})) END`;
 }
 
 /** A dotted IPv4 address as a number (NULL when it is not one). */
