@@ -75,7 +75,8 @@ export type Operator = Span &
   (
     | { kind: 'where'; predicate: Expr }
     | { kind: 'project'; exprs: Expr[] }
-    | { kind: 'project-away'; names: string[] }
+    /** Names or wildcard patterns (`*1`). */
+    | { kind: 'project-away' | 'project-keep'; names: string[] }
     | { kind: 'project-rename'; renames: { to: string; from: string }[] }
     | { kind: 'extend'; exprs: Expr[] }
     | { kind: 'summarize'; aggregates: Expr[]; by: Expr[] }

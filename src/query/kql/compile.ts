@@ -117,6 +117,8 @@ export const AGGREGATE_NAMES = new Set([
   'variance',
   'varianceif',
   'variancep',
+  'percentiles',
+  'percentiles_array',
 ]);
 
 class Compiler {
@@ -249,6 +251,9 @@ class Compiler {
         const l = this.lets.get(t.name);
         if (l?.kind === 'tabular') return this.tabular(l.value);
         if (l?.kind === 'scalar') throw new KqlError(`'${t.name}' is a scalar, not a table`, t.pos, t.len);
+        // A view (`let v = view () { … }`) or a function without arguments, named as a table.
+        if (l?.kind === 'function')
+          return this.tabular({ kind: 'call', name: t.name, args: [], pos: t.pos, len: t.len });
         const rel = this.ctx.table(t.name);
         if (!rel)
           throw new KqlError(`Failed to resolve table or column expression named '${t.name}'`, t.pos, t.len);

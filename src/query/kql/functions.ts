@@ -1,6 +1,7 @@
 /** KQL scalar functions, compiled to SQL through the dialect. Unknown names are errors. */
 import type { Expr, KType } from './ast.ts';
 import { AGGREGATE_NAMES, type Compiler, type Sc, type Scope } from './compile.ts';
+import { callDynamic } from './dynamic.ts';
 import { KqlError, unsupported } from './errors.ts';
 import { seriesStats } from './series.ts';
 
@@ -59,6 +60,13 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
     case 'trim':
       arity(2);
       return R(`regexp_replace(${s(1)}, '^(' || ${s(0)} || ')+|(' || ${s(0)} || ')+$', '', 'g')`, 'string');
+    case 'trim_start':
+    case 'trim_end': {
+      // The regex, repeated, at the start (end) only.
+      arity(2);
+      const re = fn === 'trim_start' ? `'^(' || ${s(0)} || ')+'` : `'(' || ${s(0)} || ')+$'`;
+      return R(`regexp_replace(${s(1)}, ${re}, '')`, 'string');
+    }
     case 'replace_string':
       arity(3);
       return R(`replace(${s(0)}, ${s(1)}, ${s(2)})`, 'string');
@@ -188,8 +196,106 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       arity(1);
       const a = arg(0);
       if (a.type === 'timespan') return a;
-      throw unsupported('totimespan() of a non-timespan', e);
+      if (a.type !== 'string' && a.type !== 'dynamic') throw unsupported(`totimespan() of a ${a.type}`, e);
+      // Kusto's text form [-][d.]hh:mm[:ss[.fffffff]]; anything else is null.
+      const t = s(0);
+      const re = d.string('^(-)?(?:(\\d+)\\.)?(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,7}))?)?$');
+      const g = (i: number) => `TRY_CAST(nullif(regexp_extract(${t}, ${re}, ${i}), '') AS BIGINT)`;
+      const frac = `coalesce(CAST(round(TRY_CAST(('0.' || nullif(regexp_extract(${t}, ${re}, 6), '')) AS DOUBLE) * 1000000) AS BIGINT), 0)`;
+      const us = `(coalesce(${g(2)}, 0) * 86400000000 + ${g(3)} * 3600000000 + ${g(4)} * 60000000 + coalesce(${g(5)}, 0) * 1000000 + ${frac})`;
+      return R(
+        `CASE WHEN regexp_matches(${t}, ${re}) THEN ${d.intervalMicros(`CASE WHEN regexp_extract(${t}, ${re}, 1) = '-' THEN -${us} ELSE ${us} END`)} END`,
+        'timespan',
+      );
     }
+    case 'column_ifexists': {
+      // Resolved when compiled: the column when the input has it, else the default.
+      arity(2);
+      const name = arg(0);
+      if (typeof name.value !== 'string')
+        throw new KqlError(
+          'column_ifexists(): the column name must be a constant',
+          e.args[0]!.pos,
+          e.args[0]!.len,
+        );
+      const col = scope.cols.find((x) => x.name === name.value);
+      return col ? R(d.quote(col.name), col.type) : arg(1);
+    }
+    case 'isnan':
+    case 'isinf':
+    case 'isfinite': {
+      arity(1);
+      const x = `CAST(${num(0).sql} AS DOUBLE)`;
+      return R(fn === 'isfinite' ? `isfinite(${x})` : `${fn}(${x})`, 'bool');
+    }
+    case 'tohex': {
+      arity(1, 2);
+      const x = num(0);
+      if (x.type === 'real')
+        throw new KqlError('tohex(): expected an integer', e.args[0]!.pos, e.args[0]!.len);
+      const hex = `lower(hex(CAST(${x.sql} AS BIGINT)))`;
+      return R(n === 2 ? `lpad(${hex}, CAST(${num(1).sql} AS INTEGER), '0')` : hex, 'string');
+    }
+    case 'week_of_year':
+      // ISO 8601 week number, as Kusto's week_of_year.
+      arity(1);
+      return R(`CAST(weekofyear(${dt(c, arg(0), e)}) AS INTEGER)`, 'int');
+    case 'make_datetime': {
+      arity(3, 6);
+      const part = (i: number, def: string) => (i < n ? `CAST(${num(i).sql} AS DOUBLE)` : def);
+      return R(
+        `try(make_timestamp(CAST(${num(0).sql} AS BIGINT), CAST(${num(1).sql} AS BIGINT), CAST(${num(2).sql} AS BIGINT), CAST(${part(3, '0')} AS BIGINT), CAST(${part(4, '0')} AS BIGINT), ${part(5, '0')}))`,
+        'datetime',
+      );
+    }
+    case 'parse_ipv4':
+      arity(1);
+      return R(ipv4ToLong(s(0)), 'long');
+    case 'ipv4_compare':
+    case 'ipv4_is_match': {
+      // Optional prefix lengths: in the address (a.b.c.d/n) or as the last argument.
+      arity(2, 3);
+      const bits = (text: string) =>
+        `coalesce(TRY_CAST(nullif(split_part(${text}, '/', 2), '') AS BIGINT), 32)`;
+      const a = s(0);
+      const b = s(1);
+      const len = `least(${bits(a)}, ${bits(b)}${n === 3 ? `, CAST(${num(2).sql} AS BIGINT)` : ''})`;
+      const size = `CAST(pow(2, 32 - ${len}) AS BIGINT)`;
+      const x = `(${ipv4ToLong(`split_part(${a}, '/', 1)`)} // ${size})`;
+      const y = `(${ipv4ToLong(`split_part(${b}, '/', 1)`)} // ${size})`;
+      if (fn === 'ipv4_is_match') return R(`(${x} = ${y})`, 'bool');
+      return R(`CAST(sign(${x} - ${y}) AS BIGINT)`, 'long');
+    }
+    case 'bin_at': {
+      // bin() with buckets aligned on a fixed point instead of 0 or the epoch.
+      arity(3);
+      const v = arg(0);
+      const size = arg(1);
+      const at = arg(2);
+      if (typeof size.value !== 'number' || size.value <= 0)
+        throw new KqlError(
+          'bin_at(): the bin size must be a constant positive value',
+          e.args[1]!.pos,
+          e.args[1]!.len,
+        );
+      if (v.type === 'datetime') {
+        const f = dt(c, at, e);
+        const off = `(${d.epochMicros(v.sql)} - ${d.epochMicros(f)})`;
+        return R(
+          d.fromEpochMicros(
+            `${d.epochMicros(f)} + CAST(floor(${off} / ${size.value}) AS BIGINT) * ${size.value}`,
+          ),
+          'datetime',
+        );
+      }
+      const x = c.asNumber(v, e.args[0]!, e.name);
+      const f = c.asNumber(at, e.args[2]!, e.name);
+      const type: KType = x.type === 'real' || size.type === 'real' || f.type === 'real' ? 'real' : x.type;
+      const sql = `(${f.sql} + floor((CAST(${x.sql} AS DOUBLE) - ${f.sql}) / ${size.value}) * ${size.value})`;
+      return R(type === 'real' ? sql : `CAST(${sql} AS ${d.sqlType(type)})`, type);
+    }
+    case 'ingestion_time':
+      throw unsupported(`The function '${e.name}' (idtrail keeps no ingestion time per row)`, e);
     case 'toguid':
       arity(1);
       return R(
@@ -260,9 +366,15 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
     case 'exp':
     case 'log':
     case 'log10':
-    case 'log2':
+    case 'log2': {
       arity(1);
-      return R(`${fn === 'log' ? 'ln' : fn}(${num(0).sql})`, 'real');
+      const x = `CAST(${num(0).sql} AS DOUBLE)`;
+      const f = `${fn === 'log' ? 'ln' : fn}(${x})`;
+      if (fn === 'exp') return R(f, 'real');
+      // Kusto (IEEE): a negative argument gives NaN, log(0) -infinity; DuckDB would raise an error.
+      const zero = fn === 'sqrt' ? '0.0' : "'-Infinity'::DOUBLE";
+      return R(`CASE WHEN ${x} < 0 THEN 'NaN'::DOUBLE WHEN ${x} = 0 THEN ${zero} ELSE ${f} END`, 'real');
+    }
     case 'pow':
       arity(2);
       return R(`pow(${num(0).sql}, ${num(1).sql})`, 'real');
@@ -376,35 +488,6 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       arity(1);
       return R(d.fromEpochMicros(`${num(0).sql} * 1000`), 'datetime');
     // --- dynamic
-    case 'array_length':
-      arity(1);
-      return R(
-        `CASE WHEN json_type(${arg(0).sql}) = 'ARRAY' THEN CAST(json_array_length(${arg(0).sql}) AS BIGINT) END`,
-        'long',
-      );
-    case 'bag_keys':
-      arity(1);
-      return R(
-        `CASE WHEN json_type(${arg(0).sql}) = 'OBJECT' THEN to_json(json_keys(${arg(0).sql})) END`,
-        'dynamic',
-      );
-    case 'pack':
-    case 'bag_pack': {
-      if (n % 2) throw new KqlError(`${e.name}(): expected key, value pairs`, e.pos, e.len);
-      const pairs: string[] = [];
-      for (let i = 0; i < n; i += 2) pairs.push(`${s(i)}, ${arg(i + 1).sql}`);
-      return R(`json_object(${pairs.join(', ')})`, 'dynamic');
-    }
-    case 'pack_array':
-      return R(`to_json([${e.args.map((_, i) => d.toJson(arg(i).sql)).join(', ')}])`, 'dynamic');
-    case 'set_has_element':
-    case 'array_index_of': {
-      arity(2);
-      const v = arg(1);
-      const list = `CAST(json_extract_string(${arg(0).sql}, '$[*]') AS VARCHAR[])`;
-      if (fn === 'set_has_element') return R(`list_contains(${list}, ${c.asString(v)})`, 'bool');
-      return R(`CAST(list_position(${list}, ${c.asString(v)}) - 1 AS BIGINT)`, 'long');
-    }
     case 'ipv4_is_private': {
       arity(1);
       const ip = ipv4ToLong(s(0));
@@ -422,23 +505,6 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       const bits = `coalesce(TRY_CAST(nullif(split_part(${range}, '/', 2), '') AS BIGINT), 32)`;
       const size = `CAST(pow(2, 32 - ${bits}) AS BIGINT)`;
       return R(`(${ip} // ${size} = ${base} // ${size})`, 'bool');
-    }
-    case 'array_concat':
-      arity(1, 64);
-      return R(
-        `to_json(list_concat(${e.args.map((_, i) => `coalesce(CAST(json_extract(${arg(i).sql}, '$[*]') AS JSON[]), [])`).join(', ')}))`,
-        'dynamic',
-      );
-    case 'array_slice': {
-      arity(3);
-      const a = arg(0).sql;
-      // Kusto: inclusive indexes, negative from the end.
-      const len = `json_array_length(${a})`;
-      const idx = (x: string) => `(CASE WHEN ${x} < 0 THEN ${len} + ${x} ELSE ${x} END)`;
-      return R(
-        `to_json(list_slice(json_extract(${a}, '$[*]'), ${idx(num(1).sql)} + 1, ${idx(num(2).sql)} + 1))`,
-        'dynamic',
-      );
     }
     case 'gettype': {
       arity(1);
@@ -496,45 +562,6 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       const text = a.type === 'dynamic' ? `(${a.sql} ->> '$')` : `CAST(${a.sql} AS VARCHAR)`;
       return R(d.fromJsonText(text, 'real'), 'real');
     }
-    case 'bag_merge': {
-      arity(2, 64);
-      // Shallow: every key of every bag; a key in several bags keeps the leftmost bag's value.
-      const entries = `list_concat(${e.args
-        .map((_, i) => {
-          const b = arg(i).sql;
-          return `CASE WHEN json_type(${b}) = 'OBJECT' THEN list_transform(json_keys(${b}), k -> {'k': k, 'v': json_extract(${b}, '$."' || k || '"')}) ELSE [] END`;
-        })
-        .join(', ')})`;
-      return R(bagFromEntries(entries), 'dynamic');
-    }
-    case 'bag_remove_keys': {
-      arity(2);
-      const b = arg(0).sql;
-      const keys = arg(1);
-      if (keys.type !== 'dynamic')
-        throw new KqlError(
-          'bag_remove_keys(): the keys must be a dynamic array',
-          e.args[1]!.pos,
-          e.args[1]!.len,
-        );
-      if (Array.isArray(keys.dyn) && keys.dyn.some((k) => String(k).startsWith('$')))
-        throw unsupported('bag_remove_keys() with JSONPath keys', e.args[1]!);
-      const drop = `coalesce(CAST(json_extract_string(${keys.sql}, '$[*]') AS VARCHAR[]), [])`;
-      return R(
-        `CASE WHEN json_type(${b}) = 'OBJECT' THEN ${bagFromEntries(`list_transform(list_filter(json_keys(${b}), k -> NOT list_contains(${drop}, k)), k -> {'k': k, 'v': json_extract(${b}, '$."' || k || '"')})`)} END`,
-        'dynamic',
-      );
-    }
-    case 'zip': {
-      arity(2, 16);
-      const lists = e.args.map((_, i) => `CAST(json_extract(${arg(i).sql}, '$[*]') AS JSON[])`);
-      const arrays = e.args.map((_, i) => `json_type(${arg(i).sql}) = 'ARRAY'`);
-      // Pairs by position; a shorter array is padded with null (indexing past a list's end is NULL).
-      return R(
-        `CASE WHEN ${arrays.join(' AND ')} THEN to_json(list_transform(range(1, greatest(${lists.map((l) => `len(${l})`).join(', ')}) + 1), i -> [${lists.map((l) => `${l}[i]`).join(', ')}])) END`,
-        'dynamic',
-      );
-    }
     case 'series_stats_dynamic': {
       arity(1, 2);
       if (n === 2) throw unsupported('series_stats_dynamic() with ignore_nonfinite', e.args[1]!);
@@ -577,18 +604,6 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       const w = `${fn === 'prev' ? 'lag' : 'lead'}(${v.sql}, ${off}, ${def}) OVER ()`;
       return R(v.type === 'string' ? `coalesce(${w}, '')` : w, v.type);
     }
-    case 'strcat_array':
-      arity(2);
-      return R(
-        `coalesce(array_to_string(list_transform(CAST(json_extract(${arg(0).sql}, '$[*]') AS JSON[]), x -> coalesce(x ->> '$', '')), ${s(1)}), '')`,
-        'string',
-      );
-    case 'bag_has_key':
-      arity(2);
-      return R(
-        `coalesce(json_type(${arg(0).sql}) = 'OBJECT' AND list_contains(json_keys(${arg(0).sql}), ${s(1)}), false)`,
-        'bool',
-      );
     case 'datetime_part': {
       arity(2);
       const p = arg(0);
@@ -627,7 +642,9 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       if (!col) throw new KqlError('toscalar(): the expression has no columns', x.pos, x.len);
       return R(`(SELECT ${d.quote(col.name)} FROM (${rel.sql}) AS ${c.freshAlias()} LIMIT 1)`, col.type);
     }
-    default:
+    default: {
+      const dyn = callDynamic(c, e, scope);
+      if (dyn) return dyn;
       if (AGGREGATE_NAMES.has(fn))
         throw new KqlError(
           `The aggregation function '${e.name}' can only be used in summarize`,
@@ -635,13 +652,8 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
           e.len,
         );
       throw unsupported(`The function '${e.name}'`, e);
+    }
   }
-}
-
-/** A bag from a list of {k, v} entries; the first entry of a key wins. */
-function bagFromEntries(entries: string): string {
-  const first = `list_filter(${entries}, (x, i) -> list_position(list_transform(${entries}, y -> y.k), x.k) = i)`;
-  return `CASE WHEN len(${entries}) = 0 THEN CAST('{}' AS JSON) ELSE to_json(map_from_entries(${first})) END`;
 }
 
 /** A dotted IPv4 address as a number (NULL when it is not one). */

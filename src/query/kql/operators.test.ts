@@ -513,6 +513,37 @@ describe('KQL tabular operators', () => {
     );
   });
 
+  it('project-away and project-keep take names and wildcards', async () => {
+    const J = `${T} | join kind=inner (${T} | project name, n) on name`;
+    assert.deepEqual(
+      (await cols(`${J} | project-away *1, d`)).map((c) => c.name),
+      ['name', 'n', 'r', 'ok', 't'],
+    );
+    assert.deepEqual(
+      (await cols(`${T} | project-keep n*, t`)).map((c) => c.name),
+      ['name', 'n', 't'],
+    );
+    assert.deepEqual((await cols(`${T} | project-away nomatch*`)).length, 6);
+    await assert.rejects(db.kql(`${T} | project-keep nope`), /nope/);
+  });
+
+  it('a view is called by its name as a table', async () => {
+    assert.deepEqual(await rows(`let v = view () { ${T} | where ok }; v | count`), [[2]]);
+    assert.deepEqual(await rows(`let f = () { ${T} }; union f, f | count`), [[8]]);
+  });
+
+  it('percentiles makes one column per percentile; percentiles_array one array', async () => {
+    const R = 'range x from 1 to 10 step 1';
+    assert.deepEqual(await rows(`${R} | summarize percentiles(x, 50, 90)`), [[5, 9]]);
+    assert.deepEqual(
+      (await cols(`${R} | summarize percentiles(x, 50, 90)`)).map((c) => c.name),
+      ['percentile_x_50', 'percentile_x_90'],
+    );
+    assert.deepEqual(await rows(`${R} | summarize (p5, p9) = percentiles(x, 50, 90)`), [[5, 9]]);
+    assert.deepEqual(await rows(`${R} | summarize percentiles_array(x, 10, 100)`), [['[1,10]']]);
+    assert.deepEqual(await rows(`${R} | where x > 99 | summarize percentiles(x, 50)`), [[null]]);
+  });
+
   it('getschema lists the columns with their types', async () => {
     assert.deepEqual(await rows('datatable(a:string, b:long, c:dynamic)[] | getschema'), [
       ['a', 0, 'System.String', 'string'],

@@ -16,6 +16,7 @@ const KEEPS_ORDER = new Set<Operator['kind']>([
   'where',
   'project',
   'project-away',
+  'project-keep',
   'project-rename',
   'project-reorder',
   'extend',
@@ -25,6 +26,11 @@ const KEEPS_ORDER = new Set<Operator['kind']>([
   'as',
   'render',
 ]);
+
+/** A column-name pattern with `*` wildcards as an anchored regex. */
+export function wildcard(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`);
+}
 
 export function datatable(cx: Compiler, t: Extract<Tabular, { kind: 'datatable' }>): Rel {
   const n = t.columns.length;
@@ -157,10 +163,22 @@ export function operatorRel(cx: Compiler, input: Rel, op: Operator): Rel {
         cols: parts.map((p) => ({ name: p.name, type: p.type })),
       };
     }
-    case 'project-away': {
-      for (const n of op.names) cx.col(scope, n, op);
-      const keep = input.cols.filter((c) => !op.names.includes(c.name));
-      return { sql: `SELECT ${keep.map((c) => q(c.name)).join(', ')} ${from}`, cols: keep };
+    case 'project-away':
+    case 'project-keep': {
+      const hit = new Set<string>();
+      for (const n of op.names) {
+        const re = wildcard(n);
+        const found = input.cols.filter((c) => re.test(c.name));
+        // A plain name must exist; a wildcard may match nothing (as in Kusto).
+        if (!found.length && !n.includes('*')) cx.col(scope, n, op);
+        for (const c of found) hit.add(c.name);
+      }
+      const away = op.kind === 'project-away';
+      const keep = input.cols.filter((c) => hit.has(c.name) !== away);
+      return {
+        sql: `SELECT ${keep.map((c) => q(c.name)).join(', ') || 'NULL AS "__empty"'} ${from}`,
+        cols: keep,
+      };
     }
     case 'project-rename': {
       const map = new Map<string, string>();
@@ -271,7 +289,7 @@ export function operatorRel(cx: Compiler, input: Rel, op: Operator): Rel {
     case 'project-reorder': {
       const first: Col[] = [];
       for (const n of op.names) {
-        const re = new RegExp(`^${n.pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`);
+        const re = wildcard(n.pattern);
         let hits = input.cols.filter((c) => re.test(c.name) && !first.includes(c));
         if (!hits.length && !n.pattern.includes('*')) cx.col(scope, n.pattern, op);
         if (n.order)

@@ -246,11 +246,13 @@ function operator(n: Node): Operator {
     case 'ProjectOperator':
       return { kind: 'project', exprs: elements(n.Expressions).map(expr), ...s };
     case 'ProjectAwayOperator':
+    case 'ProjectKeepOperator':
       return {
-        kind: 'project-away',
+        kind: cls(n) === 'ProjectAwayOperator' ? 'project-away' : 'project-keep',
+        // Names or wildcards (`*1`, `Prop*`).
         names: elements(n.Expressions).map((e) => {
-          if (cls(e) !== 'NameReference') throw unsupported('project-away with wildcards', span(e));
-          return e.SimpleName;
+          if (cls(e) !== 'NameReference') throw unsupported(`${firstToken(n)} of an expression`, span(e));
+          return String(e.SimpleName);
         }),
         ...s,
       };

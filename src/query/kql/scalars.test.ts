@@ -390,4 +390,88 @@ describe('KQL scalars', () => {
       (e: KqlError) => e instanceof KqlError && /GeoIP/.test(e.message) && e.pos === 6,
     );
   });
+  it('trim_start / trim_end remove a repeated regex at one end only', async () => {
+    assert.deepEqual(
+      await db.rows(
+        `print trim_start("a", "aaba"), trim_end("a", "abaa"), trim_start(@"\\s+", "  x "), trim_end(@'[\\"\\s]+', '"x" "'), trim(@'[\\"\\s]+', ' "abc" ')`,
+      ),
+      [['ba', 'ab', 'x ', '"x', 'abc']],
+    );
+  });
+
+  it('totimespan reads [-][d.]hh:mm[:ss[.f]] text; anything else is null', async () => {
+    assert.deepEqual(
+      await over(['01:00:00', '1.02:03:04.5', '-00:30', '00:00:01.0000001', 'x', ''], 'totimespan(s)'),
+      ['01:00:00', '1.02:03:04.5000000', '-00:30:00', null, null, null].map((v, i) =>
+        i === 3 ? '00:00:01' : v,
+      ),
+    );
+  });
+
+  it('column_ifexists gives the column when the input has it, else the default', async () => {
+    assert.deepEqual(
+      await db.rows(
+        "datatable(a:string)['x'] | project b = column_ifexists('a', ''), c = column_ifexists('zz', 'none')",
+      ),
+      [['x', 'none']],
+    );
+  });
+
+  it('bin_at aligns buckets on a fixed point (numbers and datetimes)', async () => {
+    assert.deepEqual(await db.rows('print bin_at(6.5, 2.5, 7), bin_at(12, 5, 2), bin_at(-1, 5, 2)'), [
+      [4.5, 12, -3],
+    ]);
+    assert.deepEqual(
+      await db.rows(
+        'print bin_at(datetime(2024-01-01 10:17), 1h, datetime(2024-01-01 09:30)), bin_at(datetime(2024-01-01 09:10), 1d, datetime(2024-01-01 17:00))',
+      ),
+      [['2024-01-01T09:30:00Z', '2023-12-31T17:00:00Z']],
+    );
+  });
+
+  it('isnan / isinf / isfinite, tohex, week_of_year, make_datetime', async () => {
+    assert.deepEqual(
+      await db.rows(
+        'print isnan(sqrt(-1.0)), isnan(1.0), isinf(1.0 / 0.0), isfinite(2.0), isfinite(real(null))',
+      ),
+      [[true, false, true, true, null]],
+    );
+    assert.deepEqual(await db.rows('print tohex(255), tohex(256, 8), tohex(0)'), [['ff', '00000100', '0']]);
+    // ISO weeks: 2024-01-01 is a Monday in week 1; 2023-01-01 (a Sunday) is in week 52 of 2022.
+    assert.deepEqual(
+      await db.rows(
+        'print week_of_year(datetime(2024-01-01)), week_of_year(datetime(2023-01-01)), week_of_year(datetime(2024-12-31))',
+      ),
+      [[1, 52, 1]],
+    );
+    assert.deepEqual(
+      await db.rows(
+        'print make_datetime(2024, 2, 29), make_datetime(2024, 1, 2, 3, 4, 5.5), make_datetime(2023, 2, 29)',
+      ),
+      [['2024-02-29T00:00:00Z', '2024-01-02T03:04:05.500000Z', null]],
+    );
+  });
+
+  it('parse_ipv4, ipv4_compare, ipv4_is_match (with prefixes)', async () => {
+    assert.deepEqual(
+      await db.rows("print parse_ipv4('127.0.0.1'), parse_ipv4('300.0.0.1'), parse_ipv4('')"),
+      [[2130706433, null, null]],
+    );
+    assert.deepEqual(
+      await db.rows(
+        "print ipv4_compare('127.0.0.1', '127.0.0.2'), ipv4_compare('10.0.0.9', '10.0.0.1'), ipv4_compare('192.168.1.1', '192.168.1.255', 24), ipv4_compare('1.1.1.1/24', '1.1.1.9')",
+      ),
+      [[-1, 1, 0, 0]],
+    );
+    assert.deepEqual(
+      await db.rows(
+        "print ipv4_is_match('192.168.1.1', '192.168.1.255', 24), ipv4_is_match('192.168.1.1', '192.168.2.1', 24), ipv4_is_match('10.0.0.1', 'x')",
+      ),
+      [[true, false, null]],
+    );
+  });
+
+  it('ingestion_time is refused with a reason', async () => {
+    await assert.rejects(db.kql('print ingestion_time()'), /ingestion time/);
+  });
 });

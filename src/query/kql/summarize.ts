@@ -69,6 +69,21 @@ export function summarize(
       });
       return;
     }
+    if (fn === 'percentiles') {
+      // One column per percentile, named percentile_x_p (or by the names given).
+      const [x, ...ps] = call.args;
+      if (!x || !ps.length)
+        throw new KqlError('percentiles: expected (expr, percentile, …)', call.pos, call.len);
+      ps.forEach((p, j) => {
+        const one = aggregate(cx, 'percentile', { ...call, name: 'percentile', args: [x, p] }, scope);
+        const name = names?.[j] ?? cx.unique(one.name, used);
+        used.add(name);
+        inner.push(`${one.sql} AS ${q(name)}`);
+        outer.push(q(name));
+        cols.push({ name, type: one.type });
+      });
+      return;
+    }
     const agg = aggregate(cx, fn, call, scope);
     const name = names?.[0] ?? cx.unique(agg.name, used);
     used.add(name);
@@ -222,6 +237,17 @@ export function aggregate(
       }[base]!;
       const filter = fn.endsWith('if') ? ` FILTER (WHERE ${bool(1)})` : '';
       return { sql: `${sqlFn}(CAST(${a.sql} AS DOUBLE))${filter}`, type: 'real', name: suffix(fn) };
+    }
+    case 'percentiles_array': {
+      const a = cx.num(arg(0), args[0]!, fn);
+      const ps = args.slice(1).map((_, i) => arg(i + 1));
+      if (!ps.length || ps.some((p) => typeof p.value !== 'number'))
+        throw new KqlError('percentiles_array: the percentiles must be constants', call.pos, call.len);
+      return {
+        sql: `to_json(quantile_disc(${a.sql}, [${ps.map((p) => (p.value as number) / 100).join(', ')}]))`,
+        type: 'dynamic',
+        name: suffix('percentiles'),
+      };
     }
     case 'any':
     case 'take_any': {
