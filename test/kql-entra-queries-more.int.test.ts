@@ -3,6 +3,7 @@
  * 002/003 questions) over the same fixed dataset as kql-entra-queries.int.test.ts; each expected
  * result is computed in plain JS from the Graph-shaped records (test/helpers/kql-entra.ts).
  */
+import { createHash } from 'node:crypto';
 import {
   binTime,
   byAll,
@@ -876,6 +877,182 @@ union (failuresOf("SigninLogs") | extend Code = "50126"), (failuresOf("SigninLog
             Math.max(...countBy(rows, (r) => r.userPrincipalName).map(([, n]) => n)),
           ];
         }),
+  },
+  // --- hunting idioms over the second slice of operators and functions ------------------------
+  {
+    name: 'failed then successful sign-in pairs ($left/$right join, project-away *1)',
+    kql: `SigninLogs | where ResultType != "0" | summarize FailedAt = max(TimeGenerated) by UserPrincipalName
+| join kind=inner (SigninLogs | where ResultType == "0" | summarize SucceededAt = max(TimeGenerated) by UserPrincipalName) on $left.UserPrincipalName == $right.UserPrincipalName
+| project-away *1 | where SucceededAt > FailedAt | project UserPrincipalName | sort by UserPrincipalName asc`,
+    expect: () =>
+      users(signIns())
+        .sort()
+        .filter((u) => {
+          const rows = signIns().filter((r) => r.userPrincipalName === u);
+          const f = rows.filter(failed).map((r) => Date.parse(r.createdDateTime));
+          const ok = rows.filter((r) => !failed(r)).map((r) => Date.parse(r.createdDateTime));
+          return f.length && ok.length && Math.max(...ok) > Math.max(...f);
+        })
+        .map((u) => [u]),
+  },
+  {
+    name: 'hourly sign-ins per user: median and 95th percentile (percentiles)',
+    kql: 'SigninLogs | summarize n = count() by UserPrincipalName, bin(TimeGenerated, 1h) | summarize percentiles(n, 50, 95)',
+    expect: () => {
+      const xs = countBy(signIns(), (r) => `${r.userPrincipalName}|${hour(r.createdDateTime)}`)
+        .map(([, n]) => n)
+        .sort((a, b) => a - b);
+      const rank = (p: number) => xs[Math.max(0, Math.ceil((p / 100) * xs.length) - 1)];
+      return [[rank(50), rank(95)]];
+    },
+  },
+  {
+    name: 'users with a spike: an hour above mean + 2 stdev of their hourly series (make-series, series_stats_dynamic)',
+    kql: `SigninLogs | make-series n = count() on TimeGenerated from datetime(${isoTime(FROM)}) to datetime(${isoTime(TO)}) step 1h by UserPrincipalName
+| extend s = series_stats_dynamic(n) | where todouble(s.max) > todouble(s.avg) + 2 * todouble(s.stdev) | project UserPrincipalName | sort by UserPrincipalName asc`,
+    expect: () =>
+      users(signIns())
+        .sort()
+        .filter((u) => {
+          const xs = Array.from({ length: 48 }, () => 0);
+          for (const r of signIns().filter((x) => x.userPrincipalName === u))
+            xs[Math.floor((Date.parse(r.createdDateTime) - FROM) / 3_600_000)]!++;
+          const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+          const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
+          return Math.max(...xs) > mean + 2 * sd;
+        })
+        .map((u) => [u]),
+  },
+  {
+    name: 'a view of failures used twice (let … view)',
+    kql: `let Failures = view () { SigninLogs | where ResultType != "0" };
+Failures | summarize Users = dcount(UserPrincipalName) | extend Events = toscalar(Failures | count)`,
+    expect: () => [[users(signIns().filter(failed)).length, signIns().filter(failed).length]],
+  },
+  {
+    name: 'schema-tolerant hunting (column_ifexists for a column that may not exist)',
+    kql: 'SigninLogs | extend Risk = column_ifexists("RiskLevelDuringSignIn", ""), Legacy = column_ifexists("IsLegacyAuth", false) | summarize count() by Risk, Legacy | sort by Risk asc',
+    expect: () => countByParts(signIns(), (r) => [r.riskLevelDuringSignIn ?? '', false]),
+  },
+  {
+    name: 'first authentication method from the AuthenticationDetails text (extract_json)',
+    kql: 'SigninLogs | extend First = extract_json("$[0].authenticationMethod", AuthenticationDetails) | summarize count() by First | sort by count_ desc, First asc',
+    expect: () => countBy(signIns(), (r) => r.authenticationDetails?.[0]?.authenticationMethod ?? ''),
+  },
+  {
+    name: 'modified properties as columns (mv-expand then evaluate bag_unpack over AuditLogs)',
+    kql: `AuditLogs | mv-expand Prop = TargetResources[0].modifiedProperties | where isnotempty(Prop)
+| evaluate bag_unpack(Prop) | summarize count() by displayName | sort by displayName asc`,
+    expect: () =>
+      countBy(
+        audit().flatMap((r) => (r.targetResources?.[0]?.modifiedProperties ?? []) as R[]),
+        (p) => p.displayName ?? '',
+      ).sort(byKey),
+  },
+  {
+    name: 'non-interactive sessions per user: a new session after 30 minutes idle (serialize, prev)',
+    kql: `AADNonInteractiveUserSignInLogs | sort by UserPrincipalName asc, TimeGenerated asc
+| extend NewSession = prev(UserPrincipalName) != UserPrincipalName or TimeGenerated - prev(TimeGenerated) > 30m
+| summarize Sessions = countif(NewSession) by UserPrincipalName | sort by Sessions desc, UserPrincipalName asc | take 5`,
+    expect: () =>
+      users(nonInteractive())
+        .map((u) => {
+          const ts = nonInteractive()
+            .filter((r) => r.userPrincipalName === u)
+            .map((r) => Date.parse(r.createdDateTime))
+            .sort((a, b) => a - b);
+          let n = 1;
+          for (let i = 1; i < ts.length; i++) if (ts[i]! - ts[i - 1]! > 30 * 60_000) n++;
+          return [u, n] as [string, number];
+        })
+        .sort((a, b) => b[1] - a[1] || byKey(a, b))
+        .slice(0, 5),
+  },
+  {
+    name: 'the columns both user sign-in tables share, counted by table (union kind=inner)',
+    kql: 'union kind=inner SigninLogs, AADNonInteractiveUserSignInLogs | summarize count() by Type | sort by Type asc',
+    expect: () => [
+      ['AADNonInteractiveUserSignInLogs', nonInteractive().length],
+      ['SigninLogs', signIns().length],
+    ],
+  },
+  {
+    name: 'apps used on the second day but not the first (set_difference of make_set)',
+    kql: `let d1 = toscalar(SigninLogs | where TimeGenerated < datetime(${isoTime(FROM + DAY)}) | summarize make_set(AppDisplayName));
+let d2 = toscalar(SigninLogs | where TimeGenerated >= datetime(${isoTime(FROM + DAY)}) | summarize make_set(AppDisplayName));
+print New = set_difference(d2, d1) | mv-expand App = New | project App = tostring(App) | where isnotempty(App) | sort by App asc`,
+    expect: () => {
+      const a = new Set(
+        signIns()
+          .filter((r) => Date.parse(r.createdDateTime) < FROM + DAY)
+          .map((r) => r.appDisplayName),
+      );
+      return distinct(
+        signIns()
+          .filter((r) => Date.parse(r.createdDateTime) >= FROM + DAY)
+          .map((r) => r.appDisplayName as string),
+      )
+        .filter((x) => !a.has(x))
+        .sort()
+        .map((x) => [x]);
+    },
+    mayBeEmpty: true,
+  },
+  {
+    name: "each user's countries in order (array_sort_asc of make_set, strcat_array)",
+    kql: 'SigninLogs | summarize C = make_set(Location) by UserPrincipalName | project UserPrincipalName, Countries = strcat_array(array_sort_asc(C), ",") | sort by UserPrincipalName asc',
+    expect: () =>
+      users(signIns())
+        .sort()
+        .map((u) => [
+          u,
+          distinct(
+            signIns()
+              .filter((r) => r.userPrincipalName === u)
+              .map((r) => r.location?.countryOrRegion ?? ''),
+          )
+            .filter((c) => c !== '')
+            .sort()
+            .join(','),
+        ]),
+  },
+  {
+    name: 'a pseudonymous user key (hash_sha256 of the UPN, checked with node:crypto)',
+    kql: 'SigninLogs | summarize by UserPrincipalName | extend Key = hash_sha256(UserPrincipalName) | sort by UserPrincipalName asc | take 3',
+    expect: () =>
+      users(signIns())
+        .sort()
+        .slice(0, 3)
+        .map((u) => [u, createHash('sha256').update(String(u)).digest('hex')]),
+  },
+  {
+    name: 'Graph resources and ids (parse-where over RequestUri)',
+    kql: 'MicrosoftGraphActivityLogs | parse-where RequestUri with "https://graph.microsoft.com/" Version "/" Resource "/" Rest | summarize count() by Version, Resource | sort by Version asc, Resource asc',
+    expect: () =>
+      countByParts(
+        graph().filter((r) =>
+          /^https:\/\/graph\.microsoft\.com\/(.*?)\/(.*?)\/(.*)$/s.test(r.requestUri ?? ''),
+        ),
+        (r) => {
+          const m = /^https:\/\/graph\.microsoft\.com\/(.*?)\/(.*?)\/(.*)$/s.exec(r.requestUri)!;
+          return [m[1], m[2]];
+        },
+      ),
+  },
+  {
+    name: 'error codes are integers in the dynamic Status (gettype)',
+    kql: 'SigninLogs | summarize count() by T = gettype(Status.errorCode), Failed = ResultType != "0" | sort by T asc, Failed asc',
+    expect: () =>
+      countByParts(signIns(), (r) => [Number.isInteger(r.status?.errorCode) ? 'int' : 'null', failed(r)]),
+  },
+  {
+    name: 'hour of day of failures (datetime_part), top three hours',
+    kql: 'SigninLogs | where ResultType != "0" | summarize count() by H = datetime_part("hour", TimeGenerated) | top 3 by count_ desc',
+    pick: (row) => [row[1]],
+    expect: () =>
+      countBy(signIns().filter(failed), (r) => new Date(r.createdDateTime).getUTCHours())
+        .slice(0, 3)
+        .map(([, n]) => [n]),
   },
 ];
 

@@ -54,4 +54,11 @@ describe('KQL dynamic functions', () => {
     assert.deepEqual(await json(`extract_json("$.a.l", ${J}, typeof(dynamic))`), [10, 20]);
     await assert.rejects(db.kql(`print extract_json("$..b", ${J})`), /only \$\.a/);
   });
+  it('arguments computed by toscalar() work where the SQL needs lambdas', async () => {
+    const L = 'let a = toscalar(print x = dynamic([1, 2, 3])); let b = toscalar(print x = dynamic([2]));';
+    assert.deepEqual(await db.rows(`${L} print set_difference(a, b), zip(a, b), array_sort_desc(a)`), [
+      ['[1,3]', '[[1,2],[2,null],[3,null]]', '[3,2,1]'],
+    ]);
+    assert.deepEqual(await db.rows("let n = toscalar(print 3); print strrep('ab', n, '.')"), [['ab.ab.ab']]);
+  });
 });

@@ -5,8 +5,39 @@ import { KqlError, unsupported } from './errors.ts';
 
 type Call = Extract<Expr, { kind: 'call' }>;
 
+/**
+ * Arguments as column references of a one-row subquery, for SQL that uses them inside lambdas:
+ * DuckDB refuses a subquery (a `toscalar()`, a `let` of one) inside a lambda. `arg` compiles an
+ * argument; one that holds a subquery becomes a column of that row, and `wrap` puts the result
+ * over it.
+ */
+export function lambdaArgs(c: Compiler, e: Call, scope: Scope) {
+  const hoisted: string[] = [];
+  const q = c.dialect.quote;
+  return {
+    arg(i: number): Sc {
+      const a = c.scalar(e.args[i]!, scope);
+      if (!a.sql.includes('(SELECT')) return a;
+      const name = `__a${hoisted.length}`;
+      hoisted.push(`${a.sql} AS ${q(name)}`);
+      return { ...a, sql: q(name) };
+    },
+    wrap(r: Sc): Sc {
+      return hoisted.length
+        ? { ...r, sql: `(SELECT ${r.sql} FROM (SELECT ${hoisted.join(', ')}) AS ${c.freshAlias()})` }
+        : r;
+    },
+  };
+}
+
 /** Compiles a dynamic-value function, or returns undefined when `e` names another function. */
 export function callDynamic(c: Compiler, e: Call, scope: Scope): Sc | undefined {
+  const { arg, wrap } = lambdaArgs(c, e, scope);
+  const r = dynamicFunction(c, e, arg);
+  return r && wrap(r);
+}
+
+function dynamicFunction(c: Compiler, e: Call, arg: (i: number) => Sc): Sc | undefined {
   const d = c.dialect;
   const fn = e.name.toLowerCase();
   const n = e.args.length;
@@ -18,7 +49,6 @@ export function callDynamic(c: Compiler, e: Call, scope: Scope): Sc | undefined 
         e.len,
       );
   };
-  const arg = (i: number): Sc => c.scalar(e.args[i]!, scope);
   const s = (i: number) => c.asString(arg(i));
   const num = (i: number) => c.asNumber(arg(i), e.args[i]!, e.name);
   const R = (sql: string, type: KType): Sc => ({ sql, type });
@@ -152,23 +182,23 @@ export function callDynamic(c: Compiler, e: Call, scope: Scope): Sc | undefined 
     case 'set_intersect':
     case 'set_difference': {
       arity(2, 64);
-      // Distinct values compared as JSON text; the first array's order first (Kusto: unspecified).
+      // Distinct values compared as JSON text, in order of first appearance.
       const lists = e.args.map(
         (_, i) => `coalesce(CAST(json_extract(${arg(i).sql}, '$[*]') AS VARCHAR[]), [])`,
       );
-      const first = `list_distinct(${lists[0]})`;
-      let out: string;
-      if (fn === 'set_union') out = `list_distinct(list_concat(${lists.join(', ')}))`;
-      else if (fn === 'set_intersect')
-        out = `list_filter(${first}, x -> ${lists
+      const inOrder = (l: string) => `list_filter(${l}, (x, i) -> list_position(${l}, x) = i)`;
+      const others = (x: string, join: 'AND' | 'OR') =>
+        lists
           .slice(1)
-          .map((l) => `list_contains(${l}, x)`)
-          .join(' AND ')})`;
-      else
-        out = `list_filter(${first}, x -> NOT (${lists
-          .slice(1)
-          .map((l) => `list_contains(${l}, x)`)
-          .join(' OR ')}))`;
+          .map((l) => `list_contains(${l}, ${x})`)
+          .join(` ${join} `);
+      const first = inOrder(lists[0]!);
+      const out =
+        fn === 'set_union'
+          ? inOrder(`list_concat(${lists.join(', ')})`)
+          : fn === 'set_intersect'
+            ? `list_filter(${first}, x -> ${others('x', 'AND')})`
+            : `list_filter(${first}, x -> NOT (${others('x', 'OR')}))`;
       return R(`to_json(list_transform(${out}, x -> CAST(x AS JSON)))`, 'dynamic');
     }
     case 'extract_json':

@@ -1,7 +1,7 @@
 /** KQL scalar functions, compiled to SQL through the dialect. Unknown names are errors. */
 import type { Expr, KType } from './ast.ts';
 import { AGGREGATE_NAMES, type Compiler, type Sc, type Scope } from './compile.ts';
-import { callDynamic } from './dynamic.ts';
+import { callDynamic, lambdaArgs } from './dynamic.ts';
 import { KqlError, unsupported } from './errors.ts';
 import { seriesStats } from './series.ts';
 
@@ -547,12 +547,16 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
     }
     case 'strrep': {
       arity(2, 3);
-      const times = num(1).sql;
-      const delim = n === 3 ? s(2) : "''";
+      const la = lambdaArgs(c, e, scope);
+      const times = c.asNumber(la.arg(1), e.args[1]!, e.name).sql;
+      const delim = n === 3 ? c.asString(la.arg(2)) : "''";
+      const text = c.asString(la.arg(0));
       // Kusto caps the repetitions at 1024 (and the result's length; not checked here).
-      return R(
-        `array_to_string(list_transform(range(0, least(greatest(CAST(${times} AS BIGINT), 0), 1024)), x -> ${s(0)}), ${delim})`,
-        'string',
+      return la.wrap(
+        R(
+          `array_to_string(list_transform(range(0, least(greatest(CAST(${times} AS BIGINT), 0), 1024)), x -> ${text}), ${delim})`,
+          'string',
+        ),
       );
     }
     case 'todecimal': {
@@ -565,9 +569,10 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
     case 'series_stats_dynamic': {
       arity(1, 2);
       if (n === 2) throw unsupported('series_stats_dynamic() with ignore_nonfinite', e.args[1]!);
-      const a = arg(0);
+      const la = lambdaArgs(c, e, scope);
+      const a = la.arg(0);
       if (a.type !== 'dynamic') throw new KqlError(`${e.name}(): expected a dynamic array`, e.pos, e.len);
-      return R(d.jsonObject(seriesStats(a).map((x) => [x.name, x.sql] as const)), 'dynamic');
+      return la.wrap(R(d.jsonObject(seriesStats(a).map((x) => [x.name, x.sql] as const)), 'dynamic'));
     }
     case 'series_stats':
       throw new KqlError(
