@@ -81,8 +81,6 @@ export function compileKql(script: Script, ctx: CompileContext): CompiledQuery {
   return new Compiler(ctx).script(script);
 }
 
-const NUMERIC = new Set<KType>(['int', 'long', 'real']);
-
 export const AGGREGATE_NAMES = new Set([
   'count',
   'countif',
@@ -448,6 +446,7 @@ import {
   plain as _plain,
   scalar as _scalar,
   str as _str,
+  NUMERIC,
 } from './expressions.ts';
 import { callScalar } from './functions.ts';
 import {

@@ -2,9 +2,8 @@
 import type { Expr, KType, Operator } from './ast.ts';
 import { AGGREGATE_NAMES, type Col, type Compiler, type Rel, type Sc, type Scope } from './compile.ts';
 import { KqlError, unsupported } from './errors.ts';
+import { NUMERIC } from './expressions.ts';
 import { aggregate } from './summarize.ts';
-
-const NUMERIC = new Set<KType>(['int', 'long', 'real']);
 
 /**
  * make-series: one row per group of the rows in range, each aggregate as an array with one value
