@@ -70,7 +70,7 @@ export function union(
   // Wildcards (`union Signin*`, `union *`) name every table in scope that matches.
   tables = tables.flatMap((tb) => {
     if (tb.kind !== 'table' || !tb.name.includes('*')) return [tb];
-    const re = new RegExp(`^${tb.name.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`);
+    const re = wildcard(tb.name);
     return cx.ctx
       .tableNames()
       .filter((n) => re.test(n))
