@@ -157,6 +157,14 @@ class Compiler {
       this.lets.set(name, { kind: 'function', value: v });
       return;
     }
+    if (v.kind === 'call' && this.returnsTable(v.name)) {
+      // `let t = f("SigninLogs")` or `let t = table("…")`: a table, compiled where it is used.
+      this.lets.set(name, {
+        kind: 'tabular',
+        value: { kind: 'call', name: v.name, args: v.args, pos: v.pos, len: v.len },
+      });
+      return;
+    }
     const isTabular =
       v.kind === 'tabular' || (v.kind === 'name' && !this.isScalarName(v.name) && this.tableExists(v.name));
     this.lets.set(
@@ -170,6 +178,21 @@ class Compiler {
                 : { kind: 'table', name: (v as { name: string }).name, pos: v.pos, len: v.len },
           }
         : { kind: 'scalar', value: v },
+    );
+  }
+
+  /** Whether a call of `name` gives a table: `table()`, or a let function whose body is tabular. */
+  private returnsTable(name: string): boolean {
+    if (name.toLowerCase() === 'table') return true;
+    const f = this.lets.get(name);
+    if (f?.kind !== 'function') return false;
+    const body = f.value.body;
+    if (body.kind === 'tabular') return true;
+    if (body.kind === 'call')
+      return body.name.toLowerCase() === 'table' || body.name === name ? true : this.returnsTable(body.name);
+    return (
+      body.kind === 'name' &&
+      (f.value.params.some((p) => p.name === body.name && p.type === 'table') || this.tableExists(body.name))
     );
   }
 

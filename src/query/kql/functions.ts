@@ -587,6 +587,7 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
     case 'geo_info_from_ip_address':
       throw unsupported(`The function '${e.name}' (idtrail has no GeoIP database)`, e);
     case 'row_number':
+    case 'row_cumsum':
     case 'prev':
     case 'next': {
       if (!scope.serialized)
@@ -597,6 +598,16 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
         );
       c.usedWindow = true;
       // The input's order is the order DuckDB delivers (sort's ORDER BY, kept through projections).
+      if (fn === 'row_cumsum') {
+        arity(1);
+        // The running sum in the input's order (a restart argument is not supported).
+        const x = num(0);
+        if (x.type === 'timespan') throw unsupported('row_cumsum() of a timespan', e);
+        return R(
+          `sum(${x.sql}) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
+          x.type === 'real' ? 'real' : 'long',
+        );
+      }
       if (fn === 'row_number') {
         arity(0, 1);
         const start = n ? num(0).sql : '1';

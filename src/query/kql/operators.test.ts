@@ -544,6 +544,30 @@ describe('KQL tabular operators', () => {
     assert.deepEqual(await rows(`${R} | where x > 99 | summarize percentiles(x, 50)`), [[null]]);
   });
 
+  it('union isfuzzy skips missing tables only: an error in an existing leg is reported', async () => {
+    await assert.rejects(
+      db.kql(`let t = ${T} | extend x = nosuchfunction(n); union isfuzzy=true t, NoSuchTable`),
+      /nosuchfunction/,
+    );
+  });
+
+  it('a let bound to a call of a tabular function is a table (the Sentinel aadFunc idiom)', async () => {
+    const q = `let f = (t:string) { table(t) }; let g = (n:long) { ${T} | where n > n }; let a = g(2); let b = f("SigninLogs"); a | count`;
+    assert.deepEqual(await rows(q.replace('where n > n', 'where n >= 3')), [[2]]);
+  });
+
+  it('mv-apply with Name = Column removes Column (Kusto: the expanded input column is removed)', async () => {
+    const D = 'datatable(id:long, xs:dynamic)[1, dynamic([1, 2]), 2, dynamic([5])]';
+    assert.deepEqual(await rows(`${D} | mv-apply x = xs on (summarize s = sum(toint(x))) | sort by id asc`), [
+      [1, 3],
+      [2, 5],
+    ]);
+    await assert.rejects(
+      db.kql(`${D} | mv-apply x = xs on (summarize s = count()) | extend n = array_length(xs)`),
+      /'xs'/,
+    );
+  });
+
   it('getschema lists the columns with their types', async () => {
     assert.deepEqual(await rows('datatable(a:string, b:long, c:dynamic)[] | getschema'), [
       ['a', 0, 'System.String', 'string'],

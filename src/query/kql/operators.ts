@@ -78,20 +78,18 @@ export function union(
       .map((name): Tabular => ({ kind: 'table', name, pos: tb.pos, len: tb.len }));
   });
   tables.forEach((tb, i) => {
-    try {
-      legs.push({
-        rel: cx.tabular(tb),
-        // A leg named with `as` is named so in withsource's column.
-        name:
-          tb.kind === 'table'
-            ? tb.name
-            : tb.kind === 'pipe' && tb.op.kind === 'as'
-              ? tb.op.name
-              : `union_arg${i + (first ? 1 : 0)}`,
-      });
-    } catch (e) {
-      if (!(fuzzy && e instanceof KqlError && tb.kind === 'table')) throw e;
-    }
+    // isfuzzy tolerates a table that does not exist, not an error in a leg that does.
+    if (fuzzy && tb.kind === 'table' && !cx.lets.has(tb.name) && !cx.ctx.table(tb.name)) return;
+    legs.push({
+      rel: cx.tabular(tb),
+      // A leg named with `as` is named so in withsource's column.
+      name:
+        tb.kind === 'table'
+          ? tb.name
+          : tb.kind === 'pipe' && tb.op.kind === 'as'
+            ? tb.op.name
+            : `union_arg${i + (first ? 1 : 0)}`,
+    });
   });
   if (!legs.length) throw new KqlError('union: no table to read', at.pos, at.len);
   // Kusto: a column name with different types in the legs becomes name_type, one per type.

@@ -242,6 +242,7 @@ export function mvApply(cx: Compiler, input: Rel, op: Extract<Operator, { kind: 
     sub = cx.operator(sub, o);
   }
   // Expanded input columns are replaced by the subquery's; the others are kept, first.
+  // An expanded input column is removed, also when named (`Name = Column`), as Kusto documents.
   const expandedNames = new Set(op.items.flatMap((it) => (it.expr.kind === 'name' ? [it.expr.name] : [])));
   const kept = input.cols.filter((c) => !expandedNames.has(c.name) && !outs.some((o) => o.name === c.name));
   const used = new Set(kept.map((c) => c.name));

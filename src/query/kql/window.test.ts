@@ -84,4 +84,16 @@ describe('KQL serialize, row_number, prev, next', () => {
       /serialized/,
     );
   });
+  it('row_cumsum: the running sum in the serialized order (nulls add nothing)', async () => {
+    assert.deepEqual(
+      await rows(`${T} | sort by t asc | extend c = row_cumsum(n), k = row_cumsum(1) | project n, c, k`),
+      [
+        [4, 4, 1],
+        [1, 5, 2],
+        [null, 5, 3],
+        [3, 8, 4],
+      ],
+    );
+    await assert.rejects(db.kql(`${T} | extend c = row_cumsum(n)`), /serialized/);
+  });
 });
