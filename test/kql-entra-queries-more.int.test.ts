@@ -1054,6 +1054,66 @@ print New = set_difference(d2, d1) | mv-expand App = New | project App = tostrin
         .slice(0, 3)
         .map(([, n]) => [n]),
   },
+  // --- Sentinel rule shapes: the aadFunc idiom, running counts, new-IP detection ------------------
+  {
+    name: 'Sentinel aadFunc idiom: users numbered in order of their failures (let = f(table), serialize, row_cumsum over prev)',
+    kql: `let aadFunc = (tableName:string) {
+  table(tableName)
+  | extend Status = todynamic(Status)
+  | where tostring(Status.errorCode) != "0"
+  | sort by UserPrincipalName asc, TimeGenerated asc
+  | serialize
+  | extend UserNo = row_cumsum(iff(prev(UserPrincipalName) == UserPrincipalName, 0, 1))
+  | summarize Failures = count(), UserNo = max(UserNo) by UserPrincipalName
+};
+let aadSignin = aadFunc("SigninLogs");
+let aadNonInt = aadFunc("AADNonInteractiveUserSignInLogs");
+union isfuzzy=true (aadSignin | extend Source = "interactive"), (aadNonInt | extend Source = "noninteractive"), NotThere
+| summarize Users = max(UserNo), Failures = sum(Failures) by Source | sort by Source asc`,
+    expect: () =>
+      [
+        ['interactive', signIns().filter(failed)],
+        ['noninteractive', nonInteractive().filter(failed)],
+      ]
+        .filter(([, rows]) => (rows as R[]).length > 0)
+        .map(([source, rows]) => [source, users(rows as R[]).length, (rows as R[]).length]),
+  },
+  {
+    name: 'owner and member changes with the target taken from the expanded resource (mv-apply on TargetResource)',
+    kql: `AuditLogs | where OperationName has_any ("Add registered owner to device", "Add member to group")
+| mv-apply TargetResource = TargetResources on (where TargetResource.type =~ "user" | extend TargetUser = tostring(TargetResource.userPrincipalName))
+| summarize count() by OperationName, TargetUser | sort by OperationName asc, TargetUser asc`,
+    expect: () =>
+      countByParts(
+        audit()
+          .filter((r) =>
+            ['add registered owner to device', 'add member to group'].some((t) =>
+              new RegExp(`(^|[^a-z0-9])${t}($|[^a-z0-9])`, 'i').test(r.activityDisplayName),
+            ),
+          )
+          .flatMap((r) =>
+            ((r.targetResources ?? []) as R[])
+              .filter((t) => String(t.type).toLowerCase() === 'user')
+              .map((t) => ({ op: r.activityDisplayName, upn: t.userPrincipalName ?? '' })),
+          ),
+        (x) => [x.op, x.upn],
+      ),
+  },
+  {
+    name: 'sign-ins from an IP not seen for the user on the first day (rightanti join on two keys)',
+    kql: `let known = SigninLogs | where TimeGenerated < datetime(${isoTime(FROM + DAY)}) | where ResultType == "0" | summarize by UserPrincipalName, IPAddress;
+known | join kind=rightanti (SigninLogs | where TimeGenerated >= datetime(${isoTime(FROM + DAY)}) | where ResultType == "0" | summarize by UserPrincipalName, IPAddress) on UserPrincipalName, IPAddress
+| summarize NewIPs = count() by UserPrincipalName | sort by UserPrincipalName asc`,
+    expect: () => {
+      const ok = signIns().filter((r) => !failed(r));
+      const key = (r: R) => `${r.userPrincipalName}|${r.ipAddress}`;
+      const known = new Set(ok.filter((r) => Date.parse(r.createdDateTime) < FROM + DAY).map(key));
+      const fresh = distinct(ok.filter((r) => Date.parse(r.createdDateTime) >= FROM + DAY).map(key)).filter(
+        (k) => !known.has(k),
+      );
+      return countBy(fresh, (k) => k.split('|')[0]).sort(byKey);
+    },
+  },
 ];
 
 describeCases('more realistic Entra queries over a fixed dataset', CASES);

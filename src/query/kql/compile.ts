@@ -124,6 +124,12 @@ class Compiler {
   readonly lets = new Map<string, Let>();
   /** Set when a window function (row_number, prev, next) is compiled: `where` then uses QUALIFY. */
   usedWindow = false;
+  /**
+   * Window-function arguments that are window functions themselves (`row_cumsum(iff(prev(x) …))`):
+   * SQL cannot nest them, so the inner ones are computed as columns of a SELECT before (see
+   * operators.ts `windowLayer`). Undefined where no layer can be added.
+   */
+  windowHoist: string[] | undefined;
   render: CompiledQuery['render'];
   private alias = 0;
   /** Inside a summarize aggregate expression: the input scope that aggregation calls read. */

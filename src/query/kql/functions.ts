@@ -601,7 +601,7 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       if (fn === 'row_cumsum') {
         arity(1);
         // The running sum in the input's order (a restart argument is not supported).
-        const x = num(0);
+        const x = hoistWindow(c, num(0), e);
         if (x.type === 'timespan') throw unsupported('row_cumsum() of a timespan', e);
         return R(
           `sum(${x.sql}) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
@@ -614,7 +614,7 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
         return R(`(row_number() OVER () - 1 + ${start})`, 'long');
       }
       arity(1, 3);
-      const v = arg(0);
+      const v = hoistWindow(c, arg(0), e);
       const off = n >= 2 ? c.constInt(e.args[1]!, scope, e.name) : 1;
       const def = n === 3 ? sameType(c, arg(2), v.type, e) : d.nullOf(v.type);
       const w = `${fn === 'prev' ? 'lag' : 'lead'}(${v.sql}, ${off}, ${def}) OVER ()`;
@@ -670,6 +670,15 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       throw unsupported(`The function '${e.name}'`, e);
     }
   }
+}
+
+/** A window function's argument that holds a window function, as a column computed before. */
+function hoistWindow(c: Compiler, v: Sc, e: Call): Sc {
+  if (!/\bOVER \(/.test(v.sql)) return v;
+  if (!c.windowHoist) throw unsupported(`${e.name}() of a window function here`, e);
+  const name = `__w${c.windowHoist.length}`;
+  c.windowHoist.push(`${v.sql} AS ${c.dialect.quote(name)}`);
+  return { ...v, sql: c.dialect.quote(name) };
 }
 
 /** A dotted IPv4 address as a number (NULL when it is not one). */

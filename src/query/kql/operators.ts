@@ -27,6 +27,26 @@ const KEEPS_ORDER = new Set<Operator['kind']>([
   'render',
 ]);
 
+/**
+ * Compiles with window functions nested in window functions allowed: the inner ones become
+ * columns of a SELECT over the input (which keeps its order), and `from` reads from it.
+ */
+function windowLayer<T>(cx: Compiler, input: Rel, compile: () => T): { value: T; from?: string } {
+  const outer = cx.windowHoist;
+  cx.windowHoist = [];
+  try {
+    const value = compile();
+    const hoisted = cx.windowHoist;
+    if (!hoisted.length) return { value };
+    return {
+      value,
+      from: `FROM (SELECT *, ${hoisted.join(', ')} FROM (${input.sql}) AS ${cx.a()}) AS ${cx.a()}`,
+    };
+  } finally {
+    cx.windowHoist = outer;
+  }
+}
+
 /** A column-name pattern with `*` wildcards as an anchored regex. */
 export function wildcard(pattern: string): RegExp {
   return new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`);
@@ -138,12 +158,13 @@ export function operatorRel(cx: Compiler, input: Rel, op: Operator): Rel {
   switch (op.kind) {
     case 'where': {
       cx.usedWindow = false;
-      const c = cx.scalar(op.predicate, scope);
+      const { value: c, from: src } = windowLayer(cx, input, () => cx.scalar(op.predicate, scope));
       if (c.type !== 'bool')
         throw new KqlError('where: the predicate must be a bool', op.predicate.pos, op.predicate.len);
       // Window functions (prev, next, row_number) cannot be in WHERE: QUALIFY filters after them.
       const clause = cx.usedWindow ? 'QUALIFY' : 'WHERE';
-      return { sql: `SELECT * ${from} ${clause} ${c.sql}`, cols: input.cols };
+      const list = src === undefined ? '*' : input.cols.map((x) => q(x.name)).join(', ');
+      return { sql: `SELECT ${list} ${src ?? from} ${clause} ${c.sql}`, cols: input.cols };
     }
     case 'as':
       return input;
@@ -155,9 +176,11 @@ export function operatorRel(cx: Compiler, input: Rel, op: Operator): Rel {
       return evaluate(cx, input, op, from);
     case 'project': {
       const used = new Set<string>();
-      const parts = op.exprs.flatMap((e, i) => cx.columns(e, scope, i, used));
+      const { value: parts, from: src } = windowLayer(cx, input, () =>
+        op.exprs.flatMap((e, i) => cx.columns(e, scope, i, used)),
+      );
       return {
-        sql: `SELECT ${parts.map((p) => `${p.sql} AS ${q(p.name)}`).join(', ')} ${from}`,
+        sql: `SELECT ${parts.map((p) => `${p.sql} AS ${q(p.name)}`).join(', ')} ${src ?? from}`,
         cols: parts.map((p) => ({ name: p.name, type: p.type })),
       };
     }
@@ -195,7 +218,9 @@ export function operatorRel(cx: Compiler, input: Rel, op: Operator): Rel {
       let rel = input;
       op.exprs.forEach((e, i) => {
         const s: Scope = { cols: rel.cols, serialized: !!input.serialized };
-        const ps = cx.columns(e, s, i + rel.cols.length, new Set(rel.cols.map((c) => c.name)), true);
+        const { value: ps, from: src } = windowLayer(cx, rel, () =>
+          cx.columns(e, s, i + rel.cols.length, new Set(rel.cols.map((c) => c.name)), true),
+        );
         const cols = [...rel.cols];
         for (const p of ps) {
           const at = cols.findIndex((c) => c.name === p.name);
@@ -206,7 +231,7 @@ export function operatorRel(cx: Compiler, input: Rel, op: Operator): Rel {
           const p = ps.find((x) => x.name === c.name);
           return p ? `${p.sql} AS ${q(p.name)}` : q(c.name);
         });
-        rel = { sql: `SELECT ${list.join(', ')} FROM (${rel.sql}) AS ${cx.a()}`, cols };
+        rel = { sql: `SELECT ${list.join(', ')} ${src ?? `FROM (${rel.sql}) AS ${cx.a()}`}`, cols };
       });
       return rel;
     }

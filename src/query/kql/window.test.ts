@@ -96,4 +96,23 @@ describe('KQL serialize, row_number, prev, next', () => {
     );
     await assert.rejects(db.kql(`${T} | extend c = row_cumsum(n)`), /serialized/);
   });
+  it('window functions nested in window functions (row_cumsum over prev), in extend, project and where', async () => {
+    const S = `${T} | sort by u asc, t asc`;
+    // The user's number in the sorted order: add 1 where the user changes.
+    assert.deepEqual(await rows(`${S} | extend k = row_cumsum(iff(prev(u) == u, 0, 1)) | project u, k`), [
+      ['a', 1],
+      ['a', 1],
+      ['a', 1],
+      ['b', 2],
+    ]);
+    assert.deepEqual(await rows(`${S} | project c = row_cumsum(iff(isnull(prev(n)), 0, 1))`), [
+      [0],
+      [1],
+      [2],
+      [3],
+    ]);
+    assert.deepEqual(await rows(`${S} | where row_cumsum(iff(prev(u) == u, 0, 1)) == 2 | project u`), [
+      ['b'],
+    ]);
+  });
 });
