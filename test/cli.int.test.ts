@@ -113,9 +113,12 @@ describe('bin/idtrail', () => {
     assert.match(table.stdout, /^UserPrincipalName\s+SignIns\s+IPs\n-+/);
     assert.match(table.stdout, /\(1 row\)\n$/);
     await assert.rejects(
-      idtrail(['query', 'SigninLogs | evaluate bag_unpack(x)', '--data', data.dir]),
+      idtrail(['query', 'SigninLogs | evaluate autocluster()', '--data', data.dir]),
       (err: Error & { stderr: string }) => {
-        assert.match(err.stderr, /The operator 'evaluate' is not supported by idtrail \(line 1, column 14\)/);
+        assert.match(
+          err.stderr,
+          /The plugin 'autocluster' is not supported by idtrail \(line 1, column 14\)/,
+        );
         return true;
       },
     );

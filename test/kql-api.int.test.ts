@@ -132,10 +132,10 @@ describe('Log Analytics query API', () => {
     const err = bad.body.error as Rec;
     assert.equal(err.code, 'BadArgumentError');
     assert.equal((err.innererror as Rec).code, 'SyntaxError');
-    const sem = await query({ query: 'SigninLogs | serialize n = row_number()' });
+    const sem = await query({ query: 'SigninLogs | evaluate autocluster()' });
     assert.equal(sem.status, 400);
     const inner = ((sem.body.error as Rec).innererror as Rec).innererror as Rec;
-    assert.match(String(inner.message), /operator 'serialize' is not supported/);
+    assert.match(String(inner.message), /plugin 'autocluster' is not supported/);
     assert.equal(inner.pos, 14);
     const missing = await query({ query: 'NoSuchTable | take 1' });
     assert.match(JSON.stringify(missing.body), /NoSuchTable/);
@@ -198,9 +198,11 @@ describe('Log Analytics query API', () => {
   it('surfaces a query error through the client', async () => {
     const c = client(server, reader);
     await assert.rejects(
-      c.queryWorkspace(TENANT, 'SigninLogs | evaluate bag_unpack(x)', { duration: 'P1D' }),
+      c.queryWorkspace(TENANT, 'SigninLogs | evaluate autocluster()', { duration: 'P1D' }),
       (e: Error & { statusCode?: number; code?: string; details?: unknown }) => {
-        return e.statusCode === 400 && /operator 'evaluate' is not supported/.test(JSON.stringify(e.details));
+        return (
+          e.statusCode === 400 && /plugin 'autocluster' is not supported/.test(JSON.stringify(e.details))
+        );
       },
     );
   });

@@ -49,7 +49,14 @@ export type Expr = Span &
     | { kind: 'ordered'; expr: Expr; desc: boolean | undefined; nulls: 'first' | 'last' | undefined }
     | { kind: 'tabular'; query: Tabular }
     /** A `let` function: `(a:string, b:long) { lets…; body }`. */
-    | { kind: 'lambda'; params: { name: string; type: KType | 'table' }[]; lets: Statement[]; body: Expr }
+    | {
+        kind: 'lambda';
+        params: { name: string; type: KType | 'table'; default?: Expr }[];
+        lets: Statement[];
+        body: Expr;
+      }
+    /** `typeof(long)`: a type as an argument (extract's fourth). */
+    | { kind: 'typeof'; type: KType }
   );
 
 export type Tabular = Span &
@@ -57,7 +64,7 @@ export type Tabular = Span &
     | { kind: 'table'; name: string }
     | { kind: 'datatable'; columns: { name: string; type: KType }[]; values: Expr[] }
     | { kind: 'pipe'; input: Tabular; op: Operator }
-    | { kind: 'union'; tables: Tabular[]; withSource?: string; isFuzzy: boolean }
+    | { kind: 'union'; tables: Tabular[]; withSource?: string; isFuzzy: boolean; inner?: boolean }
     | { kind: 'print'; exprs: Expr[] }
     | { kind: 'range'; name: string; from: Expr; to: Expr; step: Expr }
     /** A function call in table position: `table('SigninLogs')`, a `let` function. */
@@ -68,7 +75,8 @@ export type Operator = Span &
   (
     | { kind: 'where'; predicate: Expr }
     | { kind: 'project'; exprs: Expr[] }
-    | { kind: 'project-away'; names: string[] }
+    /** Names or wildcard patterns (`*1`). */
+    | { kind: 'project-away' | 'project-keep'; names: string[] }
     | { kind: 'project-rename'; renames: { to: string; from: string }[] }
     | { kind: 'extend'; exprs: Expr[] }
     | { kind: 'summarize'; aggregates: Expr[]; by: Expr[] }
@@ -84,11 +92,13 @@ export type Operator = Span &
         on: Expr;
         from?: Expr;
         to?: Expr;
+        /** `in range(from, to, step)`: `to` is the last bin's start (inclusive). */
+        inclusiveTo?: boolean;
         step: Expr;
         by: Expr[];
       }
     | { kind: 'render'; chart: string; properties: Record<string, unknown> }
-    | { kind: 'union'; tables: Tabular[]; withSource?: string; isFuzzy: boolean }
+    | { kind: 'union'; tables: Tabular[]; withSource?: string; isFuzzy: boolean; inner?: boolean }
     | { kind: 'join'; joinKind: string; right: Tabular; on: JoinKey[] }
     | {
         kind: 'mv-expand';
@@ -108,8 +118,26 @@ export type Operator = Span &
       }
     | { kind: 'project-reorder'; names: { pattern: string; order?: 'asc' | 'desc' }[] }
     | { kind: 'lookup'; joinKind: 'leftouter' | 'inner'; right: Tabular; on: JoinKey[] }
-    /** parse (simple kind): literals, `*`, and columns with an optional type. */
-    | { kind: 'parse'; source: Expr; parts: ParsePart[] }
+    /** parse and parse-where (`where`): literals (regexes in kind=regex), `*`, columns with a type. */
+    | {
+        kind: 'parse';
+        mode: 'simple' | 'regex' | 'relaxed';
+        flags?: string;
+        where: boolean;
+        source: Expr;
+        parts: ParsePart[];
+      }
+    /** `as Name`: binds the input to a name for the rest of the query. */
+    | { kind: 'as'; name: string }
+    /** `serialize [Name = expr, …]`: the input's order becomes usable by row_number/prev/next. */
+    | { kind: 'serialize'; exprs: Expr[] }
+    /** `evaluate plugin(args) [: (schema)]`. */
+    | {
+        kind: 'evaluate';
+        plugin: string;
+        args: Expr[];
+        schema?: { star: boolean; columns: { name: string; type: KType }[] };
+      }
   );
 
 export type ParsePart =

@@ -1,7 +1,9 @@
 /** KQL scalar functions, compiled to SQL through the dialect. Unknown names are errors. */
 import type { Expr, KType } from './ast.ts';
 import { AGGREGATE_NAMES, type Compiler, type Sc, type Scope } from './compile.ts';
+import { callDynamic, lambdaArgs } from './dynamic.ts';
 import { KqlError, unsupported } from './errors.ts';
+import { seriesStats } from './series.ts';
 
 type Call = Extract<Expr, { kind: 'call' }>;
 
@@ -58,6 +60,13 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
     case 'trim':
       arity(2);
       return R(`regexp_replace(${s(1)}, '^(' || ${s(0)} || ')+|(' || ${s(0)} || ')+$', '', 'g')`, 'string');
+    case 'trim_start':
+    case 'trim_end': {
+      // The regex, repeated, at the start (end) only.
+      arity(2);
+      const re = fn === 'trim_start' ? `'^(' || ${s(0)} || ')+'` : `'(' || ${s(0)} || ')+$'`;
+      return R(`regexp_replace(${s(1)}, ${re}, '')`, 'string');
+    }
     case 'replace_string':
       arity(3);
       return R(`replace(${s(0)}, ${s(1)}, ${s(2)})`, 'string');
@@ -94,11 +103,17 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       return R(arg(0).type === 'string' ? 'true' : `(${arg(0).sql} IS NOT NULL)`, 'bool');
     case 'extract': {
       arity(3, 4);
-      if (n === 4) throw unsupported('extract() with a type argument', e.args[3]!);
       const g = arg(1);
       if (typeof g.value !== 'number')
         throw new KqlError('extract(): the group must be a constant', e.args[1]!.pos, e.args[1]!.len);
-      return R(`coalesce(nullif(regexp_extract(${s(2)}, ${s(0)}, ${g.value}), ''), '')`, 'string');
+      const text = `coalesce(nullif(regexp_extract(${s(2)}, ${s(0)}, ${g.value}), ''), '')`;
+      if (n === 3) return R(text, 'string');
+      // extract(…, typeof(T)): the match converted to T; null when there is none or it does not convert.
+      const t = e.args[3]!;
+      if (t.kind !== 'typeof')
+        throw new KqlError('extract(): the fourth argument must be typeof(type)', t.pos, t.len);
+      if (t.type === 'string' || t.type === 'guid') return R(text, t.type);
+      return R(d.fromJsonText(`nullif(${text}, '')`, t.type), t.type);
     }
     case 'split': {
       arity(2, 3);
@@ -181,8 +196,106 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       arity(1);
       const a = arg(0);
       if (a.type === 'timespan') return a;
-      throw unsupported('totimespan() of a non-timespan', e);
+      if (a.type !== 'string' && a.type !== 'dynamic') throw unsupported(`totimespan() of a ${a.type}`, e);
+      // Kusto's text form [-][d.]hh:mm[:ss[.fffffff]]; anything else is null.
+      const t = s(0);
+      const re = d.string('^(-)?(?:(\\d+)\\.)?(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,7}))?)?$');
+      const g = (i: number) => `TRY_CAST(nullif(regexp_extract(${t}, ${re}, ${i}), '') AS BIGINT)`;
+      const frac = `coalesce(CAST(round(TRY_CAST(('0.' || nullif(regexp_extract(${t}, ${re}, 6), '')) AS DOUBLE) * 1000000) AS BIGINT), 0)`;
+      const us = `(coalesce(${g(2)}, 0) * 86400000000 + ${g(3)} * 3600000000 + ${g(4)} * 60000000 + coalesce(${g(5)}, 0) * 1000000 + ${frac})`;
+      return R(
+        `CASE WHEN regexp_matches(${t}, ${re}) THEN ${d.intervalMicros(`CASE WHEN regexp_extract(${t}, ${re}, 1) = '-' THEN -${us} ELSE ${us} END`)} END`,
+        'timespan',
+      );
     }
+    case 'column_ifexists': {
+      // Resolved when compiled: the column when the input has it, else the default.
+      arity(2);
+      const name = arg(0);
+      if (typeof name.value !== 'string')
+        throw new KqlError(
+          'column_ifexists(): the column name must be a constant',
+          e.args[0]!.pos,
+          e.args[0]!.len,
+        );
+      const col = scope.cols.find((x) => x.name === name.value);
+      return col ? R(d.quote(col.name), col.type) : arg(1);
+    }
+    case 'isnan':
+    case 'isinf':
+    case 'isfinite': {
+      arity(1);
+      const x = `CAST(${num(0).sql} AS DOUBLE)`;
+      return R(fn === 'isfinite' ? `isfinite(${x})` : `${fn}(${x})`, 'bool');
+    }
+    case 'tohex': {
+      arity(1, 2);
+      const x = num(0);
+      if (x.type === 'real')
+        throw new KqlError('tohex(): expected an integer', e.args[0]!.pos, e.args[0]!.len);
+      const hex = `lower(hex(CAST(${x.sql} AS BIGINT)))`;
+      return R(n === 2 ? `lpad(${hex}, CAST(${num(1).sql} AS INTEGER), '0')` : hex, 'string');
+    }
+    case 'week_of_year':
+      // ISO 8601 week number, as Kusto's week_of_year.
+      arity(1);
+      return R(`CAST(weekofyear(${dt(c, arg(0), e)}) AS INTEGER)`, 'int');
+    case 'make_datetime': {
+      arity(3, 6);
+      const part = (i: number, def: string) => (i < n ? `CAST(${num(i).sql} AS DOUBLE)` : def);
+      return R(
+        `try(make_timestamp(CAST(${num(0).sql} AS BIGINT), CAST(${num(1).sql} AS BIGINT), CAST(${num(2).sql} AS BIGINT), CAST(${part(3, '0')} AS BIGINT), CAST(${part(4, '0')} AS BIGINT), ${part(5, '0')}))`,
+        'datetime',
+      );
+    }
+    case 'parse_ipv4':
+      arity(1);
+      return R(ipv4ToLong(s(0)), 'long');
+    case 'ipv4_compare':
+    case 'ipv4_is_match': {
+      // Optional prefix lengths: in the address (a.b.c.d/n) or as the last argument.
+      arity(2, 3);
+      const bits = (text: string) =>
+        `coalesce(TRY_CAST(nullif(split_part(${text}, '/', 2), '') AS BIGINT), 32)`;
+      const a = s(0);
+      const b = s(1);
+      const len = `least(${bits(a)}, ${bits(b)}${n === 3 ? `, CAST(${num(2).sql} AS BIGINT)` : ''})`;
+      const size = `CAST(pow(2, 32 - ${len}) AS BIGINT)`;
+      const x = `(${ipv4ToLong(`split_part(${a}, '/', 1)`)} // ${size})`;
+      const y = `(${ipv4ToLong(`split_part(${b}, '/', 1)`)} // ${size})`;
+      if (fn === 'ipv4_is_match') return R(`(${x} = ${y})`, 'bool');
+      return R(`CAST(sign(${x} - ${y}) AS BIGINT)`, 'long');
+    }
+    case 'bin_at': {
+      // bin() with buckets aligned on a fixed point instead of 0 or the epoch.
+      arity(3);
+      const v = arg(0);
+      const size = arg(1);
+      const at = arg(2);
+      if (typeof size.value !== 'number' || size.value <= 0)
+        throw new KqlError(
+          'bin_at(): the bin size must be a constant positive value',
+          e.args[1]!.pos,
+          e.args[1]!.len,
+        );
+      if (v.type === 'datetime') {
+        const f = dt(c, at, e);
+        const off = `(${d.epochMicros(v.sql)} - ${d.epochMicros(f)})`;
+        return R(
+          d.fromEpochMicros(
+            `${d.epochMicros(f)} + CAST(floor(${off} / ${size.value}) AS BIGINT) * ${size.value}`,
+          ),
+          'datetime',
+        );
+      }
+      const x = c.asNumber(v, e.args[0]!, e.name);
+      const f = c.asNumber(at, e.args[2]!, e.name);
+      const type: KType = x.type === 'real' || size.type === 'real' || f.type === 'real' ? 'real' : x.type;
+      const sql = `(${f.sql} + floor((CAST(${x.sql} AS DOUBLE) - ${f.sql}) / ${size.value}) * ${size.value})`;
+      return R(type === 'real' ? sql : `CAST(${sql} AS ${d.sqlType(type)})`, type);
+    }
+    case 'ingestion_time':
+      throw unsupported(`The function '${e.name}' (idtrail keeps no ingestion time per row)`, e);
     case 'toguid':
       arity(1);
       return R(
@@ -253,9 +366,15 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
     case 'exp':
     case 'log':
     case 'log10':
-    case 'log2':
+    case 'log2': {
       arity(1);
-      return R(`${fn === 'log' ? 'ln' : fn}(${num(0).sql})`, 'real');
+      const x = `CAST(${num(0).sql} AS DOUBLE)`;
+      const f = `${fn === 'log' ? 'ln' : fn}(${x})`;
+      if (fn === 'exp') return R(f, 'real');
+      // Kusto (IEEE): a negative argument gives NaN, log(0) -infinity; DuckDB would raise an error.
+      const zero = fn === 'sqrt' ? '0.0' : "'-Infinity'::DOUBLE";
+      return R(`CASE WHEN ${x} < 0 THEN 'NaN'::DOUBLE WHEN ${x} = 0 THEN ${zero} ELSE ${f} END`, 'real');
+    }
     case 'pow':
       arity(2);
       return R(`pow(${num(0).sql}, ${num(1).sql})`, 'real');
@@ -369,35 +488,6 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       arity(1);
       return R(d.fromEpochMicros(`${num(0).sql} * 1000`), 'datetime');
     // --- dynamic
-    case 'array_length':
-      arity(1);
-      return R(
-        `CASE WHEN json_type(${arg(0).sql}) = 'ARRAY' THEN CAST(json_array_length(${arg(0).sql}) AS BIGINT) END`,
-        'long',
-      );
-    case 'bag_keys':
-      arity(1);
-      return R(
-        `CASE WHEN json_type(${arg(0).sql}) = 'OBJECT' THEN to_json(json_keys(${arg(0).sql})) END`,
-        'dynamic',
-      );
-    case 'pack':
-    case 'bag_pack': {
-      if (n % 2) throw new KqlError(`${e.name}(): expected key, value pairs`, e.pos, e.len);
-      const pairs: string[] = [];
-      for (let i = 0; i < n; i += 2) pairs.push(`${s(i)}, ${arg(i + 1).sql}`);
-      return R(`json_object(${pairs.join(', ')})`, 'dynamic');
-    }
-    case 'pack_array':
-      return R(`to_json([${e.args.map((_, i) => d.toJson(arg(i).sql)).join(', ')}])`, 'dynamic');
-    case 'set_has_element':
-    case 'array_index_of': {
-      arity(2);
-      const v = arg(1);
-      const list = `CAST(json_extract_string(${arg(0).sql}, '$[*]') AS VARCHAR[])`;
-      if (fn === 'set_has_element') return R(`list_contains(${list}, ${c.asString(v)})`, 'bool');
-      return R(`CAST(list_position(${list}, ${c.asString(v)}) - 1 AS BIGINT)`, 'long');
-    }
     case 'ipv4_is_private': {
       arity(1);
       const ip = ipv4ToLong(s(0));
@@ -416,25 +506,146 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       const size = `CAST(pow(2, 32 - ${bits}) AS BIGINT)`;
       return R(`(${ip} // ${size} = ${base} // ${size})`, 'bool');
     }
-    case 'array_concat':
-      arity(1, 64);
+    case 'gettype': {
+      arity(1);
+      const a = arg(0);
+      if (a.type !== 'dynamic') return c.literal('string', a.type);
+      // A dynamic value's own type; Kusto calls a JSON integer in int32's range an int.
+      const j = a.sql;
       return R(
-        `to_json(list_concat(${e.args.map((_, i) => `coalesce(CAST(json_extract(${arg(i).sql}, '$[*]') AS JSON[]), [])`).join(', ')}))`,
-        'dynamic',
-      );
-    case 'array_slice': {
-      arity(3);
-      const a = arg(0).sql;
-      // Kusto: inclusive indexes, negative from the end.
-      const len = `json_array_length(${a})`;
-      const idx = (x: string) => `(CASE WHEN ${x} < 0 THEN ${len} + ${x} ELSE ${x} END)`;
-      return R(
-        `to_json(list_slice(json_extract(${a}, '$[*]'), ${idx(num(1).sql)} + 1, ${idx(num(2).sql)} + 1))`,
-        'dynamic',
+        `CASE coalesce(json_type(${j}), 'NULL') WHEN 'ARRAY' THEN 'array' WHEN 'OBJECT' THEN 'dictionary' WHEN 'VARCHAR' THEN 'string' WHEN 'DOUBLE' THEN 'real' WHEN 'BOOLEAN' THEN 'bool' WHEN 'NULL' THEN 'null' ELSE (CASE WHEN TRY_CAST(${j} AS INTEGER) IS NOT NULL THEN 'int' ELSE 'long' END) END`,
+        'string',
       );
     }
-    case 'gettype':
-      throw unsupported(`The function '${e.name}'`, e);
+    case 'base64_encode_tostring':
+    case 'base64_encodestring':
+      arity(1);
+      return R(`to_base64(encode(${s(0)}))`, 'string');
+    case 'base64_decode_tostring':
+    case 'base64_decodestring':
+      arity(1);
+      // Not base64, or not UTF-8 once decoded: "" (Kusto gives null; strings read as "").
+      return R(`coalesce(try(decode(from_base64(${s(0)}))), '')`, 'string');
+    case 'hash_sha256':
+    case 'hash_sha1':
+    case 'hash_md5':
+      arity(1);
+      return R(`${{ hash_sha256: 'sha256', hash_sha1: 'sha1', hash_md5: 'md5' }[fn]}(${s(0)})`, 'string');
+    case 'hash': {
+      // Not Kusto's xxhash64 (values differ; see docs/kql.md): stable, and uniform for sampling.
+      arity(1, 2);
+      const h = `CAST(hash(${s(0)}) >> 1 AS BIGINT)`;
+      if (n === 1) return R(h, 'long');
+      const m = arg(1);
+      if (typeof m.value !== 'number' || m.value <= 0 || !Number.isInteger(m.value))
+        throw new KqlError(
+          'hash(): the modulo must be a constant positive integer',
+          e.args[1]!.pos,
+          e.args[1]!.len,
+        );
+      return R(`(${h} % ${m.value})`, 'long');
+    }
+    case 'strrep': {
+      arity(2, 3);
+      const la = lambdaArgs(c, e, scope);
+      const times = c.asNumber(la.arg(1), e.args[1]!, e.name).sql;
+      const delim = n === 3 ? c.asString(la.arg(2)) : "''";
+      const text = c.asString(la.arg(0));
+      // Kusto caps the repetitions at 1024 (and the result's length; not checked here).
+      return la.wrap(
+        R(
+          `array_to_string(list_transform(range(0, least(greatest(CAST(${times} AS BIGINT), 0), 1024)), x -> ${text}), ${delim})`,
+          'string',
+        ),
+      );
+    }
+    case 'todecimal': {
+      // idtrail has no decimal type: the value as a real (double), see docs/kql.md.
+      arity(1);
+      const a = arg(0);
+      const text = a.type === 'dynamic' ? `(${a.sql} ->> '$')` : `CAST(${a.sql} AS VARCHAR)`;
+      return R(d.fromJsonText(text, 'real'), 'real');
+    }
+    case 'series_stats_dynamic': {
+      arity(1, 2);
+      if (n === 2) throw unsupported('series_stats_dynamic() with ignore_nonfinite', e.args[1]!);
+      const la = lambdaArgs(c, e, scope);
+      const a = la.arg(0);
+      if (a.type !== 'dynamic') throw new KqlError(`${e.name}(): expected a dynamic array`, e.pos, e.len);
+      return la.wrap(R(d.jsonObject(seriesStats(a).map((x) => [x.name, x.sql] as const)), 'dynamic'));
+    }
+    case 'series_stats':
+      throw new KqlError(
+        'series_stats() makes several columns: use it alone in extend or project (or series_stats_dynamic())',
+        e.pos,
+        e.len,
+      );
+    case 'series_decompose_anomalies':
+    case 'series_decompose':
+    case 'series_decompose_forecast':
+      throw unsupported(`The function '${e.name}' (Kusto's seasonal decomposition is not implemented)`, e);
+    case 'geo_info_from_ip_address':
+      throw unsupported(`The function '${e.name}' (idtrail has no GeoIP database)`, e);
+    case 'row_number':
+    case 'row_cumsum':
+    case 'prev':
+    case 'next': {
+      if (!scope.serialized)
+        throw new KqlError(
+          `${e.name}(): the row set must be serialized (use sort, top, serialize or range before it)`,
+          e.pos,
+          e.len,
+        );
+      c.usedWindow = true;
+      // The input's order is the order DuckDB delivers (sort's ORDER BY, kept through projections).
+      if (fn === 'row_cumsum') {
+        arity(1);
+        // The running sum in the input's order (a restart argument is not supported).
+        const x = hoistWindow(c, num(0), e);
+        if (x.type === 'timespan') throw unsupported('row_cumsum() of a timespan', e);
+        return R(
+          `sum(${x.sql}) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
+          x.type === 'real' ? 'real' : 'long',
+        );
+      }
+      if (fn === 'row_number') {
+        arity(0, 1);
+        const start = n ? num(0).sql : '1';
+        return R(`(row_number() OVER () - 1 + ${start})`, 'long');
+      }
+      arity(1, 3);
+      const v = hoistWindow(c, arg(0), e);
+      const off = n >= 2 ? c.constInt(e.args[1]!, scope, e.name) : 1;
+      const def = n === 3 ? sameType(c, arg(2), v.type, e) : d.nullOf(v.type);
+      const w = `${fn === 'prev' ? 'lag' : 'lead'}(${v.sql}, ${off}, ${def}) OVER ()`;
+      return R(v.type === 'string' ? `coalesce(${w}, '')` : w, v.type);
+    }
+    case 'datetime_part': {
+      arity(2);
+      const p = arg(0);
+      if (typeof p.value !== 'string')
+        throw new KqlError('datetime_part(): the part must be a constant', e.args[0]!.pos, e.args[0]!.len);
+      const part = {
+        year: 'year',
+        quarter: 'quarter',
+        month: 'month',
+        week_of_year: 'week',
+        day: 'day',
+        dayofyear: 'doy',
+        hour: 'hour',
+        minute: 'minute',
+        second: 'second',
+        millisecond: 'millisecond',
+        microsecond: 'microsecond',
+      }[p.value.toLowerCase()];
+      if (!part) throw unsupported(`datetime_part() part '${p.value}'`, e.args[0]!);
+      // DuckDB's millisecond/microsecond parts include the seconds: keep the fraction only.
+      const v = `date_part('${part}', ${dt(c, arg(1), e)})`;
+      return R(
+        `CAST(${part === 'millisecond' ? `${v} % 1000` : part === 'microsecond' ? `${v} % 1000000` : v} AS INTEGER)`,
+        'int',
+      );
+    }
     case 'toscalar': {
       arity(1);
       const x = e.args[0]!;
@@ -447,7 +658,9 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       if (!col) throw new KqlError('toscalar(): the expression has no columns', x.pos, x.len);
       return R(`(SELECT ${d.quote(col.name)} FROM (${rel.sql}) AS ${c.freshAlias()} LIMIT 1)`, col.type);
     }
-    default:
+    default: {
+      const dyn = callDynamic(c, e, scope);
+      if (dyn) return dyn;
       if (AGGREGATE_NAMES.has(fn))
         throw new KqlError(
           `The aggregation function '${e.name}' can only be used in summarize`,
@@ -455,7 +668,17 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
           e.len,
         );
       throw unsupported(`The function '${e.name}'`, e);
+    }
   }
+}
+
+/** A window function's argument that holds a window function, as a column computed before. */
+function hoistWindow(c: Compiler, v: Sc, e: Call): Sc {
+  if (!/\bOVER \(/.test(v.sql)) return v;
+  if (!c.windowHoist) throw unsupported(`${e.name}() of a window function here`, e);
+  const name = `__w${c.windowHoist.length}`;
+  c.windowHoist.push(`${v.sql} AS ${c.dialect.quote(name)}`);
+  return { ...v, sql: c.dialect.quote(name) };
 }
 
 /** A dotted IPv4 address as a number (NULL when it is not one). */

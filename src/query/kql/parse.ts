@@ -111,7 +111,12 @@ function lambda(n: Node): Expr {
     const t = nt.Type;
     // `(T:(*))` or `(T:(a:string))`: a tabular parameter.
     const type = cls(t) === 'PrimitiveTypeExpression' ? typeName(t) : 'table';
-    return { name: String(nt.Name.SimpleName), type: type as KType | 'table' };
+    const def = p.DefaultValue ? expr(p.DefaultValue.Value) : undefined;
+    return {
+      name: String(nt.Name.SimpleName),
+      type: type as KType | 'table',
+      ...(def ? { default: def } : {}),
+    };
   });
   const body = n.Body;
   return {
@@ -208,14 +213,23 @@ function typeName(n: Node): KType {
 function union(n: Node): Extract<Operator, { kind: 'union' }> {
   let withSource: string | undefined;
   let isFuzzy = false;
+  let inner = false;
   for (const p of elements(n.Parameters)) {
     const name = String(p.Name.SimpleName).toLowerCase();
-    if (name === 'withsource') withSource = p.Expression.SimpleName ?? String(p.Expression.ToString());
-    else if (name === 'isfuzzy') isFuzzy = String(p.Expression.ToString()) === 'true';
-    else if (name !== 'kind' || String(p.Expression.ToString()) !== 'outer')
-      throw unsupported(`The union parameter '${name}'`, span(p));
+    const value = String(p.Expression.ToString()).trim();
+    if (name === 'withsource') withSource = p.Expression.SimpleName ?? value;
+    else if (name === 'isfuzzy') isFuzzy = value === 'true';
+    else if (name === 'kind' && (value === 'outer' || value === 'inner')) inner = value === 'inner';
+    else if (!name.startsWith('hint.')) throw unsupported(`The union parameter '${name}=${value}'`, span(p));
   }
-  return { kind: 'union', tables: elements(n.Expressions).map(tabular), withSource, isFuzzy, ...span(n) };
+  return {
+    kind: 'union',
+    tables: elements(n.Expressions).map(tabular),
+    withSource,
+    isFuzzy,
+    ...(inner ? { inner } : {}),
+    ...span(n),
+  };
 }
 
 function noParameters(n: Node, what: string): void {
@@ -232,11 +246,13 @@ function operator(n: Node): Operator {
     case 'ProjectOperator':
       return { kind: 'project', exprs: elements(n.Expressions).map(expr), ...s };
     case 'ProjectAwayOperator':
+    case 'ProjectKeepOperator':
       return {
-        kind: 'project-away',
+        kind: cls(n) === 'ProjectAwayOperator' ? 'project-away' : 'project-keep',
+        // Names or wildcards (`*1`, `Prop*`).
         names: elements(n.Expressions).map((e) => {
-          if (cls(e) !== 'NameReference') throw unsupported('project-away with wildcards', span(e));
-          return e.SimpleName;
+          if (cls(e) !== 'NameReference') throw unsupported(`${firstToken(n)} of an expression`, span(e));
+          return String(e.SimpleName);
         }),
         ...s,
       };
@@ -278,18 +294,36 @@ function operator(n: Node): Operator {
     case 'MakeSeriesOperator': {
       noParameters(n, 'make-series');
       const r = n.RangeClause;
-      if (cls(r) !== 'MakeSeriesFromToStepClause') throw unsupported('make-series … in range()', span(r));
+      const aggregates = elements(n.Aggregates).map((m) => ({
+        expr: expr(m.Expression),
+        ...(m.DefaultExpression ? { default: expr(m.DefaultExpression.Expression) } : {}),
+      }));
+      const by = n.ByClause ? elements(n.ByClause.Expressions).map(expr) : [];
+      if (cls(r) === 'MakeSeriesInRangeClause') {
+        // The older form: `on x in range(start, stop, step)`, stop inclusive as a bin start.
+        const [from, to, step] = elements(r.Arguments.Expressions).map(expr);
+        if (!from || !to || !step)
+          throw new KqlError('make-series: range() needs start, stop, step', s.pos, s.len);
+        return {
+          kind: 'make-series',
+          aggregates,
+          on: expr(n.OnClause.Expression),
+          from,
+          to,
+          step,
+          inclusiveTo: true,
+          by,
+          ...s,
+        };
+      }
       return {
         kind: 'make-series',
-        aggregates: elements(n.Aggregates).map((m) => ({
-          expr: expr(m.Expression),
-          ...(m.DefaultExpression ? { default: expr(m.DefaultExpression.Expression) } : {}),
-        })),
+        aggregates,
         on: expr(n.OnClause.Expression),
         ...(r.MakeSeriesFromClause ? { from: expr(r.MakeSeriesFromClause.Expression) } : {}),
         ...(r.MakeSeriesToClause ? { to: expr(r.MakeSeriesToClause.Expression) } : {}),
         step: expr(r.MakeSeriesStepClause.Expression),
-        by: n.ByClause ? elements(n.ByClause.Expressions).map(expr) : [],
+        by,
         ...s,
       };
     }
@@ -318,7 +352,40 @@ function operator(n: Node): Operator {
       return { kind: 'lookup', joinKind: j.joinKind, right: j.right, on: j.on, ...s };
     }
     case 'ParseOperator':
-      return parseOp(n, s);
+      return parseOp(n, s, false);
+    case 'ParseWhereOperator':
+      return parseOp(n, s, true);
+    case 'AsOperator':
+      for (const p of elements(n.Parameters))
+        if (!String(p.Name.SimpleName).toLowerCase().startsWith('hint.'))
+          throw unsupported(`The as parameter '${p.Name.SimpleName}'`, span(p));
+      return { kind: 'as', name: n.Name.SimpleName, ...s };
+    case 'SerializeOperator':
+      noParameters(n, 'serialize');
+      return { kind: 'serialize', exprs: elements(n.Expressions).map(expr), ...s };
+    case 'EvaluateOperator': {
+      noParameters(n, 'evaluate');
+      const call = n.FunctionCall;
+      const schema = n.Schema
+        ? (() => {
+            const cols = elements(n.Schema.Schema.Columns);
+            const star = !!n.Schema.Schema.AsteriskToken && n.Schema.Schema.AsteriskToken.Text === '*';
+            return {
+              star,
+              columns: cols
+                .filter((c) => cls(c) === 'NameAndTypeDeclaration')
+                .map((c) => ({ name: String(c.Name.SimpleName), type: typeName(c.Type) })),
+            };
+          })()
+        : undefined;
+      return {
+        kind: 'evaluate',
+        plugin: String(call.Name.SimpleName),
+        args: elements(call.ArgumentList.Expressions).map(expr),
+        ...(schema ? { schema } : {}),
+        ...s,
+      };
+    }
     case 'ProjectReorderOperator':
       return {
         kind: 'project-reorder',
@@ -428,12 +495,19 @@ function mvExpand(n: Node, s: Span): Operator {
   };
 }
 
-function parseOp(n: Node, s: Span): Operator {
+function parseOp(n: Node, s: Span, where: boolean): Operator {
+  type Mode = 'simple' | 'regex' | 'relaxed';
+  let mode = 'simple' as Mode;
+  let flags: string | undefined;
   for (const p of elements(n.Parameters)) {
     const name = String(p.Name.SimpleName).toLowerCase();
-    const value = String(p.Expression.ToString()).toLowerCase();
-    if (!(name === 'kind' && value === 'simple')) throw unsupported(`parse ${name}=${value}`, span(p));
+    const value = String(p.Expression.ToString()).trim();
+    if (name === 'kind' && ['simple', 'regex', 'relaxed'].includes(value.toLowerCase()))
+      mode = value.toLowerCase() as Mode;
+    else if (name === 'flags' && /^[Uimsx]*$/.test(value)) flags = value;
+    else throw unsupported(`parse ${name}=${value}`, span(p));
   }
+  if (flags && mode !== 'regex') throw new KqlError('parse: flags= needs kind=regex', s.pos, s.len);
   const parts = elements(n.Patterns).map((p): import('./ast.ts').ParsePart => {
     switch (cls(p)) {
       case 'StarExpression':
@@ -452,7 +526,15 @@ function parseOp(n: Node, s: Span): Operator {
         throw unsupported(`The parse pattern '${String(p.ToString())}'`, span(p));
     }
   });
-  return { kind: 'parse', source: expr(n.Expression), parts, ...s };
+  return {
+    kind: 'parse',
+    mode,
+    ...(flags ? { flags } : {}),
+    where,
+    source: expr(n.Expression),
+    parts,
+    ...s,
+  };
 }
 
 /** A render property's value as plain JSON (names and literals; lists of names as arrays). */
@@ -531,6 +613,11 @@ function expr(n: Node): Expr {
         args: elements(n.ArgumentList.Expressions).map(expr),
         ...s,
       };
+    case 'TypeOfLiteralExpression': {
+      const types = elements(n.Types);
+      if (types.length !== 1) throw unsupported('typeof() of a tuple', s);
+      return { kind: 'typeof', type: typeName(types[0]), ...s };
+    }
     case 'ToScalarExpression':
       return { kind: 'call', name: 'toscalar', args: [expr(n.Expression)], ...s };
     case 'PathExpression':

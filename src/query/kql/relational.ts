@@ -73,9 +73,12 @@ export function join(cx: Compiler, left: Rel, op: Extract<Operator, { kind: 'joi
 }
 
 /**
- * parse (simple kind) as one regular expression: literals match as written, `*` any text,
- * a column the shortest text up to the next literal (the rest, when last). Kusto's rule that a
- * failed match leaves every column null ("" for strings) holds: the match is all or nothing.
+ * parse and parse-where as one regular expression. simple: literals match as written, `*` any
+ * text, a column the shortest text up to the next literal (the rest, when last), and a typed
+ * column only text of its type, so the match is all or nothing (Kusto: a failed match leaves
+ * every column null, "" for strings). regex: the literals are regular expressions (RE2) and
+ * `flags=` (U, i, m, s) apply. relaxed: as simple, but a typed column takes any text and is null
+ * when it does not convert, the others still set. parse-where keeps only the rows that match.
  */
 export function parseOp(
   cx: Compiler,
@@ -86,29 +89,37 @@ export function parseOp(
   const q = cx.dialect.quote;
   const src = cx.str(cx.scalar(op.source, { cols: input.cols }));
   const esc = (t: string) => t.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-  let re = '^';
+  let re = op.mode === 'regex' && op.flags ? `(?${op.flags})^` : '^';
   const captures: { name: string; type: KType; group: number }[] = [];
   op.parts.forEach((p, i) => {
     const last = i === op.parts.length - 1;
-    if (p.kind === 'literal') re += esc(p.text);
-    else if (p.kind === 'any') re += last ? '.*' : '.*?';
+    if (p.kind === 'literal') {
+      if (op.mode === 'regex') {
+        // The literal is a regex: its own groups must not shift the columns' group numbers.
+        if (/(?<!\\)\((?!\?)/.test(p.text))
+          throw unsupported('a capturing group inside a parse kind=regex literal (use (?:…))', op);
+        re += p.text;
+      } else re += esc(p.text);
+    } else if (p.kind === 'any') re += last ? '.*' : '.*?';
     else {
-      // Typed columns only match text of their type, so a number that is not one fails the match.
+      // Typed columns only match text of their type (not in relaxed mode, where they convert or are null).
       const typed: Partial<Record<KType, string>> = {
         long: '(-?\\d+)',
         int: '(-?\\d+)',
         real: '(-?\\d+(?:\\.\\d*)?(?:[eE][-+]?\\d+)?)',
         bool: '(true|false|True|False)',
       };
-      re += typed[p.type] ?? (last ? '(.*)' : '(.*?)');
+      re += (op.mode !== 'relaxed' ? typed[p.type] : undefined) ?? (last ? '(.*)' : '(.*?)');
       captures.push({ name: p.name, type: p.type, group: captures.length + 1 });
     }
   });
   if (!captures.length) throw new KqlError('parse: the pattern names no column', op.pos, op.len);
   const pattern = cx.dialect.string(re);
-  const matched = `regexp_matches(${src}, ${pattern}, 's')`;
+  // Simple and relaxed: `.` crosses newlines (the text is matched as a whole); regex: as its flags say.
+  const opts = op.mode === 'regex' ? '' : ", 's'";
+  const matched = `regexp_matches(${src}, ${pattern}${opts})`;
   const value = (c: (typeof captures)[number]) => {
-    const text = `regexp_extract(${src}, ${pattern}, ${c.group}, 's')`;
+    const text = `regexp_extract(${src}, ${pattern}, ${c.group}${opts})`;
     const v = c.type === 'string' ? text : cx.dialect.fromJsonText(text, c.type);
     return c.type === 'string'
       ? `CASE WHEN ${matched} THEN ${v} ELSE '' END`
@@ -124,7 +135,7 @@ export function parseOp(
     const cap = captures.find((x) => x.name === c.name);
     return cap ? `${value(cap)} AS ${q(c.name)}` : q(c.name);
   });
-  return { sql: `SELECT ${list.join(', ')} ${from}`, cols };
+  return { sql: `SELECT ${list.join(', ')} ${from}${op.where ? ` WHERE ${matched}` : ''}`, cols };
 }
 
 /**
@@ -231,6 +242,7 @@ export function mvApply(cx: Compiler, input: Rel, op: Extract<Operator, { kind: 
     sub = cx.operator(sub, o);
   }
   // Expanded input columns are replaced by the subquery's; the others are kept, first.
+  // An expanded input column is removed, also when named (`Name = Column`), as Kusto documents.
   const expandedNames = new Set(op.items.flatMap((it) => (it.expr.kind === 'name' ? [it.expr.name] : [])));
   const kept = input.cols.filter((c) => !expandedNames.has(c.name) && !outs.some((o) => o.name === c.name));
   const used = new Set(kept.map((c) => c.name));

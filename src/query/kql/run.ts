@@ -7,7 +7,7 @@ import { LA_TABLES } from '../../registry/la-tables.ts';
 import { LOG_TYPES } from '../../registry/log-types.ts';
 import type { LogType } from '../../registry/types.ts';
 import type { KType } from './ast.ts';
-import { type Col, compileKql, type Rel } from './compile.ts';
+import { type Col, compileKql, NeedsDiscovery, type Rel } from './compile.ts';
 import { KqlError } from './errors.ts';
 import { parseKql } from './parse.ts';
 import type { KqlDialect } from './sql/dialect.ts';
@@ -63,7 +63,11 @@ export function readableTypes(roles: readonly string[], defaultRoles: readonly s
 }
 
 /** Compiles a request to SQL (bound to `$1` = the tenant). */
-export function compileRequest(req: KqlRequest): {
+export function compileRequest(
+  req: KqlRequest,
+  /** Rows of the discovery queries run so far (see NeedsDiscovery). */
+  discovered?: ReadonlyMap<string, unknown[][]>,
+): {
   sql: string;
   cols: Col[];
   params: unknown[];
@@ -90,6 +94,7 @@ export function compileRequest(req: KqlRequest): {
       return { sql: `SELECT * FROM (${view.sql}) AS v${where}`, cols: view.cols };
     },
     tableNames: () => [...byName.keys()],
+    discovered: (sql) => discovered?.get(sql),
   });
   return {
     sql: outputSql(d, compiled),
@@ -100,10 +105,25 @@ export function compileRequest(req: KqlRequest): {
   };
 }
 
+/** Discovery queries (bag_unpack's keys) one query may need before it compiles. */
+const MAX_DISCOVERIES = 8;
+
 export async function runKql(read: ReadSql, req: KqlRequest): Promise<KqlResult> {
-  const c = compileRequest(req);
+  const discovered = new Map<string, unknown[][]>();
+  let c: ReturnType<typeof compileRequest>;
   let rows: unknown[][];
   try {
+    for (;;) {
+      try {
+        c = compileRequest(req, discovered);
+        break;
+      } catch (e) {
+        if (!(e instanceof NeedsDiscovery) || discovered.size >= MAX_DISCOVERIES) throw e;
+        // The discovery reads the tenant's views only when its input does.
+        const params = e.sql.includes('WHERE tenant = $1') ? [req.tenant] : [];
+        discovered.set(e.sql, await read(e.sql, params));
+      }
+    }
     rows = await read(c.sql, c.params);
   } catch (e) {
     // Errors the query's own values cause (a bad regex, a conversion out of range) are the

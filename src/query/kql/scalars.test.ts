@@ -264,4 +264,214 @@ describe('KQL scalars', () => {
     );
     await assert.rejects(db.kql(`print x = dynamic({"a": 1})['a"b']`), (e: Error) => e instanceof KqlError);
   });
+  it("gettype: the static type, or a dynamic value's own type (Kusto's names)", async () => {
+    assert.deepEqual(
+      await db.rows(
+        "print gettype('a'), gettype(111), gettype(1 == 1), gettype(now()), gettype(1s), gettype(123.45), gettype(guid(12e8b78d-55b4-46ae-b068-26d7a0080254)), gettype(long(null))",
+      ),
+      [['string', 'long', 'bool', 'datetime', 'timespan', 'real', 'guid', 'long']],
+    );
+    assert.deepEqual(
+      await db.rows(
+        `print gettype(parse_json('1')), gettype(parse_json('3000000000')), gettype(parse_json(' "abc" ')), gettype(parse_json(' {"abc":1} ')), gettype(parse_json('[1, 2]')), gettype(parse_json('')), gettype(parse_json('1.5')), gettype(parse_json('true')), gettype(dynamic(null))`,
+      ),
+      [['int', 'long', 'string', 'dictionary', 'array', 'null', 'real', 'bool', 'null']],
+    );
+  });
+
+  it('base64_encode_tostring / base64_decode_tostring (UTF-8; bad input → "")', async () => {
+    assert.deepEqual(await over(['Kusto', 'héllo', ''], 'base64_encode_tostring(s)'), [
+      'S3VzdG8=',
+      'aMOpbGxv',
+      '',
+    ]);
+    assert.deepEqual(
+      await over(['S3VzdG8=', 'aMOpbGxv', '', '!!not base64', '/w=='], 'base64_decode_tostring(s)'),
+      ['Kusto', 'héllo', '', '', ''],
+    );
+  });
+
+  it('hash_sha256 / hash_sha1 / hash_md5 give lowercase hex; hash is stable and in range with a modulo', async () => {
+    assert.equal(
+      await one("hash_sha256('World')"),
+      '78ae647dc5544d227130a0682a51e30bc7777fbb6d8a8f17007463a3ecd1d524',
+    );
+    assert.equal(await one("hash_md5('')"), 'd41d8cd98f00b204e9800998ecf8427e');
+    assert.equal(await one("hash_sha1('a')"), '86f7e437faa5a7fce15d1ddcb9eaeaea377667b8');
+    const hs = (await over(['a', 'b', 'a', 'A'], 'hash(s)')) as number[];
+    assert.equal(hs[0], hs[2]);
+    assert.notEqual(hs[0], hs[3]);
+    const mods = (
+      await db.rows(
+        'range x from 1 to 200 step 1 | extend h = hash(tostring(x), 10) | summarize min(h), max(h), dcount(h)',
+      )
+    )[0];
+    assert.deepEqual(mods, [0, 9, 10]);
+    await assert.rejects(db.kql("print hash('a', 0)"), /modulo/);
+  });
+
+  it('strrep repeats with an optional delimiter; 0 or negative gives ""', async () => {
+    assert.deepEqual(
+      await db.rows(
+        "print strrep('ab', 3), strrep('x', 2, '-'), strrep('x', 0), strrep(7, 2), strrep('', 5)",
+      ),
+      [['ababab', 'x-x', '', '77', '']],
+    );
+  });
+
+  it('todecimal converts to a number (a real here) or null', async () => {
+    assert.deepEqual(
+      await db.rows("print todecimal('1.5'), todecimal(3), todecimal('x'), todecimal(dynamic(2.25))"),
+      [[1.5, 3, null, 2.25]],
+    );
+  });
+
+  it('extract with typeof() converts the match; no match or no conversion → null', async () => {
+    assert.deepEqual(
+      await over(['took 150 ms', 'took ms', 'took 1.5 ms'], 'extract(@"took (\\S+) ms", 1, s, typeof(real))'),
+      [150, null, 1.5],
+    );
+    assert.deepEqual(await over(['n=12', 'n=x'], 'extract("n=(.*)", 1, s, typeof(long))'), [12, null]);
+    assert.deepEqual(await over(['n=12', 'none'], 'extract("n=(.*)", 1, s, typeof(string))'), ['12', '']);
+    await assert.rejects(db.kql("print extract('a', 0, 'a', 'long')"), /typeof/);
+  });
+
+  it('bag_merge: the leftmost bag wins a shared key; non-bags are skipped', async () => {
+    const [[m]] = (await db.rows(
+      "print bag_merge(dynamic({'A1':12, 'B1':2, 'C1':3}), dynamic({'A2':81, 'B2':82, 'A1':1}))",
+    )) as [[string]];
+    assert.deepEqual(JSON.parse(m), { A1: 12, B1: 2, C1: 3, A2: 81, B2: 82 });
+    const [[n]] = (await db.rows(
+      "print bag_merge(dynamic(null), dynamic({'a': null, 'b': [1]}), dynamic([1]))",
+    )) as [[string]];
+    assert.deepEqual(JSON.parse(n), { a: null, b: [1] });
+    assert.deepEqual(await db.rows('print bag_merge(dynamic({}), dynamic(null))'), [['{}']]);
+  });
+
+  it('bag_remove_keys drops top-level keys (case-sensitive); a non-bag gives null', async () => {
+    const [[b]] = (await db.rows(
+      "print bag_remove_keys(dynamic({'key1': 123, 'key2': 'abc', 'Key1': 1}), dynamic(['key1', 'nope']))",
+    )) as [[string]];
+    assert.deepEqual(JSON.parse(b), { key2: 'abc', Key1: 1 });
+    assert.deepEqual(await db.rows("print bag_remove_keys(dynamic([1]), dynamic(['a']))"), [[null]]);
+    await assert.rejects(db.kql("print bag_remove_keys(dynamic({'a':1}), dynamic(['$.a']))"), /JSONPath/);
+  });
+
+  it('zip pairs arrays by position, padding the shorter with null; a non-array gives null', async () => {
+    assert.deepEqual(await db.rows("print zip(dynamic([1, 3, 5]), dynamic(['a', 'b']))"), [
+      ['[[1,"a"],[3,"b"],[5,null]]'],
+    ]);
+    assert.deepEqual(await db.rows('print zip(dynamic([]), dynamic([]))'), [['[]']]);
+    assert.deepEqual(await db.rows('print zip(dynamic({"a":1}), dynamic([1]))'), [[null]]);
+  });
+
+  it('strcat_array, bag_has_key, datetime_part', async () => {
+    assert.deepEqual(
+      await db.rows("print strcat_array(dynamic([1, 'b', null]), '-'), strcat_array(dynamic([]), ',')"),
+      [['1-b-', '']],
+    );
+    assert.deepEqual(
+      await db.rows(
+        "print bag_has_key(dynamic({'a': null}), 'a'), bag_has_key(dynamic({'a': 1}), 'A'), bag_has_key(dynamic([1]), 'a')",
+      ),
+      [[true, false, false]],
+    );
+    assert.deepEqual(
+      await db.rows(
+        "print datetime_part('year', datetime(2024-03-05T06:07:08.123Z)), datetime_part('Hour', datetime(2024-03-05T06:07:08.123Z)), datetime_part('millisecond', datetime(2024-03-05T06:07:08.123Z)), datetime_part('dayOfYear', datetime(2024-03-05))",
+      ),
+      [[2024, 6, 123, 65]],
+    );
+  });
+
+  it('geo_info_from_ip_address is refused: idtrail has no GeoIP database', async () => {
+    await assert.rejects(
+      db.kql("print geo_info_from_ip_address('20.53.203.50')"),
+      (e: KqlError) => e instanceof KqlError && /GeoIP/.test(e.message) && e.pos === 6,
+    );
+  });
+  it('trim_start / trim_end remove a repeated regex at one end only', async () => {
+    assert.deepEqual(
+      await db.rows(
+        `print trim_start("a", "aaba"), trim_end("a", "abaa"), trim_start(@"\\s+", "  x "), trim_end(@'[\\"\\s]+', '"x" "'), trim(@'[\\"\\s]+', ' "abc" ')`,
+      ),
+      [['ba', 'ab', 'x ', '"x', 'abc']],
+    );
+  });
+
+  it('totimespan reads [-][d.]hh:mm[:ss[.f]] text; anything else is null', async () => {
+    assert.deepEqual(
+      await over(['01:00:00', '1.02:03:04.5', '-00:30', '00:00:01.0000001', 'x', ''], 'totimespan(s)'),
+      ['01:00:00', '1.02:03:04.5000000', '-00:30:00', null, null, null].map((v, i) =>
+        i === 3 ? '00:00:01' : v,
+      ),
+    );
+  });
+
+  it('column_ifexists gives the column when the input has it, else the default', async () => {
+    assert.deepEqual(
+      await db.rows(
+        "datatable(a:string)['x'] | project b = column_ifexists('a', ''), c = column_ifexists('zz', 'none')",
+      ),
+      [['x', 'none']],
+    );
+  });
+
+  it('bin_at aligns buckets on a fixed point (numbers and datetimes)', async () => {
+    assert.deepEqual(await db.rows('print bin_at(6.5, 2.5, 7), bin_at(12, 5, 2), bin_at(-1, 5, 2)'), [
+      [4.5, 12, -3],
+    ]);
+    assert.deepEqual(
+      await db.rows(
+        'print bin_at(datetime(2024-01-01 10:17), 1h, datetime(2024-01-01 09:30)), bin_at(datetime(2024-01-01 09:10), 1d, datetime(2024-01-01 17:00))',
+      ),
+      [['2024-01-01T09:30:00Z', '2023-12-31T17:00:00Z']],
+    );
+  });
+
+  it('isnan / isinf / isfinite, tohex, week_of_year, make_datetime', async () => {
+    assert.deepEqual(
+      await db.rows(
+        'print isnan(sqrt(-1.0)), isnan(1.0), isinf(1.0 / 0.0), isfinite(2.0), isfinite(real(null))',
+      ),
+      [[true, false, true, true, null]],
+    );
+    assert.deepEqual(await db.rows('print tohex(255), tohex(256, 8), tohex(0)'), [['ff', '00000100', '0']]);
+    // ISO weeks: 2024-01-01 is a Monday in week 1; 2023-01-01 (a Sunday) is in week 52 of 2022.
+    assert.deepEqual(
+      await db.rows(
+        'print week_of_year(datetime(2024-01-01)), week_of_year(datetime(2023-01-01)), week_of_year(datetime(2024-12-31))',
+      ),
+      [[1, 52, 1]],
+    );
+    assert.deepEqual(
+      await db.rows(
+        'print make_datetime(2024, 2, 29), make_datetime(2024, 1, 2, 3, 4, 5.5), make_datetime(2023, 2, 29)',
+      ),
+      [['2024-02-29T00:00:00Z', '2024-01-02T03:04:05.500000Z', null]],
+    );
+  });
+
+  it('parse_ipv4, ipv4_compare, ipv4_is_match (with prefixes)', async () => {
+    assert.deepEqual(
+      await db.rows("print parse_ipv4('127.0.0.1'), parse_ipv4('300.0.0.1'), parse_ipv4('')"),
+      [[2130706433, null, null]],
+    );
+    assert.deepEqual(
+      await db.rows(
+        "print ipv4_compare('127.0.0.1', '127.0.0.2'), ipv4_compare('10.0.0.9', '10.0.0.1'), ipv4_compare('192.168.1.1', '192.168.1.255', 24), ipv4_compare('1.1.1.1/24', '1.1.1.9')",
+      ),
+      [[-1, 1, 0, 0]],
+    );
+    assert.deepEqual(
+      await db.rows(
+        "print ipv4_is_match('192.168.1.1', '192.168.1.255', 24), ipv4_is_match('192.168.1.1', '192.168.2.1', 24), ipv4_is_match('10.0.0.1', 'x')",
+      ),
+      [[true, false, null]],
+    );
+  });
+
+  it('ingestion_time is refused with a reason', async () => {
+    await assert.rejects(db.kql('print ingestion_time()'), /ingestion time/);
+  });
 });

@@ -69,6 +69,21 @@ export function summarize(
       });
       return;
     }
+    if (fn === 'percentiles') {
+      // One column per percentile, named percentile_x_p (or by the names given).
+      const [x, ...ps] = call.args;
+      if (!x || !ps.length)
+        throw new KqlError('percentiles: expected (expr, percentile, …)', call.pos, call.len);
+      ps.forEach((p, j) => {
+        const one = aggregate(cx, 'percentile', { ...call, name: 'percentile', args: [x, p] }, scope);
+        const name = names?.[j] ?? cx.unique(one.name, used);
+        used.add(name);
+        inner.push(`${one.sql} AS ${q(name)}`);
+        outer.push(q(name));
+        cols.push({ name, type: one.type });
+      });
+      return;
+    }
     const agg = aggregate(cx, fn, call, scope);
     const name = names?.[0] ?? cx.unique(agg.name, used);
     used.add(name);
@@ -205,6 +220,35 @@ export function aggregate(
         name: `percentile_${argName(0) ?? ''}_${String(p.value).replace('.', '_')}`,
       };
     }
+    case 'stdev':
+    case 'stdevp':
+    case 'variance':
+    case 'variancep':
+    case 'stdevif':
+    case 'varianceif': {
+      // Sample (Bessel-corrected) by default, population with the p forms, as Kusto defines them.
+      const a = cx.num(arg(0), args[0]!, fn);
+      const base = fn.replace(/if$/, '');
+      const sqlFn = {
+        stdev: 'stddev_samp',
+        stdevp: 'stddev_pop',
+        variance: 'var_samp',
+        variancep: 'var_pop',
+      }[base]!;
+      const filter = fn.endsWith('if') ? ` FILTER (WHERE ${bool(1)})` : '';
+      return { sql: `${sqlFn}(CAST(${a.sql} AS DOUBLE))${filter}`, type: 'real', name: suffix(fn) };
+    }
+    case 'percentiles_array': {
+      const a = cx.num(arg(0), args[0]!, fn);
+      const ps = args.slice(1).map((_, i) => arg(i + 1));
+      if (!ps.length || ps.some((p) => typeof p.value !== 'number'))
+        throw new KqlError('percentiles_array: the percentiles must be constants', call.pos, call.len);
+      return {
+        sql: `to_json(quantile_disc(${a.sql}, [${ps.map((p) => (p.value as number) / 100).join(', ')}]))`,
+        type: 'dynamic',
+        name: suffix('percentiles'),
+      };
+    }
     case 'any':
     case 'take_any': {
       const a = arg(0);
@@ -213,90 +257,4 @@ export function aggregate(
     default:
       throw unsupported(`The aggregation function '${call.name}'`, call);
   }
-}
-
-// --- columns and names ----------------------------------------------------------------------
-
-/**
- * make-series over a datetime axis with explicit `from`, `to` (exclusive) and `step`: one row per
- * group of the rows in range, each aggregate as an array with one value per step (`default`, else
- * 0, where a step has no rows), and the axis as an array of the steps' start times.
- */
-export function makeSeries(
-  cx: Compiler,
-  input: Rel,
-  op: Extract<Operator, { kind: 'make-series' }>,
-  from: string,
-): Rel {
-  const d = cx.dialect;
-  const q = d.quote;
-  const scope: Scope = { cols: input.cols };
-  if (!op.from || !op.to) throw unsupported('make-series without from and to', op);
-  const on = cx.scalar(op.on, scope);
-  const start = cx.scalar(op.from, scope);
-  const end = cx.scalar(op.to, scope);
-  const step = cx.scalar(op.step, scope);
-  if (
-    on.type !== 'datetime' ||
-    start.type !== 'datetime' ||
-    end.type !== 'datetime' ||
-    step.type !== 'timespan'
-  )
-    throw unsupported('make-series other than over a datetime axis with a timespan step', op);
-  if (typeof step.value !== 'number' || step.value <= 0)
-    throw new KqlError(
-      'make-series: the step must be a constant positive timespan',
-      op.step.pos,
-      op.step.len,
-    );
-  const axis = cx.baseName(op.on) ?? 'TimeGenerated';
-  const used = new Set<string>();
-  const by = op.by.map((e, i) => cx.column(e, scope, i, used));
-  const aggs = op.aggregates.map((a, i) => {
-    const names = a.expr.kind === 'named' ? a.expr.names : undefined;
-    const call = a.expr.kind === 'named' ? a.expr.expr : a.expr;
-    if (call.kind !== 'call' || !AGGREGATE_NAMES.has(call.name.toLowerCase()))
-      throw new KqlError('make-series: expected an aggregation function', call.pos, call.len);
-    const agg = aggregate(cx, call.name.toLowerCase(), call, scope);
-    const def = a.default ? cx.scalar(a.default, scope) : undefined;
-    const name = names?.[0] ?? cx.unique(agg.name, used);
-    used.add(name);
-    return {
-      name,
-      sql: agg.sql,
-      def: def ? def.sql : agg.type === 'real' || agg.type === 'long' || agg.type === 'int' ? '0' : 'NULL',
-      i,
-    };
-  });
-  const bucket = d.fromEpochMicros(
-    `${d.epochMicros(start.sql)} + ((${d.epochMicros(on.sql)} - ${d.epochMicros(start.sql)}) // ${step.value}) * ${step.value}`,
-  );
-  const inRange = `SELECT *, ${bucket} AS ${q('__b')} ${from} WHERE ${on.sql} >= ${start.sql} AND ${on.sql} < ${end.sql}`;
-  const keyList = by.map((b) => `${b.sql} AS ${q(b.name)}`);
-  const grouped = `SELECT ${[...keyList, q('__b'), ...aggs.map((a) => `${a.sql} AS ${q(`__a${a.i}`)}`)].join(', ')} FROM (${inRange}) AS ${cx.a()} GROUP BY ${[...by.map((_, i) => i + 1), by.length + 1].join(', ')}`;
-  const keys = by.length
-    ? `SELECT DISTINCT ${keyList.join(', ')} FROM (${inRange}) AS ${cx.a()}`
-    : `SELECT 1 AS ${q('__k')}`;
-  const bins = `SELECT unnest(generate_series(${start.sql}, ${end.sql} - INTERVAL 1 MICROSECOND, ${d.intervalMicros(String(step.value))})) AS ${q('__b')}`;
-  const match = [
-    ...by.map((b) => `k.${q(b.name)} IS NOT DISTINCT FROM g.${q(b.name)}`),
-    `g.${q('__b')} = b.${q('__b')}`,
-  ].join(' AND ');
-  const list = [
-    ...by.map((b) => `k.${q(b.name)} AS ${q(b.name)}`),
-    ...aggs.map(
-      (a) => `to_json(list(coalesce(g.${q(`__a${a.i}`)}, ${a.def}) ORDER BY b.${q('__b')})) AS ${q(a.name)}`,
-    ),
-    `to_json(list(strftime(b.${q('__b')}, '%Y-%m-%dT%H:%M:%S.%f0Z') ORDER BY b.${q('__b')})) AS ${q(axis)}`,
-  ];
-  const group = by.length ? ` GROUP BY ${by.map((b) => `k.${q(b.name)}`).join(', ')}` : '';
-  const cols: Col[] = [
-    ...by.map((b) => ({ name: b.name, type: b.type })),
-    ...aggs.map((a) => ({ name: a.name, type: 'dynamic' as KType })),
-    { name: axis, type: 'dynamic' },
-  ];
-  return {
-    sql: `SELECT ${list.join(', ')} FROM (${keys}) AS k CROSS JOIN (${bins}) AS b LEFT JOIN (${grouped}) AS g ON ${match}${group}`,
-    cols,
-  };
 }
