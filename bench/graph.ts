@@ -1,16 +1,13 @@
 /**
  * bench:graph — the Graph-compatible list API over many sign-ins: a filtered page of 100 at
  * page 1 and at page 1,000 (p50, p99), and requests/s from 8 concurrent clients; beside each, the
- * same compiled SQL run directly on DuckDB in the same run (the floor the API adds to), and the
- * same page from PostgreSQL holding the same records as JSONB (the peer DESIGN.md compares with).
+ * same compiled SQL run directly on DuckDB in the same run (the floor the API adds to).
  *
  *   npm run bench:graph -- [--records 1000000] [--users 3000] [--data DIR] [--requests 200] [--clients 8] [--seconds 10]
- *                          [--no-postgres]
  *
  * Records are the simulator's interactive sign-ins (--users, about 3.3 a user a day) ending now, loaded through
  * the real ingest pipeline in process, then served by `bin/idtrail serve` as a child process.
  */
-import { statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildODataQuery } from '../src/query/odata/query.ts';
@@ -19,7 +16,6 @@ import { logType } from '../src/registry/log-types.ts';
 import { DEFAULT_TENANT } from '../src/security/api-keys.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { benchSignIns } from './lib/load-store.ts';
-import { peerPostgres, postgresBin } from './lib/postgres.ts';
 import { fixed, int, percentile, progressBar, table } from './lib/report.ts';
 import { killChildServers, startChildServer } from './lib/server.ts';
 
@@ -32,9 +28,7 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '8' },
     seconds: { type: 'string', default: '10' },
     batch: { type: 'string', default: '5000' },
-    postgres: { type: 'boolean', default: true },
   },
-  allowNegative: true,
 });
 const N = Number(values.records);
 const REQUESTS = Number(values.requests);
@@ -125,11 +119,6 @@ try {
   const sql1 = await sqlLatencies(page1Url);
   const sql1000 = await sqlLatencies(page1000Url);
   await direct.close();
-  const dbBytes = statSync(path.join(dir, 'idtrail.duckdb')).size;
-
-  // 4. The peer in the same run (DESIGN.md): PostgreSQL with the same records as JSONB and a
-  //    (created_at, id) index, answering the same page with the same keyset (bench/lib/postgres.ts).
-  const peer = values.postgres && postgresBin() ? await peerPage(dir) : undefined;
 
   const row = (name: string, api: number[], sql: number[]) => [
     name,
@@ -143,40 +132,6 @@ try {
   process.stdout.write(
     `${table(['page', 'API p50 ms', 'API p99 ms', 'SQL p50 ms', 'SQL p99 ms', 'API/SQL p50'], [row('1', page1, sql1), row('1,000', page1000, sql1000)])}\n`,
   );
-  if (peer) {
-    process.stdout.write(
-      `\nPostgreSQL ${peer.version}, the same ${int(peer.rows)} records as JSONB (loaded in ${fixed(peer.loadSeconds)} s + ${fixed(peer.indexSeconds)} s for keys and index, ${fixed(peer.bytes / 2 ** 30, 2)} GiB with indexes; idtrail's file: ${fixed(dbBytes / 2 ** 30, 2)} GiB):\n`,
-    );
-    process.stdout.write(
-      `${table(
-        [
-          'page',
-          'PostgreSQL p50 ms',
-          'PostgreSQL p99 ms',
-          'idtrail API / PostgreSQL p50',
-          'idtrail SQL / PostgreSQL p50',
-        ],
-        [
-          [
-            '1',
-            fixed(percentile(peer.page1, 50), 2),
-            fixed(percentile(peer.page1, 99), 2),
-            fixed(percentile(page1, 50) / percentile(peer.page1, 50), 2),
-            fixed(percentile(sql1, 50) / percentile(peer.page1, 50), 2),
-          ],
-          [
-            '1,000',
-            fixed(percentile(peer.page1000, 50), 2),
-            fixed(percentile(peer.page1000, 99), 2),
-            fixed(percentile(page1000, 50) / percentile(peer.page1000, 50), 2),
-            fixed(percentile(sql1000, 50) / percentile(peer.page1000, 50), 2),
-          ],
-        ],
-      )}\n`,
-    );
-  } else {
-    process.stdout.write('\nPostgreSQL peer: not measured (--no-postgres, or PostgreSQL is not installed)\n');
-  }
   process.stdout.write(
     `walk to page 1,000: ${fixed(walkMs, 2)} ms/page; ${CLIENTS} clients on page 1: ${int(rps)} requests/s\n`,
   );
@@ -190,40 +145,4 @@ try {
 } finally {
   killChildServers();
   data.cleanup();
-}
-
-/** Page 1 and page 1,000 of the same filter on PostgreSQL, REQUESTS times each. */
-async function peerPage(dir: string) {
-  const pgp = await peerPostgres(path.join(dir, 'idtrail.duckdb'), DEFAULT_TENANT);
-  try {
-    // Graph's startswith ignores case; the page reads one row more than it returns, as ours does.
-    const where = "lower(record->>'appDisplayName') LIKE 'microsoft%'";
-    const first = `SELECT id, created_at, record FROM signin_events WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT 101`;
-    const next = `SELECT id, created_at, record FROM signin_events WHERE ${where} AND (created_at, id) < ($1, $2) ORDER BY created_at DESC, id DESC LIMIT 101`;
-    const timed = async (sql: string, params: unknown[]) => {
-      const ms: number[] = [];
-      await pgp.client.query(sql, params);
-      for (let i = 0; i < REQUESTS; i++) {
-        const t = performance.now();
-        await pgp.client.query(sql, params);
-        ms.push(performance.now() - t);
-      }
-      return ms.sort((a, b) => a - b);
-    };
-    let rows = (await pgp.client.query(first)).rows;
-    for (let p = 1; p < 1000; p++)
-      rows = (await pgp.client.query(next, [rows[99].created_at, rows[99].id])).rows;
-    const cursor = [rows[99].created_at, rows[99].id];
-    return {
-      version: pgp.version,
-      rows: pgp.loaded.rows,
-      loadSeconds: pgp.loaded.seconds,
-      indexSeconds: pgp.loaded.indexSeconds,
-      bytes: pgp.loaded.bytes,
-      page1: await timed(first, []),
-      page1000: await timed(next, cursor),
-    };
-  } finally {
-    await pgp.stop();
-  }
 }

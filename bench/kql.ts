@@ -2,22 +2,19 @@
  * bench:kql — a detection-style KQL query over many sign-ins: failures of the last 24 h, then
  * count and dcount by user and IP. Measured end to end in process (parse, bind, compile, run on
  * DuckDB, rows in LA's shape), beside the same question written by hand in SQL on the store's
- * typed columns, in the same run (the floor the KQL layer adds to), and PostgreSQL answering it
- * over the same records held as JSONB (the peer DESIGN.md compares with).
+ * typed columns, in the same run (the floor the KQL layer adds to).
  *
- *   npm run bench:kql -- [--records 1000000] [--users 3000] [--data DIR] [--runs 20] [--no-postgres]
+ *   npm run bench:kql -- [--records 1000000] [--users 3000] [--data DIR] [--runs 20]
  *
  * Records are the simulator's interactive sign-ins (--users, about 3.3 a user a day) ending now,
  * loaded through the real ingest pipeline.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { warmKql } from '../src/query/kql/parse.ts';
 import { runKql } from '../src/query/kql/run.ts';
 import { LOG_TYPES, logType } from '../src/registry/log-types.ts';
 import { DEFAULT_TENANT } from '../src/security/api-keys.ts';
 import { benchSignIns } from './lib/load-store.ts';
-import { peerPostgres, postgresBin } from './lib/postgres.ts';
 import { fixed, int, percentile, table } from './lib/report.ts';
 
 const { values } = parseArgs({
@@ -27,9 +24,7 @@ const { values } = parseArgs({
     data: { type: 'string' },
     runs: { type: 'string', default: '20' },
     batch: { type: 'string', default: '5000' },
-    postgres: { type: 'boolean', default: true },
   },
-  allowNegative: true,
 });
 const N = Number(values.records);
 const RUNS = Number(values.runs);
@@ -43,12 +38,6 @@ const KQL = `SigninLogs
 const SQL = `SELECT user_principal_name, ip_address, count(*) AS attempts, count(DISTINCT app_display_name) AS apps
 FROM signin_logs
 WHERE tenant = $1 AND "time" > CAST($2 AS TIMESTAMP) AND coalesce(error_code, 0) <> 0
-GROUP BY 1, 2`;
-
-const PG_SQL = `SELECT record->>'userPrincipalName', record->>'ipAddress', count(*),
-  count(DISTINCT record->>'appDisplayName')
-FROM signin_events
-WHERE created_at > $1 AND coalesce((record->'status'->>'errorCode')::int, 0) <> 0
 GROUP BY 1, 2`;
 
 const data = await benchSignIns({
@@ -95,24 +84,6 @@ try {
   await store.close();
   if (k.rows !== s.rows) throw new Error(`KQL gave ${k.rows} groups, SQL ${s.rows}`);
 
-  // The peer in the same run (DESIGN.md): PostgreSQL with the same records as JSONB, the same
-  // question in SQL over the JSON, helped by the (created_at, id) index (bench/lib/postgres.ts).
-  let peer: { version: string; ms: number[]; rows: number } | undefined;
-  if (values.postgres && postgresBin()) {
-    const pgp = await peerPostgres(path.join(dir, 'idtrail.duckdb'), DEFAULT_TENANT);
-    try {
-      const pgOnce = async () => {
-        const t = performance.now();
-        const r = await pgp.client.query(PG_SQL, [since]);
-        return { ms: performance.now() - t, rows: r.rowCount ?? 0 };
-      };
-      peer = { version: pgp.version, ...(await measure(pgOnce)) };
-    } finally {
-      await pgp.stop();
-    }
-    if (peer.rows !== s.rows) throw new Error(`PostgreSQL gave ${peer.rows} groups, DuckDB ${s.rows}`);
-  }
-
   process.stdout.write(`\nbench:kql — ${int(N)} sign-ins ${loaded}; ${RUNS} runs each\n${KQL}\n\n`);
   process.stdout.write(
     `${table(
@@ -136,25 +107,9 @@ try {
           fixed(percentile(s.ms, 99), 1),
           int(s.rows),
         ],
-        ...(peer
-          ? [
-              [
-                `PostgreSQL ${peer.version}, JSONB`,
-                fixed(percentile(peer.ms, 50), 1),
-                fixed(percentile(peer.ms, 99), 1),
-                int(peer.rows),
-              ],
-            ]
-          : []),
       ],
     )}\n`,
   );
-  if (peer)
-    process.stdout.write(
-      `KQL / PostgreSQL p50: ${fixed(percentile(k.ms, 50) / percentile(peer.ms, 50), 3)}\n`,
-    );
-  else
-    process.stdout.write('PostgreSQL peer: not measured (--no-postgres, or PostgreSQL is not installed)\n');
   const ratio = percentile(k.ms, 50) / percentile(s.ms, 50);
   process.stdout.write(
     `KQL / SQL p50: ${fixed(ratio, 2)}; budget < 1000 ms: ${percentile(k.ms, 50) < 1000 ? 'met' : 'MISSED'}\n`,
