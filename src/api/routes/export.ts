@@ -24,20 +24,13 @@ import { type Cursor, propertiesRead, type Query } from '../../query/plan.ts';
 import { compileCountDuckDb, compileKeysDuckDb, compileRangeDuckDb } from '../../query/sql/duckdb.ts';
 import type { Store } from '../../store/store.ts';
 import type { AppDeps } from '../app.ts';
-import { requireRole } from '../auth.ts';
 import { ApiError } from '../errors.ts';
-import { GRAPH_RESOURCES, type GraphResourceRoute } from './graph/resources.ts';
+import { resourceByName, resourceGuard } from './graph/resource-param.ts';
 import { CONDITIONAL_ACCESS_READERS, shapeOptions } from './graph/shape.ts';
 import { type TextShaper, textShaper } from './graph/shape-text.ts';
 
 /** Rows per keyset query (IDTRAIL_EXPORT_CHUNK): large enough to amortise a query, small enough to bound memory. */
 export const EXPORT_CHUNK = 5000;
-
-const byName = new Map<string, GraphResourceRoute>(
-  GRAPH_RESOURCES.map((r) => [r.path.split('/').pop()!.toLowerCase(), r]),
-);
-
-export const EXPORT_RESOURCES = GRAPH_RESOURCES.map((r) => r.path.split('/').pop()!);
 
 const HOUR = 3_600_000;
 /** Past this many hours the window has no lower bound: the next query is definitive. */
@@ -194,20 +187,10 @@ export const exportRoute =
     app.get<{ Params: { resource: string }; Querystring: Record<string, string | string[] | undefined> }>(
       '/api/v1/export/:resource',
       {
-        preHandler: async (req, reply) => {
-          const r = byName.get(req.params.resource.toLowerCase());
-          if (!r) {
-            throw new ApiError(
-              404,
-              'NotFound',
-              `no export for '${req.params.resource}'; one of: ${EXPORT_RESOURCES.join(', ')}`,
-            );
-          }
-          await requireRole(...r.roles).call(app, req, reply);
-        },
+        preHandler: resourceGuard(app, 'export'),
       },
       async (req, reply) => {
-        const r = byName.get(req.params.resource.toLowerCase())!;
+        const r = resourceByName(req.params.resource)!;
         const format = req.query.format ?? 'csv';
         if (format !== 'csv' && format !== 'json') {
           throw new ApiError(400, 'BadRequest', `Unsupported format '${String(format)}': use csv or json.`);

@@ -19,9 +19,9 @@ import { buildODataQuery } from '../../query/odata/query.ts';
 import { type Expr, propertiesRead, type Query } from '../../query/plan.ts';
 import { compileHistogramDuckDb } from '../../query/sql/duckdb.ts';
 import type { Store } from '../../store/store.ts';
-import { requireRole } from '../auth.ts';
 import { ApiError } from '../errors.ts';
-import { GRAPH_RESOURCES, type GraphResourceRoute } from './graph/resources.ts';
+import { resourceByName, resourceGuard } from './graph/resource-param.ts';
+import type { GraphResourceRoute } from './graph/resources.ts';
 import { CONDITIONAL_ACCESS_READERS, shapeOptions } from './graph/shape.ts';
 
 export const INTERVALS: Readonly<Record<string, number>> = {
@@ -41,11 +41,6 @@ const SUCCESS: Readonly<Record<string, string>> = {
   provisioning: "provisioningStatusInfo/status eq 'success'",
 };
 
-const byName = new Map<string, GraphResourceRoute>(
-  GRAPH_RESOURCES.map((r) => [r.path.split('/').pop()!.toLowerCase(), r]),
-);
-const RESOURCES = GRAPH_RESOURCES.map((r) => r.path.split('/').pop()!);
-
 const odata = (r: GraphResourceRoute, filter: string | undefined): Query => {
   try {
     return buildODataQuery(r.type, filter ? { $filter: filter } : {}, { version: 'beta' }).query;
@@ -61,20 +56,10 @@ export const histogramRoute =
     app.get<{ Params: { resource: string }; Querystring: Record<string, string | string[] | undefined> }>(
       '/api/v1/histogram/:resource',
       {
-        preHandler: async (req, reply) => {
-          const r = byName.get(req.params.resource.toLowerCase());
-          if (!r) {
-            throw new ApiError(
-              404,
-              'NotFound',
-              `no histogram for '${req.params.resource}'; one of: ${RESOURCES.join(', ')}`,
-            );
-          }
-          await requireRole(...r.roles).call(app, req, reply);
-        },
+        preHandler: resourceGuard(app, 'histogram'),
       },
       async (req) => {
-        const r = byName.get(req.params.resource.toLowerCase())!;
+        const r = resourceByName(req.params.resource)!;
         const name = r.path.split('/').pop()!;
         const { $filter: filter, interval = 'PT1H' } = req.query;
         if (Array.isArray(filter) || Array.isArray(interval)) {
