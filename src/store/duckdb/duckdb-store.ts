@@ -255,6 +255,9 @@ export class DuckDbStore implements Store {
       // line. Canonical JSON never holds a raw newline or control character, so DuckDB can read
       // the record file as single-column text (no escaping to write or undo), and the two are
       // joined by position. The stored record is byte-for-byte the text the hash covers.
+      // Rows are stored in time order within a commit (the files are joined first, then sorted):
+      // a Graph page's newest rows then share fewer of the 2,048-row vectors that ZSTD decodes
+      // whole (docs/benchmarks.md). Nothing reads rows in physical order: chains use ORDER BY seq.
       const cols = tableColumns(b.type).filter((c) => c.name !== 'record');
       const names = cols.map((c) => c.name);
       let colsText = '';
@@ -284,7 +287,8 @@ export class DuckDbStore implements Store {
          SELECT ${names.map((n) => `c.${q(n)}`).join(', ')}, r.record
          FROM read_json(${lit(colsFile)}, format = 'newline_delimited', columns = {${spec}}) c
          POSITIONAL JOIN read_csv(${lit(recFile)}, columns = {'record': 'VARCHAR'}, header = false,
-           delim = E'\\x01', quote = '', escape = '', auto_detect = false, max_line_size = 1000000000) r`,
+           delim = E'\\x01', quote = '', escape = '', auto_detect = false, max_line_size = 1000000000) r
+         ORDER BY c."time"`,
       );
     }
   }
