@@ -15,6 +15,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { logType } from '../src/registry/log-types.ts';
 import { readDigests } from '../src/router/digests.ts';
 import { chainHash } from '../src/security/hash-chain.ts';
+import { RecordCodec } from '../src/store/record-codec.ts';
 import { interactiveSignIn } from './fixtures/samples.ts';
 import { ADMIN_SECRET, startTestServer, type TestServer } from './helpers/server.ts';
 
@@ -99,6 +100,34 @@ describe('tamper evidence: bin/idtrail verify', () => {
       r.out,
       /SignInLogs tenant \S+ seq 10: hash-mismatch: record t-0-9 at seq 10 does not match its hash/,
     );
+  });
+
+  it('names a compact copy (what Graph pages serve) that is not the hashed record', async () => {
+    const dir = copy();
+    await tamper(dir, async (sql) => {
+      // Every row has its compact copy, compressed with the table's dictionary.
+      const [[missing]] = (await sql(`SELECT count(*) FROM ${TABLE} WHERE record_z IS NULL`)) as [[bigint]];
+      assert.equal(Number(missing), 0);
+      const dicts = await sql('SELECT id, tbl, to_base64(dict) FROM record_dictionaries');
+      assert.ok(dicts.some((d) => d[1] === SignInLogs.table));
+      const codec = new RecordCodec(
+        dicts.map(([id, tbl, b64]) => ({
+          id: Number(id),
+          table: String(tbl),
+          dict: Buffer.from(String(b64), 'base64'),
+        })),
+      );
+      // A well-formed copy of an edited record, and bytes that are no copy at all.
+      const [[record]] = await sql(`SELECT record FROM ${TABLE} WHERE seq = 12`);
+      const forged = codec.encode(SignInLogs.table, String(record).replace('Redmond', 'Seattle'));
+      await sql(`UPDATE ${TABLE} SET record_z = from_base64('${forged.toString('base64')}') WHERE seq = 12`);
+      await sql(`UPDATE ${TABLE} SET record_z = from_base64('AAEC') WHERE seq = 13`);
+    });
+    const r = await verify(dir);
+    assert.equal(r.code, 2, r.out);
+    assert.match(r.out, /seq 12: compact-mismatch: record t-0-11 at seq 12: its compact copy/);
+    assert.match(r.out, /seq 13: compact-mismatch/);
+    assert.doesNotMatch(r.out, /hash-mismatch/);
   });
 
   it('names a deleted row', async () => {

@@ -19,6 +19,7 @@ import { chainHash, GENESIS_HASH } from './hash-chain.ts';
 
 export type ProblemKind =
   | 'hash-mismatch'
+  | 'compact-mismatch'
   | 'gap'
   | 'duplicate'
   | 'checkpoint-mismatch'
@@ -218,7 +219,7 @@ async function verifyOne(
   const pageSize = opts.pageSize ?? 20_000;
   let readFrom = from.seq + 1;
   for (;;) {
-    const page = await store.readChain(type, tenant, readFrom, pageSize);
+    const page = await store.readChain(type, tenant, readFrom, pageSize, { withCompact: true });
     if (page.length === 0) break;
     for (const r of page) {
       if (r.seq > until) break;
@@ -234,6 +235,23 @@ async function verifyOne(
           report(
             'hash-mismatch',
             `record ${r.id} at seq ${r.seq} does not match its hash: changed, or moved`,
+            r.seq,
+          );
+        }
+      }
+      // The compact copy the Graph API serves must be the hashed text too (a row without one is
+      // served from `record`).
+      if (r.compact != null) {
+        let text: string | undefined;
+        try {
+          text = store.recordText(r.compact) ?? undefined;
+        } catch {
+          text = undefined;
+        }
+        if (text !== r.record) {
+          report(
+            'compact-mismatch',
+            `record ${r.id} at seq ${r.seq}: its compact copy (what Graph pages serve) is not the hashed record: changed`,
             r.seq,
           );
         }

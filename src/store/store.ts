@@ -41,6 +41,8 @@ export interface StoredRecord {
   time: string;
   ingestedAt: string;
   record: string;
+  /** The stored compact form (`record_z`), when asked for: verify checks it decodes to `record`. */
+  compact?: unknown;
 }
 
 export interface ApiKeyRow {
@@ -206,7 +208,13 @@ export interface Store extends KeyStore, IntegrityStore, RouterStore, SavedQuery
    */
   stageAppend(batches: readonly AppendBatch[]): Promise<StagedAppend>;
   /** Records of one tenant's chain from a seq on, in seq order. */
-  readChain(type: LogType, tenant: string, fromSeq: number, limit: number): Promise<StoredRecord[]>;
+  readChain(
+    type: LogType,
+    tenant: string,
+    fromSeq: number,
+    limit: number,
+    opts?: { withCompact?: boolean },
+  ): Promise<StoredRecord[]>;
   count(type: LogType, tenant?: string): Promise<number>;
   /**
    * Runs a read-only statement compiled for this engine (src/query/sql/<engine>.ts) with bound
@@ -219,6 +227,12 @@ export interface Store extends KeyStore, IntegrityStore, RouterStore, SavedQuery
    * not turned into per-row arrays (downloads read millions of rows).
    */
   streamSql(sql: string, params: readonly unknown[]): AsyncGenerator<unknown[][]>;
+  /**
+   * A record's canonical text from its compact form: the `record_z` column, each record compressed
+   * on its own (record-codec.ts), which a read of a few scattered rows (a Graph page) selects
+   * instead of `record`. Null for rows stored before the column existed: read `record` for those.
+   */
+  recordText(compact: unknown): string | null;
   /** The latest record time (ISO 8601) a tenant has for a log type, or null when it has none. */
   maxTime(type: LogType, tenant: string): Promise<string | null>;
   /** The earliest record time (ISO 8601) a tenant has for a log type, or null when it has none. */

@@ -27,6 +27,11 @@ export interface CompiledSql {
   params: unknown[];
 }
 
+/** A page's SQL: its third column is the record's compact form (`record_z`) when `compact`, else text. */
+export interface CompiledPageSql extends CompiledSql {
+  compact: boolean;
+}
+
 const q = duckdbDialect.quote;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -368,20 +373,25 @@ function source(type: LogType): string {
 
 /**
  * A page of a query for one tenant: rows of (id, t, record) in order, at most `limit + 1` of them
- * (the extra row only says that a next page exists; see cursor.ts `pageOf`).
+ * (the extra row only says that a next page exists; see cursor.ts `pageOf`). Without `$select`
+ * the record comes in its compact form (`compact`: decode with Store.recordText; see
+ * store/record-codec.ts for why), null for rows stored before that form existed: read those with
+ * compileRecordsByKeyDuckDb.
  */
-export function compileDuckDb(query: Query, tenant: string): CompiledSql {
+export function compileDuckDb(query: Query, tenant: string): CompiledPageSql {
   checkQuery(query);
   const params: unknown[] = [tenant];
   const dir = query.orderBy[0]!.dir === 'desc' ? 'DESC' : 'ASC';
   const order = `ORDER BY time ${dir}, id ${dir}`;
   const types = [query.type, ...(query.union ?? [])];
   const limit = `$${params.push(query.limit + 1)}`;
-  const record = recordSql(query.select);
+  const compact = !query.select || query.select.length === 0;
+  const record = compact ? 'record_z' : recordSql(query.select);
   if (types.length === 1) {
     return {
       sql: `SELECT id, ${TIME_TEXT} AS t, ${record} AS record\nFROM ${source(query.type)}\nWHERE ${whereClause(query.type, query, params, true)}\n${order}\nLIMIT ${limit}`,
       params,
+      compact,
     };
   }
   // Each table sorts and limits its own rows (a top-N each), then the pages are merged.
@@ -392,7 +402,32 @@ export function compileDuckDb(query: Query, tenant: string): CompiledSql {
   return {
     sql: `SELECT id, ${TIME_TEXT} AS t, record FROM (\n${branches.join('\nUNION ALL\n')}\n)\n${order}\nLIMIT ${limit}`,
     params,
+    compact,
   };
+}
+
+/**
+ * The canonical text of some of a query's rows, by their keys (id and time as a page gave them):
+ * rows of (id, record), in no particular order. For rows whose compact form is missing; bounded by
+ * the keys' time range so the engine reads only the row groups that hold them.
+ */
+export function compileRecordsByKeyDuckDb(
+  query: Query,
+  tenant: string,
+  keys: ReadonlyArray<{ id: string; t: string }>,
+): CompiledSql {
+  if (keys.length === 0) throw new Error('no keys');
+  const params: unknown[] = [tenant];
+  const times = keys.map((k) => k.t).sort();
+  const from = `$${params.push(timestampText(times[0]!))}`;
+  const to = `$${params.push(timestampText(times[times.length - 1]!))}`;
+  const ids = keys.map((k) => `$${params.push(k.id)}`).join(', ');
+  const types = [query.type, ...(query.union ?? [])];
+  const branches = types.map(
+    (t) =>
+      `SELECT id, record FROM ${source(t)}\nWHERE tenant = $1 AND time BETWEEN CAST(${from} AS TIMESTAMP) AND CAST(${to} AS TIMESTAMP) AND id IN (${ids})`,
+  );
+  return { sql: branches.join('\nUNION ALL\n'), params };
 }
 
 /**

@@ -12,6 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { LogType } from '../../registry/types.ts';
+import { RecordCodec, type RecordDictionary } from '../record-codec.ts';
 import { duckdbDialect, tableColumns } from '../sql/dialect.ts';
 import type {
   ApiKeyRow,
@@ -55,6 +56,9 @@ export class DuckDbStore implements Store {
   private lastAppend = 0;
   private unCheckpointedBytes = 0;
   private maintenance?: NodeJS.Timeout;
+  private codec = new RecordCodec();
+  /** Dictionaries in use whose row no commit has stored yet: each staged append stores them. */
+  private unstoredDictionaries: RecordDictionary[] = [];
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -88,6 +92,13 @@ export class DuckDbStore implements Store {
     // dialect.recordStorage) before the top rows are picked: 5× slower pages (docs/benchmarks.md).
     await writer.run('SET GLOBAL late_materialization_max_rows = 1000');
     await store.migrate();
+    store.codec = new RecordCodec(
+      (await store.rows(writer, 'SELECT id, tbl, dict FROM record_dictionaries')).map((r) => ({
+        id: Number(r[0]),
+        table: String(r[1]),
+        dict: r[2] as Uint8Array,
+      })),
+    );
     if (opts.file !== ':memory:') {
       store.maintenance = setInterval(() => void store.idleCheckpoint(), 2_000);
       store.maintenance.unref();
@@ -195,6 +206,7 @@ export class DuckDbStore implements Store {
         throw err;
       }
     }
+    const dictionaries = [...this.unstoredDictionaries];
     let used = false;
     return {
       commit: () => {
@@ -207,6 +219,7 @@ export class DuckDbStore implements Store {
             try {
               for (const sql of inserts) await this.writer.run(sql);
               await this.writer.run('COMMIT');
+              this.unstoredDictionaries = this.unstoredDictionaries.filter((d) => !dictionaries.includes(d));
             } catch (err) {
               await this.writer.run('ROLLBACK').catch(() => {});
               throw err;
@@ -242,7 +255,10 @@ export class DuckDbStore implements Store {
     });
   }
 
-  /** Two files per table (typed columns as NDJSON; canonical records one per line) and their INSERTs. */
+  /**
+   * Two files per table (typed columns as NDJSON; canonical records, each beside its compact form,
+   * one per line) and their INSERTs.
+   */
   private async writeScratch(
     work: readonly AppendBatch[],
     files: string[],
@@ -250,14 +266,33 @@ export class DuckDbStore implements Store {
   ): Promise<void> {
     const commit = ++this.commitNo;
     const now = new Date().toISOString();
+    for (const b of work) {
+      // A table's first batch gives it its dictionary (record-codec.ts).
+      if (this.codec.dictionaryOf(b.type.table) !== undefined) continue;
+      const d = this.codec.makeDictionary(
+        b.type.table,
+        b.rows.map((r) => r.record),
+      );
+      if (!d) continue;
+      this.codec.add(d);
+      this.unstoredDictionaries.push(d);
+    }
+    // Until one commit has stored a dictionary, every staged append stores it too (a failed
+    // commit must not leave records that refer to a dictionary no row holds).
+    for (const d of this.unstoredDictionaries) {
+      inserts.push(
+        `INSERT INTO record_dictionaries (id, tbl, dict) VALUES (${d.id}, ${lit(d.table)}, from_base64(${lit(Buffer.from(d.dict).toString('base64'))})) ON CONFLICT DO NOTHING`,
+      );
+    }
     for (const [i, b] of work.entries()) {
       // Two files per table: the typed columns as NDJSON, and the canonical records one per
-      // line. Canonical JSON never holds a raw newline or control character, so DuckDB can read
-      // the record file as single-column text (no escaping to write or undo), and the two are
-      // joined by position. The stored record is byte-for-byte the text the hash covers.
+      // line, each followed by \x01 and its compact form in base64. Canonical JSON never holds a
+      // raw newline or control character, so DuckDB can read the record file as delimited text
+      // (no escaping to write or undo), and the two are joined by position. The stored record is
+      // byte-for-byte the text the hash covers.
       // Rows are stored in time order within a commit (the files are joined first, then sorted):
-      // a Graph page's newest rows then share fewer of the 2,048-row vectors that ZSTD decodes
-      // whole (docs/benchmarks.md). Nothing reads rows in physical order: chains use ORDER BY seq.
+      // a page's newest rows then share fewer of the 2,048-row vectors that ZSTD decodes whole
+      // (docs/benchmarks.md). Nothing reads rows in physical order: chains use ORDER BY seq.
       const cols = tableColumns(b.type).filter((c) => c.name !== 'record');
       const names = cols.map((c) => c.name);
       let colsText = '';
@@ -273,7 +308,7 @@ export class DuckDbStore implements Store {
         };
         for (let c = 0; c < b.type.columns.length; c++) o[b.type.columns[c]!.name] = r.values[c] ?? null;
         colsText += `${JSON.stringify(o)}\n`;
-        recText += `${r.record}\n`;
+        recText += `${r.record}\x01${this.codec.encode(b.type.table, r.record).toString('base64')}\n`;
       }
       const base = path.join(this.scratchDir, `commit-${process.pid}-${commit}-${i}`);
       const colsFile = `${base}.ndjson`;
@@ -283,19 +318,30 @@ export class DuckDbStore implements Store {
       this.unCheckpointedBytes += colsText.length + recText.length;
       const spec = cols.map((c) => `${lit(c.name)}: ${lit(duckdbDialect.columnType(c.type))}`).join(', ');
       inserts.push(
-        `INSERT INTO ${q(b.type.table)} (${[...names, 'record'].map(q).join(', ')})
-         SELECT ${names.map((n) => `c.${q(n)}`).join(', ')}, r.record
+        `INSERT INTO ${q(b.type.table)} (${[...names, 'record', 'record_z'].map(q).join(', ')})
+         SELECT ${names.map((n) => `c.${q(n)}`).join(', ')}, r.record, from_base64(r.z)
          FROM read_json(${lit(colsFile)}, format = 'newline_delimited', columns = {${spec}}) c
-         POSITIONAL JOIN read_csv(${lit(recFile)}, columns = {'record': 'VARCHAR'}, header = false,
+         POSITIONAL JOIN read_csv(${lit(recFile)}, columns = {'record': 'VARCHAR', 'z': 'VARCHAR'}, header = false,
            delim = E'\\x01', quote = '', escape = '', auto_detect = false, max_line_size = 1000000000) r
          ORDER BY c."time"`,
       );
     }
   }
 
-  async readChain(type: LogType, tenant: string, fromSeq: number, limit: number): Promise<StoredRecord[]> {
+  recordText(compact: unknown): string | null {
+    if (compact == null) return null;
+    return this.codec.decode(compact as Uint8Array);
+  }
+
+  async readChain(
+    type: LogType,
+    tenant: string,
+    fromSeq: number,
+    limit: number,
+    opts: { withCompact?: boolean } = {},
+  ): Promise<StoredRecord[]> {
     const rows = await this.read(
-      `SELECT seq, hash, id, strftime(time, '%Y-%m-%dT%H:%M:%S.%fZ'), strftime(ingested_at, '%Y-%m-%dT%H:%M:%S.%fZ'), record
+      `SELECT seq, hash, id, strftime(time, '%Y-%m-%dT%H:%M:%S.%fZ'), strftime(ingested_at, '%Y-%m-%dT%H:%M:%S.%fZ'), record${opts.withCompact ? ', record_z' : ''}
        FROM ${q(type.table)} WHERE tenant = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
       [tenant, fromSeq, limit],
     );
@@ -306,6 +352,7 @@ export class DuckDbStore implements Store {
       time: String(r[3]),
       ingestedAt: String(r[4]),
       record: String(r[5]),
+      ...(opts.withCompact ? { compact: r[6] } : {}),
     }));
   }
 

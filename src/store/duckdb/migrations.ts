@@ -79,4 +79,21 @@ export const MIGRATIONS: readonly Migration[] = [
          updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp, PRIMARY KEY (tenant, id))`,
     ],
   },
+  {
+    version: 5,
+    name: 'compact records for random access',
+    statements: () => [
+      // Each record also compressed on its own (src/store/record-codec.ts), for reads that fetch
+      // a few rows (Graph pages); rows stored before this migration have none and are read from
+      // `record`.
+      ...LOG_TYPES.map(
+        (t) => `ALTER TABLE ${duckdbDialect.quote(t.table)} ADD COLUMN IF NOT EXISTS record_z BLOB`,
+      ),
+      // The dictionaries they are compressed with, made from each table's first records; never
+      // changed or deleted while a record refers to them.
+      `CREATE TABLE IF NOT EXISTS record_dictionaries (
+         id INTEGER PRIMARY KEY, tbl VARCHAR NOT NULL, dict BLOB NOT NULL,
+         created_at TIMESTAMP NOT NULL DEFAULT current_timestamp)`,
+    ],
+  },
 ];

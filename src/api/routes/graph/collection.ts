@@ -9,7 +9,8 @@ import { QueryError } from '../../../query/errors.ts';
 import type { GraphVersion } from '../../../query/odata/capabilities.ts';
 import { buildODataQuery } from '../../../query/odata/query.ts';
 import { propertiesRead, type Query } from '../../../query/plan.ts';
-import { compileByIdDuckDb, compileCountDuckDb, compileDuckDb } from '../../../query/sql/duckdb.ts';
+import { compileByIdDuckDb, compileCountDuckDb } from '../../../query/sql/duckdb.ts';
+import { type PageRow, queryPage, readPage, withRecords } from '../../../query/sql/read-page.ts';
 import { logType } from '../../../registry/log-types.ts';
 import type { Store } from '../../../store/store.ts';
 import type { AppDeps } from '../../app.ts';
@@ -52,29 +53,18 @@ const WINDOWS_H = [1, 8, 64, 512, 4096];
  * a window holding a full page already holds the newest rows, and DuckDB skips the row groups
  * older than it (zone maps on `time`), instead of sorting every matching row of the table.
  */
-async function newestFirst(
-  store: Store,
-  query: Query,
-  tenant: string,
-): Promise<Array<{ id: string; t: string; record: string }>> {
-  const run = async (q: Query) => {
-    const { sql, params } = compileDuckDb(q, tenant);
-    return (await store.readSql(sql, params)).map((row) => ({
-      id: String(row[0]),
-      t: String(row[1]),
-      record: String(row[2]),
-    }));
-  };
-  if (query.orderBy[0]!.dir !== 'desc') return run(query);
+async function newestFirst(store: Store, query: Query, tenant: string): Promise<PageRow[]> {
+  if (query.orderBy[0]!.dir !== 'desc') return readPage(store, query, tenant);
   // Page 1 looks back from the newest stored record, not from now: a tenant whose logs stop
   // earlier (an import, a quiet night) would otherwise run every small window empty first.
   const anchor = query.after ? Date.parse(query.after.t) : await newestTime(store, query, tenant);
-  if (anchor === null) return run(query);
+  if (anchor === null) return readPage(store, query, tenant);
   for (const h of WINDOWS_H) {
-    const rows = await run({ ...query, notBefore: new Date(anchor - h * 3_600_000).toISOString() });
-    if (rows.length > query.limit) return rows;
+    const q = { ...query, notBefore: new Date(anchor - h * 3_600_000).toISOString() };
+    const page = await queryPage(store, q, tenant);
+    if (page.rows.length > query.limit) return withRecords(store, q, tenant, page);
   }
-  return run(query);
+  return readPage(store, query, tenant);
 }
 
 /**
