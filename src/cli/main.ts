@@ -1,5 +1,6 @@
-/** `idtrail` — the command line (serve, ingest, keys, simulate, query). Every command takes --data DIR (env IDTRAIL_DATA, default ./.idtrail). */
+/** `idtrail` — the command line (serve, ingest, keys, simulate, verify, query, compact). Every command takes --data DIR (env IDTRAIL_DATA, default ./.idtrail). */
 import { Command } from 'commander';
+import { compactCommand } from './compact.ts';
 import { ingestCommand } from './ingest.ts';
 import { keysCommand } from './keys.ts';
 import { queryCommand } from './query.ts';
@@ -17,6 +18,7 @@ program.addCommand(keysCommand());
 program.addCommand(simulateCommand());
 program.addCommand(verifyCommand());
 program.addCommand(queryCommand());
+program.addCommand(compactCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`idtrail: ${err instanceof Error ? err.message : String(err)}\n`);

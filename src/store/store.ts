@@ -233,6 +233,11 @@ export interface Store extends KeyStore, IntegrityStore, RouterStore, SavedQuery
    * instead of `record`. Null for rows stored before the column existed: read `record` for those.
    */
   recordText(compact: unknown): string | null;
+  /**
+   * Gives every record of a log type stored without a compact form (before migration 5) its
+   * compact form, a range of rows per transaction; returns how many it filled. `bin/idtrail compact`.
+   */
+  compactRecords(type: LogType, onProgress?: (done: number, total: number) => void): Promise<number>;
   /** The latest record time (ISO 8601) a tenant has for a log type, or null when it has none. */
   maxTime(type: LogType, tenant: string): Promise<string | null>;
   /** The earliest record time (ISO 8601) a tenant has for a log type, or null when it has none. */

@@ -266,24 +266,14 @@ export class DuckDbStore implements Store {
   ): Promise<void> {
     const commit = ++this.commitNo;
     const now = new Date().toISOString();
+    // A table's first batch gives it its dictionary (record-codec.ts).
     for (const b of work) {
-      // A table's first batch gives it its dictionary (record-codec.ts).
-      if (this.codec.dictionaryOf(b.type.table) !== undefined) continue;
-      const d = this.codec.makeDictionary(
+      this.ensureDictionary(
         b.type.table,
         b.rows.map((r) => r.record),
       );
-      if (!d) continue;
-      this.codec.add(d);
-      this.unstoredDictionaries.push(d);
     }
-    // Until one commit has stored a dictionary, every staged append stores it too (a failed
-    // commit must not leave records that refer to a dictionary no row holds).
-    for (const d of this.unstoredDictionaries) {
-      inserts.push(
-        `INSERT INTO record_dictionaries (id, tbl, dict) VALUES (${d.id}, ${lit(d.table)}, from_base64(${lit(Buffer.from(d.dict).toString('base64'))})) ON CONFLICT DO NOTHING`,
-      );
-    }
+    inserts.push(...this.dictionaryInserts());
     for (const [i, b] of work.entries()) {
       // Two files per table: the typed columns as NDJSON, and the canonical records one per
       // line, each followed by \x01 and its compact form in base64. Canonical JSON never holds a
@@ -326,6 +316,88 @@ export class DuckDbStore implements Store {
          ORDER BY c."time"`,
       );
     }
+  }
+
+  /**
+   * Until one commit has stored a dictionary, every transaction that writes compact records stores
+   * it too (a failed commit must not leave records that refer to a dictionary no row holds).
+   */
+  private dictionaryInserts(): string[] {
+    return this.unstoredDictionaries.map(
+      (d) =>
+        `INSERT INTO record_dictionaries (id, tbl, dict) VALUES (${d.id}, ${lit(d.table)}, from_base64(${lit(Buffer.from(d.dict).toString('base64'))})) ON CONFLICT DO NOTHING`,
+    );
+  }
+
+  /** A dictionary for `table` from these records when it has none yet (see writeScratch). */
+  private ensureDictionary(table: string, records: readonly string[]): void {
+    if (this.codec.dictionaryOf(table) !== undefined) return;
+    const d = this.codec.makeDictionary(table, records);
+    if (!d) return;
+    this.codec.add(d);
+    this.unstoredDictionaries.push(d);
+  }
+
+  async compactRecords(
+    type: LogType,
+    onProgress?: (done: number, total: number) => void,
+    chunkRows = 50_000,
+  ): Promise<number> {
+    const t = q(type.table);
+    const [[missing], [maxRow]] = [
+      (await this.read(`SELECT count(*) FROM ${t} WHERE record_z IS NULL`))[0]!,
+      (await this.read(`SELECT max(rowid) FROM ${t}`))[0]!,
+    ];
+    const total = Number(missing);
+    if (total === 0) return 0;
+    let done = 0;
+    onProgress?.(0, total);
+    // A rowid range at a time, each in its own transaction under the write lock (rowids are
+    // stable within it): read the records, compress them here, and UPDATE from a scratch file.
+    for (let from = 0; from <= Number(maxRow); from += chunkRows) {
+      const to = from + chunkRows - 1;
+      done += await this.withWriteLock(async () => {
+        const rows = await this.rows(
+          this.writer,
+          `SELECT rowid, record FROM ${t} WHERE rowid BETWEEN ${from} AND ${to} AND record_z IS NULL`,
+        );
+        if (rows.length === 0) return 0;
+        this.ensureDictionary(
+          type.table,
+          rows.slice(0, 1000).map((r) => String(r[1])),
+        );
+        const dictionaries = [...this.unstoredDictionaries];
+        let text = '';
+        for (const r of rows)
+          text += `${r[0]}\x01${this.codec.encode(type.table, String(r[1])).toString('base64')}\n`;
+        const file = path.join(this.scratchDir, `commit-${process.pid}-compact-${++this.commitNo}.ndjson`);
+        await writeFile(file, text);
+        try {
+          await this.writer.run('BEGIN TRANSACTION');
+          try {
+            for (const sql of this.dictionaryInserts()) await this.writer.run(sql);
+            await this.writer.run(
+              `UPDATE ${t} SET record_z = from_base64(s.z)
+               FROM read_csv(${lit(file)}, columns = {'rid': 'BIGINT', 'z': 'VARCHAR'}, header = false,
+                 delim = E'\\x01', quote = '', escape = '', auto_detect = false) s
+               WHERE ${t}.rowid = s.rid AND ${t}.rowid BETWEEN ${from} AND ${to} AND ${t}.record_z IS NULL`,
+            );
+            await this.writer.run('COMMIT');
+            this.unstoredDictionaries = this.unstoredDictionaries.filter((d) => !dictionaries.includes(d));
+          } catch (err) {
+            await this.writer.run('ROLLBACK').catch(() => {});
+            throw err;
+          }
+          // Updated strings live in memory until a checkpoint writes them.
+          await this.writer.run('CHECKPOINT');
+        } finally {
+          rmSync(file, { force: true });
+        }
+        return rows.length;
+      });
+      onProgress?.(done, total);
+    }
+    return done;
   }
 
   recordText(compact: unknown): string | null {
