@@ -524,12 +524,18 @@ export function compileFilterDuckDb(type: LogType, filter: Expr, params: unknown
 
 /**
  * One record by its Graph id, for GET /{resource}/{id}: the row itself, or — for snapshot types
- * keyed by (id, time) — the principal's latest snapshot.
+ * keyed by (id, time) — the principal's latest snapshot. Its compact form by default (decode with
+ * Store.recordText); `record` for a row stored without one.
  */
-export function compileByIdDuckDb(type: LogType, tenant: string, id: string): CompiledSql {
+export function compileByIdDuckDb(
+  type: LogType,
+  tenant: string,
+  id: string,
+  column: 'record_z' | 'record' = 'record_z',
+): CompiledSql {
   const match = type.keyFields ? `starts_with(id, $2 || '|')` : 'id = $2';
   return {
-    sql: `SELECT record FROM ${q(type.table)} WHERE tenant = $1 AND ${match} ORDER BY time DESC LIMIT 1`,
+    sql: `SELECT ${column} FROM ${q(type.table)} WHERE tenant = $1 AND ${match} ORDER BY time DESC LIMIT 1`,
     params: [tenant, id],
   };
 }

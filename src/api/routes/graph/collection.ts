@@ -147,13 +147,20 @@ function register(
   const byIdTypes = version === 'beta' && r.path === '/auditLogs/signIns' ? SIGN_IN_KINDS : [r.type];
   app.get<{ Params: { id: string } }>(`${base}/:id`, guard, async (req, reply) => {
     const tenant = req.principal!.tenant;
-    let rows: unknown[][] = [];
+    let record: string | null = null;
     for (const type of byIdTypes) {
       const { sql, params } = compileByIdDuckDb(type, tenant, req.params.id);
-      rows = await deps.store.readSql(sql, params);
-      if (rows.length > 0) break;
+      const rows = await deps.store.readSql(sql, params);
+      if (rows.length === 0) continue;
+      record = deps.store.recordText(rows[0]![0]);
+      if (record === null) {
+        // Stored before compact records (migration 5): read the text.
+        const text = compileByIdDuckDb(type, tenant, req.params.id, 'record');
+        record = String((await deps.store.readSql(text.sql, text.params))[0]![0]);
+      }
+      break;
     }
-    if (rows.length === 0) {
+    if (record === null) {
       throw new ApiError(
         404,
         'Request_ResourceNotFound',
@@ -164,7 +171,7 @@ function register(
     if (opts.includeUnknownEnumMembers) reply.header('Preference-Applied', 'include-unknown-enum-members');
     return {
       '@odata.context': `${contextBase}/$entity`,
-      ...shape(r.type, version, JSON.parse(String(rows[0]![0])) as Json, opts),
+      ...shape(r.type, version, JSON.parse(record) as Json, opts),
     };
   });
 }
