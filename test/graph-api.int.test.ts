@@ -146,7 +146,8 @@ describe('Graph API with the official client', () => {
 
   it('rows stored without a compact copy (before migration 5) read the same, in pages and by id', async () => {
     const client = graphClient(server, reader);
-    const page = () => client.api('/auditLogs/signIns').filter("appDisplayName eq 'Microsoft Teams'").top(200).get();
+    const page = () =>
+      client.api('/auditLogs/signIns').filter("appDisplayName eq 'Microsoft Teams'").top(200).get();
     const one = () => client.api('/auditLogs/signIns/sg-000043').get();
     const [pageBefore, oneBefore] = [await page(), await one()];
     const [[blob]] = await server.running.store.readSql(
