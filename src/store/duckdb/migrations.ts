@@ -86,8 +86,11 @@ export const MIGRATIONS: readonly Migration[] = [
       // Each record also compressed on its own (src/store/record-codec.ts), for reads that fetch
       // a few rows (Graph pages); rows stored before this migration have none and are read from
       // `record`.
+      // Uncompressed: the values are compressed already, and DuckDB otherwise picks FSST for some
+      // segments, whose reads decode more than the one row asked for.
       ...LOG_TYPES.map(
-        (t) => `ALTER TABLE ${duckdbDialect.quote(t.table)} ADD COLUMN IF NOT EXISTS record_z BLOB`,
+        (t) =>
+          `ALTER TABLE ${duckdbDialect.quote(t.table)} ADD COLUMN IF NOT EXISTS record_z BLOB USING COMPRESSION uncompressed`,
       ),
       // The dictionaries they are compressed with, made from each table's first records; never
       // changed or deleted while a record refers to them.
