@@ -3,7 +3,7 @@ import type { Expr, KType } from './ast.ts';
 import { AGGREGATE_NAMES, type Compiler, type Sc, type Scope } from './compile.ts';
 import { callDynamic, lambdaArgs } from './dynamic.ts';
 import { KqlError, unsupported } from './errors.ts';
-import { seriesStats } from './series.ts';
+import { seriesOutliers, seriesStats } from './series.ts';
 
 type Call = Extract<Expr, { kind: 'call' }>;
 
@@ -582,8 +582,15 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       );
     case 'series_decompose_anomalies':
     case 'series_decompose':
+      throw new KqlError(
+        `${e.name}() makes several columns: use it alone in extend or project, e.g. (flag, score, baseline) = ${e.name}(x)`,
+        e.pos,
+        e.len,
+      );
+    case 'series_outliers':
+      return seriesOutliers(c, e, scope);
     case 'series_decompose_forecast':
-      throw unsupported(`The function '${e.name}' (Kusto's seasonal decomposition is not implemented)`, e);
+      throw unsupported(`The function '${e.name}' (forecasting is not implemented)`, e);
     case 'geo_info_from_ip_address':
       throw unsupported(`The function '${e.name}' (idtrail has no GeoIP database)`, e);
     case 'row_number':
