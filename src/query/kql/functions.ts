@@ -3,6 +3,7 @@ import type { Expr, KType } from './ast.ts';
 import { AGGREGATE_NAMES, type Compiler, type Sc, type Scope } from './compile.ts';
 import { callDynamic, lambdaArgs } from './dynamic.ts';
 import { KqlError, unsupported } from './errors.ts';
+import { geoInfoSql } from './geo.ts';
 import { seriesOutliers, seriesStats } from './series.ts';
 
 type Call = Extract<Expr, { kind: 'call' }>;
@@ -592,7 +593,8 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
     case 'series_decompose_forecast':
       throw unsupported(`The function '${e.name}' (forecasting is not implemented)`, e);
     case 'geo_info_from_ip_address':
-      throw unsupported(`The function '${e.name}' (idtrail has no GeoIP database)`, e);
+      arity(1);
+      return geoInfoSql(c, e, scope);
     case 'row_number':
     case 'row_cumsum':
     case 'prev':

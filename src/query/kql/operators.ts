@@ -154,7 +154,7 @@ export function operator(cx: Compiler, input: Rel, op: Operator): Rel {
 export function operatorRel(cx: Compiler, input: Rel, op: Operator): Rel {
   const q = cx.dialect.quote;
   const from = `FROM (${input.sql}) AS ${cx.a()}`;
-  const scope: Scope = { cols: input.cols, serialized: !!input.serialized };
+  const scope: Scope = { cols: input.cols, serialized: !!input.serialized, rel: input };
   switch (op.kind) {
     case 'where': {
       cx.usedWindow = false;
@@ -217,7 +217,7 @@ export function operatorRel(cx: Compiler, input: Rel, op: Operator): Rel {
       // One SELECT per expression: a later one may use an earlier one's column.
       let rel = input;
       op.exprs.forEach((e, i) => {
-        const s: Scope = { cols: rel.cols, serialized: !!input.serialized };
+        const s: Scope = { cols: rel.cols, serialized: !!input.serialized, rel };
         const { value: ps, from: src } = windowLayer(cx, rel, () =>
           cx.columns(e, s, i + rel.cols.length, new Set(rel.cols.map((c) => c.name)), true),
         );

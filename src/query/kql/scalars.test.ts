@@ -384,12 +384,6 @@ describe('KQL scalars', () => {
     );
   });
 
-  it('geo_info_from_ip_address is refused: idtrail has no GeoIP database', async () => {
-    await assert.rejects(
-      db.kql("print geo_info_from_ip_address('20.53.203.50')"),
-      (e: KqlError) => e instanceof KqlError && /GeoIP/.test(e.message) && e.pos === 6,
-    );
-  });
   it('trim_start / trim_end remove a repeated regex at one end only', async () => {
     assert.deepEqual(
       await db.rows(
