@@ -131,8 +131,8 @@ export function outliers(x: N[], lo = 0.1, hi = 0.9, scale: N[] = x): number[] {
   const eps = maxAbs(scale) * 1e-10;
   const r = x.map((v) => (v === null ? null : roundTo(v, eps)));
   const vals = r.filter((v): v is number => v !== null);
-  const L = quantile(vals, lo);
-  const H = quantile(vals, hi);
+  const L = roundTo(quantile(vals, lo), eps);
+  const H = roundTo(quantile(vals, hi), eps);
   return r.map((v) => {
     if (v === null || (v >= L && v <= H)) return 0;
     if (H === L) return v > H ? Number.MAX_VALUE : -Number.MAX_VALUE;

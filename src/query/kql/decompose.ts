@@ -94,18 +94,20 @@ function lagCorrelation(g: Gen, d: string, p: string): string {
 }
 
 /**
- * Values rounded to 10 significant digits of the largest magnitude in `scale` (the original
- * series): floating-point noise of a fit (a line minus its own fit) becomes exact zeros instead
- * of a pattern to detect or score.
+ * Rounding to 10 significant digits of the largest magnitude in `scale` (the original series):
+ * floating-point noise of a fit (a line minus its own fit) becomes exact zeros, and equal values
+ * stay equal through percentile interpolation, instead of making a pattern to detect or score.
  */
+function withGrid(g: Gen, scale: string, body: (snap: (v: string) => string) => string): string {
+  const v0 = g.fresh('v');
+  const eps = `greatest(list_max(list_transform(${scale}, ${v0} -> abs(${v0}))), 1e-300) * 1e-10`;
+  return g.bind(eps, 'eps', (e) => body((v) => `round(${v} / ${e}) * ${e}`));
+}
+
 function denoise(g: Gen, xs: string, scale: string): string {
-  return g.bind(xs, 'x', (x) => {
-    const v0 = g.fresh('v');
-    const eps = `(greatest(list_max(list_transform(${scale}, ${v0} -> abs(${v0}))), 1e-300) * 1e-10)`;
-    return g.bind(eps, 'eps', (e) => {
-      const v = g.fresh('v');
-      return `list_transform(${x}, ${v} -> round(${v} / ${e}) * ${e})`;
-    });
+  return withGrid(g, scale, (snap) => {
+    const v = g.fresh('v');
+    return `list_transform(${xs}, ${v} -> ${snap(v)})`;
   });
 }
 
@@ -206,25 +208,25 @@ export function outliersSql(
   hi: string,
   opts: { ignore?: string; scale?: string } = {},
 ): string {
-  const ignore = opts.ignore;
   const v1 = g.fresh('v');
-  const skip = ignore ? ` OR ${v1} = ${ignore}` : '';
+  const skip = opts.ignore ? ` OR ${v1} = ${opts.ignore}` : '';
   const present = `list_transform(${xs}, ${v1} -> CASE WHEN ${v1} IS NULL OR isnan(${v1})${skip} THEN NULL ELSE ${v1} END)`;
-  return g.bind(denoise(g, present, opts.scale ?? xs), 'r', (x) => {
-    const v2 = g.fresh('v');
-    const vals = `list_filter(${x}, ${v2} -> ${v2} IS NOT NULL)`;
-    return g.bind(
-      `{'lo': list_aggregate(${vals}, 'quantile_cont', ${lo}), 'hi': list_aggregate(${vals}, 'quantile_cont', ${hi})}`,
-      'q',
-      (q) => {
+  return withGrid(g, opts.scale ?? xs, (snap) => {
+    const v0 = g.fresh('v');
+    return g.bind(`list_transform(${present}, ${v0} -> ${snap(v0)})`, 'r', (x) => {
+      const v2 = g.fresh('v');
+      const vals = `list_filter(${x}, ${v2} -> ${v2} IS NOT NULL)`;
+      // The percentiles on the same grid: an interpolation between equal values gives that value.
+      const pct = (p: string) => snap(`list_aggregate(${vals}, 'quantile_cont', ${p})`);
+      return g.bind(`{'lo': ${pct(lo)}, 'hi': ${pct(hi)}}`, 'q', (q) => {
         const L = `struct_extract(${q}, 'lo')`;
         const H = `struct_extract(${q}, 'hi')`;
         const v = g.fresh('v');
         const out = (dist: string, sign: string) =>
           `CASE WHEN ${H} > ${L} THEN ${dist} / (${H} - ${L}) ELSE ${sign}${MAX_SCORE} END`;
         return `list_transform(${x}, ${v} -> CASE WHEN ${v} IS NULL THEN 0.0 WHEN ${v} > ${H} THEN ${out(`(${v} - ${H})`, '')} WHEN ${v} < ${L} THEN ${out(`(${v} - ${L})`, '-')} ELSE 0.0 END)`;
-      },
-    );
+      });
+    });
   });
 }
 

@@ -186,6 +186,25 @@ describe('KQL make-series and series functions', () => {
     );
   });
 
+  it('series_decompose_anomalies: a sparse count series (mostly 0) is flagged only at its counts', async () => {
+    // The residual is −avg everywhere but at the counts: a zero 10–90 range, so any point outside
+    // it is an infinite score (reported as the largest real).
+    const xs = Array.from({ length: 48 }, (_, i) => (i === 14 ? 3 : 0));
+    const [row] = await parsed(
+      `print y = dynamic([${xs.join(',')}]) | extend (f, s, b) = series_decompose_anomalies(y, 2.0, 0, 'avg') | project f, s, b`,
+    );
+    assert.deepEqual(row![0], anomalies(xs, 2.0, 0, 'avg').flags);
+    assert.deepEqual(
+      (row![0] as number[]).flatMap((f, i) => (f ? [i] : [])),
+      [14],
+    );
+    assert.equal((row![1] as number[])[14], Number.MAX_VALUE);
+    assert.deepEqual(
+      row![2],
+      xs.map(() => 3 / 48),
+    );
+  });
+
   it('series_decompose_anomalies: default column names, empty and null series, null points', async () => {
     const r = await db.kql(
       'print y = dynamic([1, 2, 3]) | extend series_decompose_anomalies(y) | project-away y',
