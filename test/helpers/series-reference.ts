@@ -62,15 +62,15 @@ function pearsonAtLag(d: number[], p: number): number | null {
     va += (a[i]! - ma) ** 2;
     vb += (b[i]! - mb) ** 2;
   }
-  return va * vb === 0 ? null : cov / Math.sqrt(va * vb);
+  return va <= 0 || vb <= 0 ? null : cov / Math.sqrt(va * vb);
 }
 
-/** The period docs/kql.md describes (no nulls in `tr`). */
-export function detectPeriod(tr: number[], threshold = 0.6): number {
+/** The period docs/kql.md describes (a missing point counts as on the fitted line). */
+export function detectPeriod(tr: N[], threshold = 0.6): number {
   const f = lineFit(tr);
   if (!f) return 0;
   const eps = maxAbs(tr) * 1e-10;
-  const d = tr.map((y, i) => roundTo(y - (f.a + f.b * i), eps));
+  const d = tr.map((y, i) => (y === null ? 0 : roundTo(y - (f.a + f.b * i), eps)));
   const scores = new Map<number, number>();
   for (let p = 4; p <= Math.floor(d.length / 2); p++) {
     const r = pearsonAtLag(d, p);

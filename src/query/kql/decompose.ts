@@ -66,30 +66,25 @@ function lineFit(g: Gen, v: string): string {
   });
 }
 
-/** Pearson correlation of the pairs (d[i], d[i + p]) with both values present; null without variance. */
+/**
+ * Pearson correlation of the pairs (d[i], d[i + p]) of a list without nulls; null with fewer than
+ * 3 pairs or without variance. Built from sums and dot products of two slices (native list
+ * functions, no per-element lambda: this runs for every candidate period).
+ */
 function lagCorrelation(g: Gen, d: string, p: string): string {
-  const i = g.fresh('i');
-  return g.bind(
-    `list_filter(range(len(${d}) - ${p}), ${i} -> ${d}[${i} + 1] IS NOT NULL AND ${d}[${i} + 1 + ${p}] IS NOT NULL)`,
-    'ix',
-    (ix) => {
-      const over = (f: (j: string) => string, agg: 'list_avg' | 'list_sum') => {
-        const j = g.fresh('j');
-        return `${agg}(list_transform(${ix}, ${j} -> ${f(j)}))`;
-      };
-      const a = (j: string) => `${d}[${j} + 1]`;
-      const b = (j: string) => `${d}[${j} + 1 + ${p}]`;
-      return g.bind(`{'ma': ${over(a, 'list_avg')}, 'mb': ${over(b, 'list_avg')}}`, 'm', (m) => {
-        const ma = `struct_extract(${m}, 'ma')`;
-        const mb = `struct_extract(${m}, 'mb')`;
-        const cov = over((j) => `(${a(j)} - ${ma}) * (${b(j)} - ${mb})`, 'list_sum');
-        const va = over((j) => `(${a(j)} - ${ma}) * (${a(j)} - ${ma})`, 'list_sum');
-        const vb = over((j) => `(${b(j)} - ${mb}) * (${b(j)} - ${mb})`, 'list_sum');
-        // Fewer than 3 pairs say nothing; a constant side has no correlation (and 0/0 would be NaN,
-        // which DuckDB orders above every number).
-        return `CASE WHEN len(${ix}) < 3 OR ${va} * ${vb} = 0 THEN NULL ELSE ${cov} / sqrt(${va} * ${vb}) END`;
+  const a = `list_slice(${d}, 1, len(${d}) - ${p})`;
+  const b = `list_slice(${d}, ${p} + 1, len(${d}))`;
+  return g.bind(a, 'a', (av) =>
+    g.bind(b, 'b', (bv) => {
+      const sums = `{'k': CAST(len(${av}) AS DOUBLE), 'sa': list_sum(${av}), 'sb': list_sum(${bv}), 'saa': list_dot_product(${av}, ${av}), 'sbb': list_dot_product(${bv}, ${bv}), 'sab': list_dot_product(${av}, ${bv})}`;
+      return g.bind(sums, 's', (s) => {
+        const f = (k: string) => `struct_extract(${s}, '${k}')`;
+        const va = `(${f('k')} * ${f('saa')} - ${f('sa')} * ${f('sa')})`;
+        const vb = `(${f('k')} * ${f('sbb')} - ${f('sb')} * ${f('sb')})`;
+        // A constant side has no correlation (and 0/0 would be NaN, which DuckDB orders above every number).
+        return `CASE WHEN ${f('k')} < 3 OR ${va} <= 0 OR ${vb} <= 0 THEN NULL ELSE (${f('k')} * ${f('sab')} - ${f('sa')} * ${f('sb')}) / sqrt(${va} * ${vb}) END`;
       });
-    },
+    }),
   );
 }
 
@@ -112,9 +107,9 @@ function denoise(g: Gen, xs: string, scale: string): string {
 }
 
 /**
- * The detected period of the training points `tr` (0 when none): the line fit is removed, then
- * each candidate period p in [4, len/2] scores the correlation of the series with itself shifted
- * by p. The best-scoring candidate must reach the threshold; it is then replaced by its smallest
+ * The detected period of the training points `tr` (0 when none): the line fit is removed (a
+ * missing point counts as on the line), then each candidate period p in [4, len/2] scores the
+ * correlation of the series with itself shifted by p. The best-scoring candidate must reach the threshold; it is then replaced by its smallest
  * divisor that reaches the threshold too (a multiple of a period scores as well as the period,
  * and one spike can tip the balance toward the multiple).
  */
@@ -122,7 +117,8 @@ function detectPeriod(g: Gen, tr: string, threshold: number): string {
   return g.bind(lineFit(g, tr), 'f', (f) => {
     const detrended = g.each(
       `len(${tr})`,
-      (i) => `${tr}[${i} + 1] - (struct_extract(${f}, 'a') + struct_extract(${f}, 'b') * ${i})`,
+      (i) =>
+        `coalesce(${tr}[${i} + 1] - (struct_extract(${f}, 'a') + struct_extract(${f}, 'b') * ${i}), 0.0)`,
     );
     return g.bind(denoise(g, detrended, tr), 'd', (d) => {
       const p = g.fresh('p');
