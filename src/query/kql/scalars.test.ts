@@ -384,6 +384,27 @@ describe('KQL scalars', () => {
     );
   });
 
+  it("format_timespan: Kusto's documented examples, padding, F without trailing zeros, null", async () => {
+    assert.deepEqual(
+      await db.rows(
+        "print format_timespan(time(29.09:00:05.12345), 'dd.hh:mm:ss [FF]'), format_timespan(time(29.09:00:05.12345), 'ddd.h:mm:ss [fff]')",
+      ),
+      [['29.09:00:05 [12]', '029.9:00:05 [123]']],
+    );
+    assert.deepEqual(
+      await db.rows(
+        "print format_timespan(totimespan('15.13:45:30.6170000'), 'd'), format_timespan(15d + 13h, 'd H HH'), format_timespan(totimespan('00:00:00.0001150'), 'FFFFFFF'), format_timespan(totimespan('00:00:01.05'), 'ss.FF'), format_timespan(totimespan('00:00:01.005'), 's.FF'), format_timespan(-90m, 'hh:mm'), format_timespan(timespan(null), 'hh')",
+      ),
+      [['15', '15 13 13', '000115', '01.05', '1.', '01:30', '']],
+    );
+    await assert.rejects(
+      db.kql("print format_timespan(1s, 'ss x')"),
+      /'x' is not a format specifier or delimiter/,
+    );
+    await assert.rejects(db.kql("print format_timespan(1s, 'hhh')"), /'hhh' is not a format specifier/);
+    await assert.rejects(db.kql("print format_timespan(now(), 'hh')"), /expected a timespan/);
+  });
+
   it('trim_start / trim_end remove a repeated regex at one end only', async () => {
     assert.deepEqual(
       await db.rows(
