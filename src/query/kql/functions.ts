@@ -5,6 +5,7 @@ import { callDynamic, lambdaArgs } from './dynamic.ts';
 import { KqlError, unsupported } from './errors.ts';
 import { formatTimespanSql } from './format-timespan.ts';
 import { geoInfoSql } from './geo.ts';
+import { ipv4ToLong, ipv6Compare, ipv6Parts } from './ip.ts';
 import { seriesOutliers, seriesStats } from './series.ts';
 
 type Call = Extract<Expr, { kind: 'call' }>;
@@ -267,6 +268,14 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       const y = `(${ipv4ToLong(`split_part(${b}, '/', 1)`)} // ${size})`;
       if (fn === 'ipv4_is_match') return R(`(${x} = ${y})`, 'bool');
       return R(`CAST(sign(${x} - ${y}) AS BIGINT)`, 'long');
+    }
+    case 'ipv6_compare':
+    case 'ipv6_is_match': {
+      // IPv4 and IPv6 text, each with an optional /prefix, and an optional prefix argument.
+      arity(2, 3);
+      const cmp = ipv6Compare(ipv6Parts(s(0)), ipv6Parts(s(1)), n === 3 ? num(2).sql : undefined);
+      if (fn === 'ipv6_is_match') return R(`(${cmp} = 0)`, 'bool');
+      return R(`CAST(${cmp} AS BIGINT)`, 'long');
     }
     case 'bin_at': {
       // bin() with buckets aligned on a fixed point instead of 0 or the epoch.
@@ -737,13 +746,6 @@ function hoistWindow(c: Compiler, v: Sc, e: Call): Sc {
   const name = `__w${c.windowHoist.length}`;
   c.windowHoist.push(`${v.sql} AS ${c.dialect.quote(name)}`);
   return { ...v, sql: c.dialect.quote(name) };
-}
-
-/** A dotted IPv4 address as a number (NULL when it is not one). */
-function ipv4ToLong(text: string): string {
-  const octet = (i: number) => `TRY_CAST(split_part(${text}, '.', ${i}) AS BIGINT)`;
-  const valid = `regexp_matches(${text}, '^[0-9]{1,3}(\\.[0-9]{1,3}){3}$')`;
-  return `(CASE WHEN ${valid} AND ${[1, 2, 3, 4].map((i) => `${octet(i)} <= 255`).join(' AND ')} THEN ((${octet(1)} * 256 + ${octet(2)}) * 256 + ${octet(3)}) * 256 + ${octet(4)} END)`;
 }
 
 function dt(c: Compiler, s: Sc, e: Call): string {

@@ -43,6 +43,8 @@ describe('KQL geo_info_from_ip_address', () => {
   it("a constant address: Kusto's documented example, and an IPv6 address", async () => {
     // Kusto's docs give Australia / New South Wales / Sydney for this address too (from GeoLite2).
     assert.deepEqual(await parsed("print geo_info_from_ip_address('20.53.203.50')"), [[SYDNEY]]);
+    // The same address IPv4-mapped.
+    assert.deepEqual(await parsed("print geo_info_from_ip_address('::ffff:20.53.203.50')"), [[SYDNEY]]);
     // Kusto's docs give Boca Raton, Florida (GeoLite2); DB-IP places the same address in Miami.
     assert.deepEqual(await parsed("print geo_info_from_ip_address('2a03:2880:f12c:83:face:b00c::25de')"), [
       [{ country: 'United States', state: 'Florida', city: 'Miami', latitude: 25.7617, longitude: -80.1918 }],

@@ -61,6 +61,9 @@ export function geoInfo(ip: string): GeoInfo | null {
   // Strict: text with spaces or a port is not an address.
   const version = isIP(ip);
   if (version !== 4 && version !== 6) return null;
+  // An IPv4-mapped IPv6 address is the IPv4 address (the IPv6 file has no such ranges).
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return geoInfo(mapped[1]!);
   // ip-location-db's own record shape, not one of MaxMind's response types.
   const rec = reader(version).get(ip) as DbipCity | null;
   if (!rec) return null;
