@@ -10,6 +10,7 @@ import { evaluate } from './evaluate.ts';
 import { join, mvApply, mvExpand, parseOp } from './relational.ts';
 import { makeSeries } from './series.ts';
 import { summarize } from './summarize.ts';
+import { topNested } from './top-nested.ts';
 
 /** Operators whose output keeps a serialized input's order (Kusto's list, plus the renames). */
 const KEEPS_ORDER = new Set<Operator['kind']>([
@@ -247,6 +248,8 @@ export function operatorRel(cx: Compiler, input: Rel, op: Operator): Rel {
       const n = cx.constInt(op.count, scope, 'take');
       return { sql: `SELECT * ${from} LIMIT ${n}`, cols: input.cols };
     }
+    case 'top-nested':
+      return topNested(cx, input, op);
     case 'top': {
       const n = cx.constInt(op.count, scope, 'top');
       return {
