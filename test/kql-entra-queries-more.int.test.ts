@@ -55,6 +55,16 @@ const hourlySeries = (rows: R[], key: (r: R) => string, time = (r: R) => r.creat
   return [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 };
 const geoField = (ip: string, f: 'country' | 'city') => geoInfo(ip)?.[f] ?? '';
+/** Microseconds since the epoch of a record time (idtrail keeps microseconds, Date.parse ms). */
+const usOf = (t: string) =>
+  Date.parse(`${t.slice(0, 19)}Z`) * 1000 +
+  Number((t.split('.')[1] ?? '').replace('Z', '').padEnd(6, '0').slice(0, 6));
+/** A record time as idtrail prints a datetime (6 fraction digits when there is a fraction). */
+const outTime = (t: string) => {
+  const us = usOf(t);
+  const frac = us % 1_000_000;
+  return `${new Date(Math.floor(us / 1000)).toISOString().slice(0, 19)}${frac ? `.${String(frac).padStart(6, '0')}` : ''}Z`;
+};
 
 const CASES: Case[] = [
   // --- SigninLogs: seed 002/003 questions and Sentinel detections ------------------------------
@@ -1256,6 +1266,69 @@ SigninLogs
         signIns().filter((r) => failed(r) && geoInfo(r.ipAddress)),
         (r) => geoField(r.ipAddress, 'city'),
       ).slice(0, 5),
+  },
+  // --- top-nested, format_timespan, row_number with restart, ipv6_is_match ------------------------
+  {
+    name: 'for the 3 busiest apps, the user who signed in last (top-nested on two levels)',
+    kql: `SigninLogs | top-nested 3 of AppDisplayName by SignIns = count(), top-nested 1 of UserPrincipalName by Last = max(TimeGenerated)
+| project AppDisplayName, SignIns, UserPrincipalName, Last`,
+    expect: () => {
+      const apps = countBy(signIns(), (r) => r.appDisplayName);
+      // The cut must not fall inside a tie (which row is kept would be arbitrary).
+      if (apps.length > 3 && apps[2]![1] === apps[3]![1]) throw new Error('tie at the top-nested cut');
+      return apps.slice(0, 3).map(([app, n]) => {
+        const last = signIns()
+          .filter((r) => r.appDisplayName === app)
+          .sort((x, y) => usOf(y.createdDateTime) - usOf(x.createdDateTime))[0]!;
+        return [app, n, last.userPrincipalName, outTime(last.createdDateTime)];
+      });
+    },
+  },
+  {
+    name: "each user's activity span as d.hh:mm:ss (format_timespan of max - min)",
+    kql: `SigninLogs | summarize First = min(TimeGenerated), Last = max(TimeGenerated) by UserPrincipalName
+| extend Span = format_timespan(Last - First, 'd.hh:mm:ss') | project UserPrincipalName, Span | sort by UserPrincipalName asc`,
+    expect: () =>
+      users(signIns())
+        .sort()
+        .map((u) => {
+          const ts = signIns()
+            .filter((r) => r.userPrincipalName === u)
+            .map((r) => usOf(r.createdDateTime));
+          const sec = Math.floor((Math.max(...ts) - Math.min(...ts)) / 1_000_000);
+          const p2 = (x: number) => String(x).padStart(2, '0');
+          return [
+            u,
+            `${Math.floor(sec / 86400)}.${p2(Math.floor(sec / 3600) % 24)}:${p2(Math.floor(sec / 60) % 60)}:${p2(sec % 60)}`,
+          ];
+        }),
+  },
+  {
+    name: "each user's first sign-in, numbering each user's sign-ins from 1 (row_number with a restart)",
+    kql: `SigninLogs | sort by UserPrincipalName asc, TimeGenerated asc
+| extend Seq = row_number(1, prev(UserPrincipalName) != UserPrincipalName)
+| where Seq == 1 | project UserPrincipalName, TimeGenerated`,
+    expect: () =>
+      users(signIns())
+        .sort()
+        .map((u) => {
+          const rows = signIns().filter((r) => r.userPrincipalName === u);
+          return [
+            u,
+            outTime(
+              rows.sort((x, y) => usOf(x.createdDateTime) - usOf(y.createdDateTime))[0]!.createdDateTime,
+            ),
+          ];
+        }),
+  },
+  {
+    name: 'sign-ins per user from the 131.107.0.0/16 network (ipv6_is_match with an IPv4 prefix)',
+    kql: `SigninLogs | where ipv6_is_match(IPAddress, '131.107.0.0/16') | summarize n = count() by UserPrincipalName`,
+    expect: () =>
+      countBy(
+        signIns().filter((r) => /^131\.107\./.test(r.ipAddress)),
+        (r) => r.userPrincipalName,
+      ),
   },
 ];
 
