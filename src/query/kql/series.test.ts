@@ -324,5 +324,18 @@ describe('KQL make-series and series functions', () => {
       db.kql('print series_decompose_forecast(dynamic([1, 2, 3]), 1)'),
       /series_decompose_forecast.*not supported/,
     );
+    await assert.rejects(
+      db.kql(
+        'print y = dynamic([1, 2, 30]) | extend (a, b, c) = series_decompose_anomalies(y, toscalar(print 1.5))',
+      ),
+      /subquery \(toscalar\) argument is not supported/,
+    );
+    // A threshold from a column is fine (it is not a constant of the SQL's shape).
+    assert.deepEqual(
+      await parsed(
+        'datatable(k:real)[1.5, 100.0] | extend y = dynamic([1, 2, 1, 2, 1, 2, 1, 2, 30]) | extend (a, b, c) = series_decompose_anomalies(y, k, 0) | project a',
+      ),
+      [[[0, 0, 0, 0, 0, 0, 0, 0, 1]], [[0, 0, 0, 0, 0, 0, 0, 0, 0]]],
+    );
   });
 });

@@ -2,7 +2,6 @@
 import type { Expr, KType, Operator } from './ast.ts';
 import { AGGREGATE_NAMES, type Col, type Compiler, type Rel, type Sc, type Scope } from './compile.ts';
 import { type DecomposeOptions, decomposeSql, flagsSql, Gen, outliersSql } from './decompose.ts';
-import { lambdaArgs } from './dynamic.ts';
 import { KqlError, unsupported } from './errors.ts';
 import { NUMERIC } from './expressions.ts';
 import { aggregate } from './summarize.ts';
@@ -156,9 +155,20 @@ function constArg<T extends string | number>(
   return v as T;
 }
 
-function seriesArg(call: Call, la: ReturnType<typeof lambdaArgs>): string {
+/**
+ * An argument of a series function. DuckDB cannot bind these nested lambdas inside the one-row
+ * subquery that lambdaArgs would wrap a subquery argument (toscalar) in: such an argument is refused.
+ */
+function plainArg(cx: Compiler, call: Call, scope: Scope, i: number): Sc {
+  const a = cx.scalar(call.args[i]!, scope);
+  if (a.sql.includes('(SELECT'))
+    throw unsupported(`${call.name}() of a subquery (toscalar) argument`, call.args[i]!);
+  return a;
+}
+
+function seriesArg(cx: Compiler, call: Call, scope: Scope): string {
   if (!call.args.length) throw new KqlError(`${call.name}(): expected a series`, call.pos, call.len);
-  const a = la.arg(0);
+  const a = plainArg(cx, call, scope, 0);
   if (a.type !== 'dynamic')
     throw new KqlError(`${call.name}(): expected a dynamic array`, call.args[0]!.pos, call.args[0]!.len);
   return numbers(a);
@@ -247,12 +257,11 @@ export function multiColumn(
   const max = anomalies ? 7 : 5;
   if (call.args.length < 1 || call.args.length > max)
     throw new KqlError(`${call.name}(): expected 1 to ${max} arguments`, call.pos, call.len);
-  const la = lambdaArgs(cx, call, scope);
-  const xs = seriesArg(call, la);
+  const xs = seriesArg(cx, call, scope);
   const g = new Gen();
   if (!anomalies) {
     const o = decomposeOptions(cx, call, scope, 1);
-    const st = la.wrap({ sql: decomposeSql(g, xs, o), type: 'dynamic' }).sql;
+    const st = decomposeSql(g, xs, o);
     return {
       prefix,
       parts: ['baseline', 'seasonal', 'trend', 'residual'].map((k) => ({
@@ -262,7 +271,7 @@ export function multiColumn(
       })),
     };
   }
-  const k = call.args[1] ? cx.asNumber(la.arg(1), call.args[1], call.name).sql : '1.5';
+  const k = call.args[1] ? cx.asNumber(plainArg(cx, call, scope, 1), call.args[1], call.name).sql : '1.5';
   const o = decomposeOptions(cx, call, scope, 2);
   const [lo, hi] = tukeyRange(cx, call, scope, 5);
   const body = g.bind(xs, 'xs', (x) =>
@@ -275,7 +284,7 @@ export function multiColumn(
       ),
     ),
   );
-  const st = la.wrap({ sql: body, type: 'dynamic' }).sql;
+  const st = body;
   return {
     prefix,
     parts: ['ad_flag', 'ad_score', 'baseline'].map((p) => ({
@@ -290,12 +299,11 @@ export function multiColumn(
 export function seriesOutliers(cx: Compiler, call: Call, scope: Scope): Sc {
   if (call.args.length < 1 || call.args.length > 5)
     throw new KqlError(`${call.name}(): expected 1 to 5 arguments`, call.pos, call.len);
-  const la = lambdaArgs(cx, call, scope);
-  const xs = seriesArg(call, la);
+  const xs = seriesArg(cx, call, scope);
   const [lo, hi] = tukeyRange(cx, call, scope, 1, 3);
   const ignoreArg = call.args[2];
-  const ignore = ignoreArg ? cx.scalar(ignoreArg, scope) : undefined;
+  const ignore = ignoreArg ? plainArg(cx, call, scope, 2) : undefined;
   const opts =
     ignore && ignore.value !== null ? { ignore: cx.asNumber(ignore, ignoreArg!, call.name).sql } : {};
-  return la.wrap({ sql: json(outliersSql(new Gen(), xs, String(lo), String(hi), opts)), type: 'dynamic' });
+  return { sql: json(outliersSql(new Gen(), xs, String(lo), String(hi), opts)), type: 'dynamic' };
 }
