@@ -4,6 +4,7 @@
  * result is computed in plain JS from the Graph-shaped records (test/helpers/kql-entra.ts).
  */
 import { createHash } from 'node:crypto';
+import { geoInfo } from '../src/query/kql/geo.ts';
 import {
   binTime,
   byAll,
@@ -22,6 +23,7 @@ import {
   signIns,
   TO,
 } from './helpers/kql-entra.ts';
+import { anomalies, decompose, outliers } from './helpers/series-reference.ts';
 
 const audit = () => recs('AuditLogs');
 const graph = () => recs('MicrosoftGraphActivityLogs');
@@ -40,6 +42,29 @@ const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 const upnOf = (r: R) => r.initiatedBy?.user?.userPrincipalName ?? '';
 const appOf = (r: R) => r.initiatedBy?.app?.displayName ?? '';
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
+/** Hourly counts over [FROM, TO) per key, as make-series … default = 0 step 1h by key makes them. */
+const hourlySeries = (rows: R[], key: (r: R) => string, time = (r: R) => r.createdDateTime as string) => {
+  const m = new Map<string, number[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const xs = m.get(k) ?? Array.from({ length: (TO - FROM) / HOUR }, () => 0);
+    xs[Math.floor((Date.parse(time(r)) - FROM) / HOUR)]!++;
+    m.set(k, xs);
+  }
+  return [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+};
+const geoField = (ip: string, f: 'country' | 'city') => geoInfo(ip)?.[f] ?? '';
+/** Microseconds since the epoch of a record time (idtrail keeps microseconds, Date.parse ms). */
+const usOf = (t: string) =>
+  Date.parse(`${t.slice(0, 19)}Z`) * 1000 +
+  Number((t.split('.')[1] ?? '').replace('Z', '').padEnd(6, '0').slice(0, 6));
+/** A record time as idtrail prints a datetime (6 fraction digits when there is a fraction). */
+const outTime = (t: string) => {
+  const us = usOf(t);
+  const frac = us % 1_000_000;
+  return `${new Date(Math.floor(us / 1000)).toISOString().slice(0, 19)}${frac ? `.${String(frac).padStart(6, '0')}` : ''}Z`;
+};
 
 const CASES: Case[] = [
   // --- SigninLogs: seed 002/003 questions and Sentinel detections ------------------------------
@@ -1113,6 +1138,197 @@ known | join kind=rightanti (SigninLogs | where TimeGenerated >= datetime(${isoT
       );
       return countBy(fresh, (k) => k.split('|')[0]).sort(byKey);
     },
+  },
+  // --- Anomaly detection (series_decompose_anomalies, series_outliers, series_decompose) and
+  // IP geolocation (geo_info_from_ip_address); series expectations from test/helpers/series-reference.ts.
+  {
+    name: 'hours of anomalous sign-in volume per user (Sentinel: make-series, series_decompose_anomalies, mv-expand)',
+    kql: `let starttime = datetime(${isoTime(FROM)}); let endtime = datetime(${isoTime(TO)});
+SigninLogs
+| make-series HourlyCount = count() default = 0 on TimeGenerated from starttime to endtime step 1h by UserPrincipalName
+| extend (Anomalies, Score, Baseline) = series_decompose_anomalies(HourlyCount, 1.5, -1, 'linefit')
+| mv-expand HourlyCount to typeof(long), TimeGenerated to typeof(datetime), Anomalies to typeof(int), Score to typeof(double)
+| where Anomalies > 0
+| project UserPrincipalName, TimeGenerated, HourlyCount
+| sort by UserPrincipalName asc, TimeGenerated asc`,
+    expect: () =>
+      hourlySeries(signIns(), (r) => r.userPrincipalName).flatMap(([upn, xs]) => {
+        const { flags } = anomalies(xs, 1.5, -1, 'linefit');
+        return xs.flatMap((n, i) => (flags[i] === 1 ? [[upn, isoTime(FROM + i * HOUR), n]] : []));
+      }),
+  },
+  {
+    name: 'users with a drop or a rise in failed sign-ins (series_decompose_anomalies with avg trend, both directions)',
+    kql: `SigninLogs | where ResultType != "0"
+| make-series Failures = count() default = 0 on TimeGenerated from datetime(${isoTime(FROM)}) to datetime(${isoTime(TO)}) step 1h by UserPrincipalName
+| extend (Flags, Score, Baseline) = series_decompose_anomalies(Failures, 2.0, 0, 'avg')
+| mv-expand Flags to typeof(int)
+| summarize Rises = countif(Flags == 1), Drops = countif(Flags == -1) by UserPrincipalName
+| where Rises + Drops > 0
+| sort by UserPrincipalName asc`,
+    expect: () =>
+      hourlySeries(signIns().filter(failed), (r) => r.userPrincipalName).flatMap(([upn, xs]) => {
+        const { flags } = anomalies(xs, 2.0, 0, 'avg');
+        const rises = flags.filter((f) => f === 1).length;
+        const drops = flags.filter((f) => f === -1).length;
+        return rises + drops > 0 ? [[upn, rises, drops]] : [];
+      }),
+  },
+  {
+    name: 'anomalous hours of the whole tenant with their score (series_outliers on an hourly series)',
+    kql: `SigninLogs
+| make-series n = count() default = 0 on TimeGenerated from datetime(${isoTime(FROM)}) to datetime(${isoTime(TO)}) step 1h
+| extend Outlier = series_outliers(n)
+| mv-expand TimeGenerated to typeof(datetime), n to typeof(long), Outlier to typeof(real)
+| where abs(Outlier) > 1.5
+| project TimeGenerated, n, Outlier = round(Outlier, 4)
+| sort by TimeGenerated asc`,
+    mayBeEmpty: true,
+    expect: () => {
+      const [[, xs] = ['', []]] = hourlySeries(signIns(), () => 'all');
+      const o = outliers(xs);
+      return xs.flatMap((n, i) =>
+        Math.abs(o[i]!) > 1.5 ? [[isoTime(FROM + i * HOUR), n, round(o[i]!, 4)]] : [],
+      );
+    },
+  },
+  {
+    name: 'hour-of-day profile of non-interactive sign-ins (series_decompose with a 24-bin period, no trend)',
+    kql: `AADNonInteractiveUserSignInLogs
+| make-series n = count() default = 0 on TimeGenerated from datetime(${isoTime(FROM)}) to datetime(${isoTime(TO)}) step 1h
+| extend (Baseline, Seasonal, Trend, Residual) = series_decompose(n, 24, 'none')
+| mv-expand with_itemindex = i Seasonal to typeof(real), Residual to typeof(real)
+| where i < 24
+| project i, Seasonal, Residual
+| sort by i asc`,
+    expect: () => {
+      const [[, xs] = ['', []]] = hourlySeries(nonInteractive(), () => 'all');
+      const d = decompose(xs, 24, 'none');
+      return d.seasonal.slice(0, 24).map((s, i) => [i, s, d.residual[i]]);
+    },
+  },
+  {
+    name: 'apps whose non-interactive sign-ins have anomalous hours (series_decompose_anomalies by app, default parameters)',
+    kql: `AADNonInteractiveUserSignInLogs
+| make-series n = count() default = 0 on TimeGenerated from datetime(${isoTime(FROM)}) to datetime(${isoTime(TO)}) step 1h by AppDisplayName
+| extend series_decompose_anomalies(n)
+| mv-expand series_decompose_anomalies_n_ad_flag to typeof(int)
+| where series_decompose_anomalies_n_ad_flag != 0
+| summarize AnomalousHours = count() by AppDisplayName
+| sort by AppDisplayName asc`,
+    mayBeEmpty: true,
+    expect: () =>
+      hourlySeries(nonInteractive(), (r) => r.appDisplayName).flatMap(([app, xs]) => {
+        const n = anomalies(xs).flags.filter((f) => f !== 0).length;
+        return n ? [[app, n]] : [];
+      }),
+  },
+  {
+    name: 'sign-ins per country of the IP address (geo_info_from_ip_address after summarize by IP)',
+    kql: `SigninLogs | summarize n = count() by IPAddress
+| extend Country = tostring(geo_info_from_ip_address(IPAddress).country)
+| summarize SignIns = sum(n) by Country | sort by Country asc`,
+    expect: () => countBy(signIns(), (r) => geoField(r.ipAddress, 'country')).sort(byKey),
+  },
+  {
+    name: 'users signing in from IPs geolocated in more than one country or city (geo_info_from_ip_address, dcount)',
+    kql: `SigninLogs | where ResultType == "0"
+| extend Geo = geo_info_from_ip_address(IPAddress)
+| extend Country = tostring(Geo.country), City = tostring(Geo.city)
+| where isnotempty(Country)
+| summarize Countries = dcount(Country), Cities = dcount(City) by UserPrincipalName
+| where Countries > 1 or Cities > 1
+| sort by UserPrincipalName asc`,
+    mayBeEmpty: true,
+    expect: () => {
+      const ok = signIns().filter((r) => !failed(r) && geoField(r.ipAddress, 'country'));
+      return users(ok)
+        .sort()
+        .map((u) => {
+          const rows = ok.filter((r) => r.userPrincipalName === u);
+          return [
+            u,
+            distinct(rows.map((r) => geoField(r.ipAddress, 'country'))).length,
+            distinct(rows.map((r) => geoField(r.ipAddress, 'city'))).length,
+          ];
+        })
+        .filter(([, c, t]) => (c as number) > 1 || (t as number) > 1);
+    },
+  },
+  {
+    name: 'failed sign-ins by the city of the IP, where the IP has a location (geo_info_from_ip_address in where)',
+    kql: `SigninLogs | where ResultType != "0"
+| where isnotnull(geo_info_from_ip_address(IPAddress))
+| summarize Failures = count() by City = tostring(geo_info_from_ip_address(IPAddress).city)
+| sort by Failures desc, City asc | take 5`,
+    expect: () =>
+      countBy(
+        signIns().filter((r) => failed(r) && geoInfo(r.ipAddress)),
+        (r) => geoField(r.ipAddress, 'city'),
+      ).slice(0, 5),
+  },
+  // --- top-nested, format_timespan, row_number with restart, ipv6_is_match ------------------------
+  {
+    name: 'for the 3 busiest apps, the user who signed in last (top-nested on two levels)',
+    kql: `SigninLogs | top-nested 3 of AppDisplayName by SignIns = count(), top-nested 1 of UserPrincipalName by Last = max(TimeGenerated)
+| project AppDisplayName, SignIns, UserPrincipalName, Last`,
+    expect: () => {
+      const apps = countBy(signIns(), (r) => r.appDisplayName);
+      // The cut must not fall inside a tie (which row is kept would be arbitrary).
+      if (apps.length > 3 && apps[2]![1] === apps[3]![1]) throw new Error('tie at the top-nested cut');
+      return apps.slice(0, 3).map(([app, n]) => {
+        const last = signIns()
+          .filter((r) => r.appDisplayName === app)
+          .sort((x, y) => usOf(y.createdDateTime) - usOf(x.createdDateTime))[0]!;
+        return [app, n, last.userPrincipalName, outTime(last.createdDateTime)];
+      });
+    },
+  },
+  {
+    name: "each user's activity span as d.hh:mm:ss (format_timespan of max - min)",
+    kql: `SigninLogs | summarize First = min(TimeGenerated), Last = max(TimeGenerated) by UserPrincipalName
+| extend Span = format_timespan(Last - First, 'd.hh:mm:ss') | project UserPrincipalName, Span | sort by UserPrincipalName asc`,
+    expect: () =>
+      users(signIns())
+        .sort()
+        .map((u) => {
+          const ts = signIns()
+            .filter((r) => r.userPrincipalName === u)
+            .map((r) => usOf(r.createdDateTime));
+          const sec = Math.floor((Math.max(...ts) - Math.min(...ts)) / 1_000_000);
+          const p2 = (x: number) => String(x).padStart(2, '0');
+          return [
+            u,
+            `${Math.floor(sec / 86400)}.${p2(Math.floor(sec / 3600) % 24)}:${p2(Math.floor(sec / 60) % 60)}:${p2(sec % 60)}`,
+          ];
+        }),
+  },
+  {
+    name: "each user's first sign-in, numbering each user's sign-ins from 1 (row_number with a restart)",
+    kql: `SigninLogs | sort by UserPrincipalName asc, TimeGenerated asc
+| extend Seq = row_number(1, prev(UserPrincipalName) != UserPrincipalName)
+| where Seq == 1 | project UserPrincipalName, TimeGenerated`,
+    expect: () =>
+      users(signIns())
+        .sort()
+        .map((u) => {
+          const rows = signIns().filter((r) => r.userPrincipalName === u);
+          return [
+            u,
+            outTime(
+              rows.sort((x, y) => usOf(x.createdDateTime) - usOf(y.createdDateTime))[0]!.createdDateTime,
+            ),
+          ];
+        }),
+  },
+  {
+    name: 'sign-ins per user from the 131.107.0.0/16 network (ipv6_is_match with an IPv4 prefix)',
+    kql: `SigninLogs | where ipv6_is_match(IPAddress, '131.107.0.0/16') | summarize n = count() by UserPrincipalName`,
+    expect: () =>
+      countBy(
+        signIns().filter((r) => /^131\.107\./.test(r.ipAddress)),
+        (r) => r.userPrincipalName,
+      ),
   },
 ];
 

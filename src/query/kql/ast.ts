@@ -83,6 +83,10 @@ export type Operator = Span &
     | { kind: 'sort'; by: Expr[] }
     | { kind: 'take'; count: Expr }
     | { kind: 'top'; count: Expr; by: Expr }
+    | {
+        kind: 'top-nested';
+        clauses: { count?: Expr; of: Expr; others?: Expr; by: Expr; desc: boolean }[];
+      }
     | { kind: 'distinct'; exprs: Expr[] }
     | { kind: 'count' }
     | { kind: 'getschema' }

@@ -75,6 +75,8 @@ interface Scope {
   cols: Col[];
   /** The input row order is serialized (row_number, prev and next may be used). */
   serialized?: boolean;
+  /** The rows the expression is evaluated over, where an operator has them (for discovery queries). */
+  rel?: Rel;
 }
 
 export function compileKql(script: Script, ctx: CompileContext): CompiledQuery {

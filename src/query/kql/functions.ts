@@ -3,7 +3,10 @@ import type { Expr, KType } from './ast.ts';
 import { AGGREGATE_NAMES, type Compiler, type Sc, type Scope } from './compile.ts';
 import { callDynamic, lambdaArgs } from './dynamic.ts';
 import { KqlError, unsupported } from './errors.ts';
-import { seriesStats } from './series.ts';
+import { formatTimespanSql } from './format-timespan.ts';
+import { geoInfoSql } from './geo.ts';
+import { ipv4ToLong, ipv6Compare, ipv6Parts } from './ip.ts';
+import { seriesOutliers, seriesStats } from './series.ts';
 
 type Call = Extract<Expr, { kind: 'call' }>;
 
@@ -266,6 +269,14 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       if (fn === 'ipv4_is_match') return R(`(${x} = ${y})`, 'bool');
       return R(`CAST(sign(${x} - ${y}) AS BIGINT)`, 'long');
     }
+    case 'ipv6_compare':
+    case 'ipv6_is_match': {
+      // IPv4 and IPv6 text, each with an optional /prefix, and an optional prefix argument.
+      arity(2, 3);
+      const cmp = ipv6Compare(ipv6Parts(s(0)), ipv6Parts(s(1)), n === 3 ? num(2).sql : undefined);
+      if (fn === 'ipv6_is_match') return R(`(${cmp} = 0)`, 'bool');
+      return R(`CAST(${cmp} AS BIGINT)`, 'long');
+    }
     case 'bin_at': {
       // bin() with buckets aligned on a fixed point instead of 0 or the epoch.
       arity(3);
@@ -481,6 +492,20 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
         );
       return R(`strftime(${dt(c, arg(0), e)}, ${d.string(strftimeFormat(f.value, e))})`, 'string');
     }
+    case 'format_timespan': {
+      arity(2);
+      const t = arg(0);
+      if (t.type !== 'timespan')
+        throw new KqlError('format_timespan(): expected a timespan', e.args[0]!.pos, e.args[0]!.len);
+      const f = arg(1);
+      if (typeof f.value !== 'string')
+        throw new KqlError(
+          'format_timespan(): the format must be a constant',
+          e.args[1]!.pos,
+          e.args[1]!.len,
+        );
+      return R(formatTimespanSql(`abs(${d.micros(t.sql)})`, f.value, e.args[1]!), 'string');
+    }
     case 'unixtime_seconds_todatetime':
       arity(1);
       return R(d.fromEpochMicros(`${num(0).sql} * 1000000`), 'datetime');
@@ -582,10 +607,18 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
       );
     case 'series_decompose_anomalies':
     case 'series_decompose':
+      throw new KqlError(
+        `${e.name}() makes several columns: use it alone in extend or project, e.g. (flag, score, baseline) = ${e.name}(x)`,
+        e.pos,
+        e.len,
+      );
+    case 'series_outliers':
+      return seriesOutliers(c, e, scope);
     case 'series_decompose_forecast':
-      throw unsupported(`The function '${e.name}' (Kusto's seasonal decomposition is not implemented)`, e);
+      throw unsupported(`The function '${e.name}' (forecasting is not implemented)`, e);
     case 'geo_info_from_ip_address':
-      throw unsupported(`The function '${e.name}' (idtrail has no GeoIP database)`, e);
+      arity(1);
+      return geoInfoSql(c, e, scope);
     case 'row_number':
     case 'row_cumsum':
     case 'prev':
@@ -598,20 +631,54 @@ export function callScalar(c: Compiler, e: Call, scope: Scope): Sc {
         );
       c.usedWindow = true;
       // The input's order is the order DuckDB delivers (sort's ORDER BY, kept through projections).
+      // A restart argument: the rows from the last row where it is true (itself included) count
+      // from the start again. The value at that row is computed in the SELECT before (it may use
+      // prev/next), then carried forward with last_value(… IGNORE NULLS).
+      const restart = (i: number) => {
+        const r = arg(i);
+        if (r.type !== 'bool')
+          throw new KqlError(
+            `${e.name}(): the restart argument must be a bool`,
+            e.args[i]!.pos,
+            e.args[i]!.len,
+          );
+        return r.sql;
+      };
+      const lastMark = (sql: string) =>
+        `last_value(${sql} IGNORE NULLS) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
       if (fn === 'row_cumsum') {
-        arity(1);
-        // The running sum in the input's order (a restart argument is not supported).
-        const x = hoistWindow(c, num(0), e);
+        arity(1, 2);
+        // The running sum in the input's order.
+        const term = num(0);
+        if (n === 2 && /\bOVER \(/.test(term.sql))
+          throw unsupported('row_cumsum() of a window function with a restart argument', e);
+        const x = hoistWindow(c, term, e);
         if (x.type === 'timespan') throw unsupported('row_cumsum() of a timespan', e);
-        return R(
-          `sum(${x.sql}) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
-          x.type === 'real' ? 'real' : 'long',
+        const type = x.type === 'real' ? 'real' : 'long';
+        const sum = `sum(${x.sql}) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+        if (n === 1) return R(sum, type);
+        // At a restart row: the sum of the rows before it, subtracted from then on.
+        const before = hoistWindow(
+          c,
+          {
+            sql: `CASE WHEN ${restart(1)} THEN coalesce(sum(${x.sql}) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) END`,
+            type,
+          },
+          e,
         );
+        return R(`(${sum} - coalesce(${lastMark(before.sql)}, 0))`, type);
       }
       if (fn === 'row_number') {
-        arity(0, 1);
+        arity(0, 2);
         const start = n ? num(0).sql : '1';
-        return R(`(row_number() OVER () - 1 + ${start})`, 'long');
+        if (n < 2) return R(`(row_number() OVER () - 1 + ${start})`, 'long');
+        // The position of the last restart row (1 before any).
+        const at = hoistWindow(
+          c,
+          { sql: `CASE WHEN ${restart(1)} THEN row_number() OVER () END`, type: 'long' },
+          e,
+        );
+        return R(`(row_number() OVER () - coalesce(${lastMark(at.sql)}, 1) + ${start})`, 'long');
       }
       arity(1, 3);
       const v = hoistWindow(c, arg(0), e);
@@ -679,13 +746,6 @@ function hoistWindow(c: Compiler, v: Sc, e: Call): Sc {
   const name = `__w${c.windowHoist.length}`;
   c.windowHoist.push(`${v.sql} AS ${c.dialect.quote(name)}`);
   return { ...v, sql: c.dialect.quote(name) };
-}
-
-/** A dotted IPv4 address as a number (NULL when it is not one). */
-function ipv4ToLong(text: string): string {
-  const octet = (i: number) => `TRY_CAST(split_part(${text}, '.', ${i}) AS BIGINT)`;
-  const valid = `regexp_matches(${text}, '^[0-9]{1,3}(\\.[0-9]{1,3}){3}$')`;
-  return `(CASE WHEN ${valid} AND ${[1, 2, 3, 4].map((i) => `${octet(i)} <= 255`).join(' AND ')} THEN ((${octet(1)} * 256 + ${octet(2)}) * 256 + ${octet(3)}) * 256 + ${octet(4)} END)`;
 }
 
 function dt(c: Compiler, s: Sc, e: Call): string {

@@ -2,7 +2,7 @@
 import type { Expr, KType, Span } from './ast.ts';
 import type { Col, Compiler, Scope } from './compile.ts';
 import { KqlError, unsupported } from './errors.ts';
-import { seriesStats } from './series.ts';
+import { multiColumn } from './series.ts';
 
 export function col(scope: Scope, name: string, at: Span): Col {
   const c = scope.cols.find((x) => x.name === name);
@@ -12,7 +12,8 @@ export function col(scope: Scope, name: string, at: Span): Col {
 
 /**
  * The columns of one project/extend expression: one, or several for a function that makes
- * several (series_stats(x) → series_stats_x_min, …, or `(a, b, …) = series_stats(x)`).
+ * several (series_stats(x) → series_stats_x_min, …, series_decompose_anomalies(x) → …_ad_flag,
+ * …, or `(a, b, …) = f(x)`).
  */
 export function columns(
   cx: Compiler,
@@ -24,19 +25,13 @@ export function columns(
 ): { name: string; sql: string; type: KType }[] {
   const names = e.kind === 'named' ? e.names : undefined;
   const call = e.kind === 'named' ? e.expr : e;
-  if (call.kind === 'call' && call.name.toLowerCase() === 'series_stats' && !cx.lets.has(call.name)) {
-    if (call.args.length !== 1)
-      throw new KqlError('series_stats(): expected one argument', call.pos, call.len);
-    const a = cx.scalar(call.args[0]!, scope);
-    if (a.type !== 'dynamic')
-      throw new KqlError('series_stats(): expected a dynamic array', call.pos, call.len);
-    const base = `series_stats_${baseName(cx, call.args[0]!) ?? ''}`;
-    return seriesStats(a).map((st, j) => {
-      const name = names?.[j] ?? `${base}_${st.name}`;
+  const multi = call.kind === 'call' ? multiColumn(cx, call, scope) : undefined;
+  if (multi)
+    return multi.parts.map((part, j) => {
+      const name = names?.[j] ?? `${multi.prefix}_${part.name}`;
       used.add(name);
-      return { name, sql: st.sql, type: st.type };
+      return { name, sql: part.sql, type: part.type };
     });
-  }
   return [column(cx, e, scope, i, used, extend)];
 }
 

@@ -10,6 +10,7 @@ import { evaluate } from './evaluate.ts';
 import { join, mvApply, mvExpand, parseOp } from './relational.ts';
 import { makeSeries } from './series.ts';
 import { summarize } from './summarize.ts';
+import { topNested } from './top-nested.ts';
 
 /** Operators whose output keeps a serialized input's order (Kusto's list, plus the renames). */
 const KEEPS_ORDER = new Set<Operator['kind']>([
@@ -154,7 +155,7 @@ export function operator(cx: Compiler, input: Rel, op: Operator): Rel {
 export function operatorRel(cx: Compiler, input: Rel, op: Operator): Rel {
   const q = cx.dialect.quote;
   const from = `FROM (${input.sql}) AS ${cx.a()}`;
-  const scope: Scope = { cols: input.cols, serialized: !!input.serialized };
+  const scope: Scope = { cols: input.cols, serialized: !!input.serialized, rel: input };
   switch (op.kind) {
     case 'where': {
       cx.usedWindow = false;
@@ -217,7 +218,7 @@ export function operatorRel(cx: Compiler, input: Rel, op: Operator): Rel {
       // One SELECT per expression: a later one may use an earlier one's column.
       let rel = input;
       op.exprs.forEach((e, i) => {
-        const s: Scope = { cols: rel.cols, serialized: !!input.serialized };
+        const s: Scope = { cols: rel.cols, serialized: !!input.serialized, rel };
         const { value: ps, from: src } = windowLayer(cx, rel, () =>
           cx.columns(e, s, i + rel.cols.length, new Set(rel.cols.map((c) => c.name)), true),
         );
@@ -247,6 +248,8 @@ export function operatorRel(cx: Compiler, input: Rel, op: Operator): Rel {
       const n = cx.constInt(op.count, scope, 'take');
       return { sql: `SELECT * ${from} LIMIT ${n}`, cols: input.cols };
     }
+    case 'top-nested':
+      return topNested(cx, input, op);
     case 'top': {
       const n = cx.constInt(op.count, scope, 'top');
       return {

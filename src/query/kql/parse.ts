@@ -284,6 +284,24 @@ function operator(n: Node): Operator {
     case 'TopOperator':
       noParameters(n, 'top');
       return { kind: 'top', count: expr(n.Expression), by: expr(n.ByExpression), ...s };
+    case 'TopNestedOperator':
+      return {
+        kind: 'top-nested',
+        clauses: elements(n.Clauses).map((c: Node) => {
+          // `by agg [asc|desc]`: an OrderedExpression when a direction is written; desc by default.
+          const ordered = cls(c.ByExpression) === 'OrderedExpression';
+          const by = ordered ? c.ByExpression.Expression : c.ByExpression;
+          const dir = ordered ? c.ByExpression.Ordering?.AscOrDescKeyword?.Text : undefined;
+          return {
+            ...(c.Expression ? { count: expr(c.Expression) } : {}),
+            of: expr(c.OfExpression),
+            ...(c.WithOthersClause ? { others: expr(c.WithOthersClause.Expression) } : {}),
+            by: expr(by),
+            desc: dir === undefined || String(dir).toLowerCase() === 'desc',
+          };
+        }),
+        ...s,
+      };
     case 'DistinctOperator':
       noParameters(n, 'distinct');
       return { kind: 'distinct', exprs: elements(n.Expressions).map(expr), ...s };

@@ -384,12 +384,56 @@ describe('KQL scalars', () => {
     );
   });
 
-  it('geo_info_from_ip_address is refused: idtrail has no GeoIP database', async () => {
+  it("format_timespan: Kusto's documented examples, padding, F without trailing zeros, null", async () => {
+    assert.deepEqual(
+      await db.rows(
+        "print format_timespan(time(29.09:00:05.12345), 'dd.hh:mm:ss [FF]'), format_timespan(time(29.09:00:05.12345), 'ddd.h:mm:ss [fff]')",
+      ),
+      [['29.09:00:05 [12]', '029.9:00:05 [123]']],
+    );
+    assert.deepEqual(
+      await db.rows(
+        "print format_timespan(totimespan('15.13:45:30.6170000'), 'd'), format_timespan(15d + 13h, 'd H HH'), format_timespan(totimespan('00:00:00.0001150'), 'FFFFFFF'), format_timespan(totimespan('00:00:01.05'), 'ss.FF'), format_timespan(totimespan('00:00:01.005'), 's.FF'), format_timespan(-90m, 'hh:mm'), format_timespan(timespan(null), 'hh')",
+      ),
+      [['15', '15 13 13', '000115', '01.05', '1.', '01:30', '']],
+    );
     await assert.rejects(
-      db.kql("print geo_info_from_ip_address('20.53.203.50')"),
-      (e: KqlError) => e instanceof KqlError && /GeoIP/.test(e.message) && e.pos === 6,
+      db.kql("print format_timespan(1s, 'ss x')"),
+      /'x' is not a format specifier or delimiter/,
+    );
+    await assert.rejects(db.kql("print format_timespan(1s, 'hhh')"), /'hhh' is not a format specifier/);
+    await assert.rejects(db.kql("print format_timespan(now(), 'hh')"), /expected a timespan/);
+  });
+
+  it("ipv6_compare / ipv6_is_match: Kusto's documented examples, IPv4 as IPv4-mapped, prefixes, invalid text", async () => {
+    assert.deepEqual(
+      await db.rows(
+        "print ipv6_compare('::ffff:7f00:1', '127.0.0.1'), ipv6_compare('fe80::85d:e82c:9446:7994', 'fe80::85d:e82c:9446:7995'), ipv6_compare('192.168.1.1/24', '192.168.1.255/24'), ipv6_compare('fe80::85d:e82c:9446:7994/127', 'fe80::85d:e82c:9446:7995/127'), ipv6_compare('fe80::85d:e82c:9446:7994', 'fe80::85d:e82c:9446:7995', 127)",
+      ),
+      [[0, -1, 0, 0, 0]],
+    );
+    // Expanded forms, a dotted IPv4 tail, the all-zero address, and the order of groups.
+    assert.deepEqual(
+      await db.rows(
+        "print ipv6_compare('::ffff:127.0.0.1', '127.0.0.1'), ipv6_compare('2001:db8::1', '2001:0DB8:0:0:0:0:0:1'), ipv6_compare('2001:db8::2', '2001:db8::1'), ipv6_compare('::', '0:0:0:0:0:0:0:0'), ipv6_compare('2001:db8:1::', '2001:db8:0:ffff::'), ipv6_compare('2001:db8::/32', '2001:db8:ffff::1')",
+      ),
+      [[0, 0, 1, 0, 1, 0]],
+    );
+    // Not an address (null): text, two '::', nine groups, a prefix out of range.
+    assert.deepEqual(
+      await db.rows(
+        "print ipv6_compare('nope', '::1'), ipv6_compare('1::2::3', '::1'), ipv6_compare('1:2:3:4:5:6:7:8:9', '::1'), ipv6_compare('::1/129', '::1'), ipv6_compare('10.0.0.1/33', '10.0.0.1')",
+      ),
+      [[null, null, null, null, null]],
+    );
+    assert.deepEqual(
+      await db.rows(
+        "print ipv6_is_match('192.168.1.1/24', '192.168.1.255'), ipv6_is_match('fe80::1', 'fe80::2', 126), ipv6_is_match('fe80::1', 'fe80::5', 126), ipv6_is_match('x', '::1')",
+      ),
+      [[true, true, false, null]],
     );
   });
+
   it('trim_start / trim_end remove a repeated regex at one end only', async () => {
     assert.deepEqual(
       await db.rows(

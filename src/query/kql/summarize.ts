@@ -10,7 +10,7 @@ export function summarize(
   from: string,
 ): Rel {
   const q = cx.dialect.quote;
-  const scope: Scope = { cols: input.cols };
+  const scope: Scope = { cols: input.cols, rel: input };
   const used = new Set<string>();
   const by = op.by.map((e, i) => cx.column(e, scope, i, used));
   // Inner: group keys and aggregates (arg_max/arg_min as one struct each); outer: unpacks them.

@@ -115,4 +115,50 @@ describe('KQL serialize, row_number, prev, next', () => {
       ['b'],
     ]);
   });
+
+  it("row_number and row_cumsum restart where their restart argument is true (Kusto's ranking example)", async () => {
+    const A = `datatable (Airport:string, Airline:string, Departures:long)
+      ["TLV", "LH", 1, "TLV", "LY", 100, "SEA", "LH", 1, "SEA", "BA", 2, "SEA", "LY", 0]`;
+    assert.deepEqual(
+      await rows(
+        `${A} | sort by Airport asc, Departures desc | extend Rank = row_number(1, prev(Airport) != Airport)`,
+      ),
+      [
+        ['SEA', 'BA', 2, 1],
+        ['SEA', 'LH', 1, 2],
+        ['SEA', 'LY', 0, 3],
+        ['TLV', 'LY', 100, 1],
+        ['TLV', 'LH', 1, 2],
+      ],
+    );
+    const B = 'datatable (a:long, b:string) [1,"A",2,"A",3,"B",4,"B",5,"C"]';
+    // A running sum per group of consecutive b, and a rank from 10 per group.
+    assert.deepEqual(
+      await rows(
+        `${B} | order by a asc | extend cs = row_cumsum(a, b != prev(b)), rn = row_number(10, b != prev(b))`,
+      ),
+      [
+        [1, 'A', 1, 10],
+        [2, 'A', 3, 11],
+        [3, 'B', 3, 10],
+        [4, 'B', 7, 11],
+        [5, 'C', 5, 10],
+      ],
+    );
+    // A restart only at a = 3 (reals): 1.5, 3.5, then 3, 7, 12.
+    assert.deepEqual(
+      await rows(
+        `${B} | order by a asc | extend cs = row_cumsum(toreal(a) + iff(a == 1, 0.5, 0.0), a == 3) | project cs`,
+      ),
+      [[1.5], [3.5], [3], [7], [12]],
+    );
+    await assert.rejects(
+      db.kql(`${B} | order by a asc | extend cs = row_cumsum(a, 1)`),
+      /restart argument must be a bool/,
+    );
+    await assert.rejects(
+      db.kql(`${B} | order by a asc | extend cs = row_cumsum(iff(prev(b) == b, 1, 0), a == 3)`),
+      /window function with a restart argument is not supported/,
+    );
+  });
 });
