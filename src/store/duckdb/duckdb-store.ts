@@ -57,6 +57,12 @@ export class DuckDbStore implements Store {
   private unCheckpointedBytes = 0;
   private maintenance?: NodeJS.Timeout;
   private codec = new RecordCodec();
+  /**
+   * The newest record time per (table, tenant), once asked for, kept current by commits: Graph's
+   * page 1 anchors on it, and max(time) over 10M rows costs ~100 ms.
+   */
+  private readonly newest = new Map<string, { t: string; ms: number } | null>();
+  private commitsNoted = 0;
   /** Dictionaries in use whose row no commit has stored yet: each staged append stores them. */
   private unstoredDictionaries: RecordDictionary[] = [];
 
@@ -220,6 +226,7 @@ export class DuckDbStore implements Store {
               for (const sql of inserts) await this.writer.run(sql);
               await this.writer.run('COMMIT');
               this.unstoredDictionaries = this.unstoredDictionaries.filter((d) => !dictionaries.includes(d));
+              this.noteNewest(work);
             } catch (err) {
               await this.writer.run('ROLLBACK').catch(() => {});
               throw err;
@@ -454,7 +461,32 @@ export class DuckDbStore implements Store {
     }
   }
 
+  private noteNewest(batches: readonly AppendBatch[]): void {
+    this.commitsNoted++;
+    for (const b of batches) {
+      for (const r of b.rows) {
+        const key = `${b.type.table}\u0000${r.tenant}`;
+        if (!this.newest.has(key)) continue; // not asked for yet: read when it is
+        const cur = this.newest.get(key);
+        const ms = Date.parse(r.time);
+        if (!cur || ms > cur.ms)
+          this.newest.set(key, { t: new Date(ms).toISOString().replace('Z', '000Z'), ms });
+      }
+    }
+  }
+
   async maxTime(type: LogType, tenant: string): Promise<string | null> {
+    const key = `${type.table}\u0000${tenant}`;
+    const known = this.newest.get(key);
+    if (known !== undefined) return known?.t ?? null;
+    const commits = this.commitsNoted;
+    const t = await this.maxTimeRead(type, tenant);
+    // A commit that landed while reading may be newer than what the read saw: keep nothing then.
+    if (commits === this.commitsNoted) this.newest.set(key, t === null ? null : { t, ms: Date.parse(t) });
+    return t;
+  }
+
+  private async maxTimeRead(type: LogType, tenant: string): Promise<string | null> {
     const rows = await this.read(
       `SELECT strftime(max(time), '%Y-%m-%dT%H:%M:%S.%fZ') FROM ${q(type.table)} WHERE tenant = $1`,
       [tenant],
@@ -575,6 +607,9 @@ export class DuckDbStore implements Store {
           ],
         );
         await this.writer.run('COMMIT');
+        // A purge that emptied the chain leaves no newest time: read it again when asked.
+        this.newest.delete(`${type.table}\u0000${p.tenant}`);
+        this.commitsNoted++;
         return Number(deleted.rowsChanged);
       } catch (err) {
         await this.writer.run('ROLLBACK').catch(() => {});

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { logType } from '../../registry/log-types.ts';
+import { openStore } from '../open-store.ts';
+import type { SealedRow, Store } from '../store.ts';
+
+const SignInLogs = logType('SignInLogs');
+let seq = 0;
+const row = (tenant: string, time: string): SealedRow => ({
+  tenant,
+  seq: ++seq,
+  hash: `h${seq}`,
+  id: `r${seq}`,
+  time,
+  record: JSON.stringify({ createdDateTime: time, id: `r${seq}`, note: 'x'.repeat(100) }),
+  values: SignInLogs.columns.map(() => null),
+});
+
+describe('DuckDbStore', () => {
+  let dir: string;
+  let store: Store;
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'idtrail-store-'));
+    store = await openStore(`duckdb:${path.join(dir, 'idtrail.duckdb')}`, dir);
+  });
+  after(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('maxTime follows commits once read (kept in memory), per tenant', async () => {
+    assert.equal(await store.maxTime(SignInLogs, 'a'), null);
+    await store.append([{ type: SignInLogs, rows: [row('a', '2026-11-20T10:00:00Z')] }]);
+    assert.equal(await store.maxTime(SignInLogs, 'a'), '2026-11-20T10:00:00.000000Z');
+    await store.append([
+      { type: SignInLogs, rows: [row('a', '2026-11-19T10:00:00Z'), row('b', '2026-11-21T00:00:00Z')] },
+    ]);
+    assert.equal(
+      await store.maxTime(SignInLogs, 'a'),
+      '2026-11-20T10:00:00.000000Z',
+      'an older record leaves it',
+    );
+    await store.append([{ type: SignInLogs, rows: [row('a', '2026-11-22T08:30:00.5Z')] }]);
+    assert.equal(await store.maxTime(SignInLogs, 'a'), '2026-11-22T08:30:00.500000Z');
+    assert.equal(await store.maxTime(SignInLogs, 'b'), '2026-11-21T00:00:00.000000Z');
+  });
+
+  it('every appended record gets its compact copy, which decodes to the stored text', async () => {
+    const rows = await store.readSql('SELECT record, record_z FROM signin_logs', []);
+    assert.ok(rows.length >= 4);
+    for (const [record, z] of rows) assert.equal(store.recordText(z), record);
+  });
+});
