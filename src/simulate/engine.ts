@@ -4,9 +4,10 @@
  * generator's name and the hour, so output depends only on (seed, users, window).
  */
 import { findLogType } from '../registry/log-types.ts';
+import type { JsonWriter } from './json.ts';
 import { Rng } from './rng.ts';
 import { buildTenant, type Tenant } from './tenant.ts';
-import { type Generator, HOUR, type SimContext, type SimRecord } from './types.ts';
+import { type Emit, type Generator, HOUR, type SimContext, type SimRecord } from './types.ts';
 
 export interface Sink {
   /** Stores one batch of one category; resolves when it is safe to send more. */
@@ -48,6 +49,35 @@ export function generateHour(
   const emit = (category: string, record: SimRecord) => out.push([category, record]);
   for (const g of generators) g.hour(ctx, hourStart, new Rng(`${ctx.seed}:${g.name}:${hourStart}`), emit);
   return out;
+}
+
+/**
+ * One hour of every generator as NDJSON, in generator order, into a writer per category: the hot
+ * generators write their lines from fragments (simulate/json.ts), the others hand objects
+ * serialised here. Each line is what `JSON.stringify` of the record from `generateHour` gives.
+ * Returns the number of records.
+ */
+export function writeHour(
+  ctx: SimContext,
+  generators: readonly Generator[],
+  hourStart: number,
+  out: (category: string) => JsonWriter,
+): number {
+  let n = 0;
+  const counting = (category: string) => {
+    n++;
+    return out(category);
+  };
+  const emit: Emit = Object.assign(
+    (category: string, record: SimRecord) => {
+      const w = counting(category);
+      w.json(JSON.stringify(record));
+      w.newline();
+    },
+    { out: counting },
+  );
+  for (const g of generators) g.hour(ctx, hourStart, new Rng(`${ctx.seed}:${g.name}:${hourStart}`), emit);
+  return n;
 }
 
 export async function run(opts: RunOptions, sink: Sink): Promise<RunResult> {
