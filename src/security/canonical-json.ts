@@ -93,3 +93,62 @@ export function canonicalJsonSlow(value: unknown): string {
       throw new TypeError(`canonical JSON cannot hold a ${typeof value}`);
   }
 }
+
+/** Canonical text of values registered with `immutable`. */
+const immutables = new WeakMap<object, string>();
+/** `"key":` per key seen, so a record's keys are not re-quoted every time. */
+const keyPrefixes = new Map<string, string>();
+
+/**
+ * Deep-freezes a value and remembers its canonical text, so that `canonicalRecordJson` splices the
+ * text instead of serialising the value again for every record that holds it (the simulator's
+ * locations, device details, statuses and policy lists are shared by thousands of records).
+ * Deep-frozen means it can never differ from the remembered text.
+ */
+export function immutable<T extends object>(value: T): T {
+  deepFreeze(value);
+  immutables.set(value, canonicalJson(value));
+  return value;
+}
+
+function deepFreeze(v: unknown): void {
+  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
+  Object.freeze(v);
+  for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+}
+
+/**
+ * `canonicalJson` of a record (a plain object), the same text, with the record's `immutable`
+ * values taken from their cache. Written out by hand (no sorted copy) because the point is to
+ * splice cached text, which one JSON.stringify call cannot do.
+ */
+export function canonicalRecordJson(record: Record<string, unknown>): string {
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  for (const k of keys) {
+    const c = k.charCodeAt(0);
+    if (c >= 48 && c <= 57 && INDEX_KEY.test(k)) return canonicalJson(record); // the slow path's order
+    const v = record[k];
+    let text: string;
+    switch (typeof v) {
+      case 'string':
+        text = JSON.stringify(v);
+        break;
+      case 'undefined':
+      case 'function':
+        continue;
+      case 'object':
+        text = (v !== null && immutables.get(v)) || canonicalJson(v);
+        break;
+      default:
+        text = canonicalJson(v);
+    }
+    let prefix = keyPrefixes.get(k);
+    if (prefix === undefined) {
+      prefix = `${JSON.stringify(k)}:`;
+      if (keyPrefixes.size < 10_000) keyPrefixes.set(k, prefix);
+    }
+    out += out.length > 1 ? `,${prefix}${text}` : `${prefix}${text}`;
+  }
+  return `${out}}`;
+}

@@ -39,14 +39,23 @@ export function tenantFor(seed: string, users: number, tenantId?: string): Tenan
   return buildTenant({ seed, users, ...(tenantId ? { tenantId } : {}) });
 }
 
-/** Generates one hour of every generator, in generator order. */
+/**
+ * Generates one hour of every generator, in generator order. `immutable`: the caller neither
+ * mutates nor normalises the records, which may then share deep-frozen model values (Emit).
+ */
 export function generateHour(
   ctx: SimContext,
   generators: readonly Generator[],
   hourStart: number,
+  immutable = false,
 ): Array<[string, SimRecord]> {
   const out: Array<[string, SimRecord]> = [];
-  const emit = (category: string, record: SimRecord) => out.push([category, record]);
+  const emit: Emit = Object.assign(
+    (category: string, record: SimRecord) => {
+      out.push([category, record]);
+    },
+    { immutable },
+  );
   for (const g of generators) g.hour(ctx, hourStart, new Rng(`${ctx.seed}:${g.name}:${hourStart}`), emit);
   return out;
 }

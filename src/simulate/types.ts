@@ -20,6 +20,12 @@ export type SimRecord = Record<string, unknown>;
 export interface Emit {
   (category: string, record: SimRecord): void;
   readonly out?: (category: string) => JsonWriter;
+  /**
+   * Set by a consumer that neither mutates nor normalises the records (the backfill workers, whose
+   * ingest skips normalisation): the hot generators may then place shared, deep-frozen model
+   * values in records (`immutable`, security/canonical-json.ts) instead of fresh copies.
+   */
+  readonly immutable?: boolean;
 }
 
 export interface SimContext {

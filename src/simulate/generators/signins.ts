@@ -28,6 +28,7 @@
  * generation order, not sorted by time within the hour.
  */
 
+import { immutable } from '../../security/canonical-json.ts';
 import { cachedFragment, fields, fragment, hole, type JsonWriter, rawHole, Template } from '../json.ts';
 import {
   type AppInfo,
@@ -906,6 +907,68 @@ export interface UserSignInSpec {
   processingMs: number;
 }
 
+/**
+ * The nested values of a sign-in that come from the model. Records get fresh copies (ingest
+ * normalisation repairs records in place), or, for a consumer that promises not to mutate them
+ * (`Emit.immutable`), one shared deep-frozen value per model object whose canonical text is
+ * computed once.
+ */
+export interface SignInParts {
+  location(net: NetPoint, altitude: boolean): SimRecord;
+  deviceDetail(view: DeviceView): SimRecord;
+  status(code: number, successDetail: string | null): SimRecord;
+  policies(m: TenantModel, ca: CaOutcome, appliedOnly: boolean): SimRecord[];
+}
+
+export const FRESH_PARTS: SignInParts = {
+  location: (net, altitude) => locationOf(net, altitude),
+  deviceDetail: (view) => deviceDetailOf(view),
+  status: (code, detail) => status(code, detail),
+  policies: (m, ca, appliedOnly) => caPolicies(m, ca, appliedOnly),
+};
+
+function sharedBy<K extends object, V extends object>(make: (k: K) => V): (k: K) => V {
+  const cache = new WeakMap<K, V>();
+  return (k) => {
+    let v = cache.get(k);
+    if (!v) {
+      v = immutable(make(k));
+      cache.set(k, v);
+    }
+    return v;
+  };
+}
+const sharedLocation = [false, true].map((alt) => sharedBy((net: NetPoint) => locationOf(net, alt)));
+const sharedDevice = sharedBy(deviceDetailOf);
+const sharedStatus = new Map<string | null, Map<number, SimRecord>>();
+const sharedPolicies = new WeakMap<CaOutcome, SimRecord[][]>();
+
+export const SHARED_PARTS: SignInParts = {
+  location: (net, altitude) => sharedLocation[altitude ? 1 : 0]!(net),
+  deviceDetail: sharedDevice,
+  status(code, detail) {
+    let byCode = sharedStatus.get(detail);
+    if (!byCode) {
+      byCode = new Map();
+      sharedStatus.set(detail, byCode);
+    }
+    let v = byCode.get(code);
+    if (!v) {
+      v = immutable(status(code, detail));
+      byCode.set(code, v);
+    }
+    return v;
+  },
+  policies(m, ca, appliedOnly) {
+    let both = sharedPolicies.get(ca);
+    if (!both) {
+      both = [immutable(caPolicies(m, ca, false)), immutable(caPolicies(m, ca, true))];
+      sharedPolicies.set(ca, both);
+    }
+    return both[appliedOnly ? 1 : 0]!;
+  },
+};
+
 /** A sign-in's location at a network point (interactive records carry a null altitude). */
 function locationOf(net: NetPoint, altitude: boolean): SimRecord {
   return {
@@ -946,7 +1009,7 @@ function mfaRequirementPolicies(): SimRecord[] {
 }
 
 /** A user sign-in (interactive or non-interactive) in the Graph beta signIn shape. */
-export function userSignIn(s: UserSignInSpec): SimRecord {
+export function userSignIn(s: UserSignInSpec, parts: SignInParts = FRESH_PARTS): SimRecord {
   const { um, net, view, risk } = s;
   const u = um.user;
   return {
@@ -964,11 +1027,11 @@ export function userSignIn(s: UserSignInSpec): SimRecord {
     homeTenantId: um.homeTenantId,
     ipAddress: net.ip,
     autonomousSystemNumber: net.asn,
-    location: locationOf(net, true),
+    location: parts.location(net, true),
     networkLocationDetails: networkDetailsOf(net),
     clientAppUsed: view.clientAppUsed,
     userAgent: view.userAgent,
-    deviceDetail: deviceDetailOf(view),
+    deviceDetail: parts.deviceDetail(view),
     correlationId: s.correlationId,
     originalRequestId: s.originalRequestId,
     sessionId: s.sessionId,
@@ -980,9 +1043,9 @@ export function userSignIn(s: UserSignInSpec): SimRecord {
     incomingTokenType: s.incomingTokenType,
     authenticationProtocol: 'none',
     crossTenantAccessType: um.crossTenantAccessType,
-    status: status(s.errorCode, s.successDetail),
+    status: parts.status(s.errorCode, s.successDetail),
     conditionalAccessStatus: s.ca.status,
-    appliedConditionalAccessPolicies: caPolicies(s.m, s.ca),
+    appliedConditionalAccessPolicies: parts.policies(s.m, s.ca, false),
     authenticationRequirement: s.authenticationRequirement,
     authenticationRequirementPolicies:
       s.authenticationRequirement === 'multiFactorAuthentication' ? mfaRequirementPolicies() : [],
@@ -1003,7 +1066,7 @@ export function userSignIn(s: UserSignInSpec): SimRecord {
  * refresh triggered. Non-interactive sign-ins are ~80% of all records, and JSON.stringify cost is
  * proportional to bytes (see the report): this keeps them at ~1.9 KB instead of ~3.4 KB.
  */
-export function nonInteractiveSignIn(s: UserSignInSpec): SimRecord {
+export function nonInteractiveSignIn(s: UserSignInSpec, parts: SignInParts = FRESH_PARTS): SimRecord {
   const { um, net, view, risk } = s;
   const u = um.user;
   return {
@@ -1018,10 +1081,10 @@ export function nonInteractiveSignIn(s: UserSignInSpec): SimRecord {
     resourceDisplayName: s.resource.displayName,
     resourceId: s.resource.id,
     ipAddress: net.ip,
-    location: locationOf(net, false),
+    location: parts.location(net, false),
     clientAppUsed: view.clientAppUsed,
     userAgent: view.userAgent,
-    deviceDetail: deviceDetailOf(view),
+    deviceDetail: parts.deviceDetail(view),
     correlationId: s.correlationId,
     originalRequestId: s.originalRequestId,
     sessionId: s.sessionId,
@@ -1029,9 +1092,9 @@ export function nonInteractiveSignIn(s: UserSignInSpec): SimRecord {
     isInteractive: false,
     signInEventTypes: ['nonInteractiveUser'],
     tokenIssuerType: 'AzureAD',
-    status: status(s.errorCode, s.successDetail),
+    status: parts.status(s.errorCode, s.successDetail),
     conditionalAccessStatus: s.ca.status,
-    appliedConditionalAccessPolicies: caPolicies(s.m, s.ca, true),
+    appliedConditionalAccessPolicies: parts.policies(s.m, s.ca, true),
     authenticationRequirement: s.authenticationRequirement,
     authenticationDetails: s.authenticationDetails,
     riskDetail: risk.riskDetail,
@@ -1310,7 +1373,7 @@ class InteractiveFlow {
     };
     const out = this.emit.out;
     if (out) writeUserSignIn(out('SignInLogs'), spec);
-    else this.emit('SignInLogs', userSignIn(spec));
+    else this.emit('SignInLogs', userSignIn(spec, this.emit.immutable ? SHARED_PARTS : FRESH_PARTS));
     this.n++;
     this.t += 2_000 + rng.next() * 20_000;
   }
@@ -1547,7 +1610,10 @@ function nonInteractive(
     return;
   }
   spec.authenticationDetails = ok ? [leanClaimStep(time, ca.mfaRequired)] : [];
-  emit('NonInteractiveUserSignInLogs', nonInteractiveSignIn(spec));
+  emit(
+    'NonInteractiveUserSignInLogs',
+    nonInteractiveSignIn(spec, emit.immutable ? SHARED_PARTS : FRESH_PARTS),
+  );
 }
 
 /** Placeholder for a spec's steps on the line path (never placed in a record). */
