@@ -62,6 +62,14 @@ describe('canonicalJson (RFC 8785)', () => {
     }
     const odd = { z: undefined, '10': 1, '9': [2], a: immutable({ y: 1, x: [{ b: 2, a: 1 }] }) };
     assert.equal(canonicalRecordJson(odd), canonicalize(odd));
+    // Layouts are remembered per key order: the same keys inserted in another order, other values.
+    for (const r of [
+      { b: 1, a: 'x', c: null },
+      { a: 'y', c: [1], b: 2 },
+      { b: 3, a: 'z', c: { q: 1 } },
+      { b: undefined, a: 'w', c: 0 },
+    ])
+      assert.equal(canonicalRecordJson(r), canonicalize(r));
   });
 
   it('immutable freezes deeply: the remembered text cannot go stale', () => {

@@ -96,8 +96,33 @@ export function canonicalJsonSlow(value: unknown): string {
 
 /** Canonical text of values registered with `immutable`. */
 const immutables = new WeakMap<object, string>();
-/** `"key":` per key seen, so a record's keys are not re-quoted every time. */
-const keyPrefixes = new Map<string, string>();
+/**
+ * A record layout: its keys in insertion order, the order that sorts them, and each key quoted.
+ * Records built by the same code share a layout, so the sort is done once per layout.
+ */
+interface Layout {
+  keys: string[];
+  order: number[];
+  quoted: string[];
+}
+const layouts = new Map<number, Layout[]>();
+
+function layoutOf(keys: string[]): Layout {
+  const same = layouts.get(keys.length);
+  if (same) {
+    outer: for (const l of same) {
+      for (let i = 0; i < keys.length; i++) if (l.keys[i] !== keys[i]) continue outer;
+      return l;
+    }
+  }
+  const order = keys
+    .map((_, i) => i)
+    .sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+  const l: Layout = { keys, order, quoted: keys.map((k) => `${JSON.stringify(k)}:`) };
+  if (!same) layouts.set(keys.length, [l]);
+  else if (same.length < 64) same.push(l); // bounded: unusual layouts are sorted each time
+  return l;
+}
 
 /**
  * Deep-freezes a value and remembers its canonical text, so that `canonicalRecordJson` splices the
@@ -123,9 +148,11 @@ function deepFreeze(v: unknown): void {
  * splice cached text, which one JSON.stringify call cannot do.
  */
 export function canonicalRecordJson(record: Record<string, unknown>): string {
-  const keys = Object.keys(record).sort();
+  const { keys, order, quoted } = layoutOf(Object.keys(record));
   let out = '{';
-  for (const k of keys) {
+  for (let i = 0; i < order.length; i++) {
+    const j = order[i]!;
+    const k = keys[j]!;
     const c = k.charCodeAt(0);
     if (c >= 48 && c <= 57 && INDEX_KEY.test(k)) return canonicalJson(record); // the slow path's order
     const v = record[k];
@@ -143,12 +170,7 @@ export function canonicalRecordJson(record: Record<string, unknown>): string {
       default:
         text = canonicalJson(v);
     }
-    let prefix = keyPrefixes.get(k);
-    if (prefix === undefined) {
-      prefix = `${JSON.stringify(k)}:`;
-      if (keyPrefixes.size < 10_000) keyPrefixes.set(k, prefix);
-    }
-    out += out.length > 1 ? `,${prefix}${text}` : `${prefix}${text}`;
+    out += out.length > 1 ? `,${quoted[j]}${text}` : `${quoted[j]}${text}`;
   }
   return `${out}}`;
 }
