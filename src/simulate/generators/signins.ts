@@ -1681,7 +1681,7 @@ export interface SpSignInSpec {
  * applicable in managed identity or service principal sign-ins"), and the credential's identifier:
  * the key id of a secret, the thumbprint of a certificate, or the federated credential's id.
  */
-export function spSignIn(s: SpSignInSpec): SimRecord {
+export function spSignIn(s: SpSignInSpec, parts: SignInParts = FRESH_PARTS): SimRecord {
   const { sp, net } = s;
   const r: SimRecord = {
     id: s.id,
@@ -1695,12 +1695,7 @@ export function spSignIn(s: SpSignInSpec): SimRecord {
     resourceId: sp.resource.id,
     resourceTenantId: s.m.tenant.id,
     ipAddress: net.ip,
-    location: {
-      city: net.city,
-      state: net.state,
-      countryOrRegion: net.countryOrRegion,
-      geoCoordinates: { latitude: net.latitude, longitude: net.longitude },
-    },
+    location: parts.location(net, false),
     correlationId: s.correlationId,
     uniqueTokenIdentifier: tokenId(s.rng),
     isInteractive: false,
@@ -1708,7 +1703,7 @@ export function spSignIn(s: SpSignInSpec): SimRecord {
     clientCredentialType: sp.credential,
     servicePrincipalCredentialKeyId: null,
     tokenIssuerType: 'AzureAD',
-    status: status(s.errorCode),
+    status: parts.status(s.errorCode, null),
     conditionalAccessStatus: 'notApplied',
     appliedConditionalAccessPolicies: [],
     riskDetail: s.risk.riskDetail,
@@ -1781,19 +1776,22 @@ export const servicePrincipalSignIns: Generator = {
         }
         emit(
           'ServicePrincipalSignInLogs',
-          spSignIn({
-            m,
-            rng,
-            sp: s.sp,
-            time,
-            id,
-            correlationId,
-            net: s.net,
-            errorCode: code,
-            keyId: s.keyId,
-            thumbprint: s.thumbprint,
-            risk: NO_RISK,
-          }),
+          spSignIn(
+            {
+              m,
+              rng,
+              sp: s.sp,
+              time,
+              id,
+              correlationId,
+              net: s.net,
+              errorCode: code,
+              keyId: s.keyId,
+              thumbprint: s.thumbprint,
+              risk: NO_RISK,
+            },
+            emit.immutable ? SHARED_PARTS : FRESH_PARTS,
+          ),
         );
       }
     }
