@@ -12,6 +12,11 @@ import { type Emit, type Generator, HOUR, type SimContext, type SimRecord } from
 export interface Sink {
   /** Stores one batch of one category; resolves when it is safe to send more. */
   write(category: string, records: SimRecord[]): Promise<void>;
+  /**
+   * A sink that takes NDJSON text may offer writers: `run` then writes each hour's lines into them
+   * (`writeHour`, from fragments) and awaits `flush` after the hour, instead of building objects.
+   */
+  lines?: { writer(category: string): JsonWriter; flush(): Promise<void> };
   close?(): Promise<void>;
 }
 
@@ -99,7 +104,17 @@ export async function run(opts: RunOptions, sink: Sink): Promise<RunResult> {
   const byCategory: Record<string, number> = {};
   let records = 0;
   const total = Math.max(0, (to - from) / HOUR);
+  const lines = sink.lines;
   for (let h = 0; h < total && !opts.signal?.aborted; h++) {
+    if (lines) {
+      records += writeHour(ctx, opts.generators, from + h * HOUR, (category) => {
+        byCategory[category] = (byCategory[category] ?? 0) + 1;
+        return lines.writer(category);
+      });
+      await lines.flush();
+      opts.onHour?.(h + 1, total, records);
+      continue;
+    }
     for (const [category, record] of generateHour(ctx, opts.generators, from + h * HOUR)) {
       let buf = buffers.get(category);
       if (!buf) {
