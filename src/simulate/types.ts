@@ -14,8 +14,8 @@ export type SimRecord = Record<string, unknown>;
  * Hands a record of a diagnostic category (e.g. 'SignInLogs') to the run. A consumer that only
  * wants NDJSON sets `out`: the hot generators (sign-ins) then write the record's line into the
  * category's writer, from fragments (simulate/json.ts), instead of building the object; the line
- * is byte-identical to `JSON.stringify` of the object they would have built. Other generators
- * always hand objects.
+ * is byte-identical to `JSON.stringify` of the object they would have built. A generator calls
+ * `out` once per record (consumers count records there). Other generators always hand objects.
  */
 export interface Emit {
   (category: string, record: SimRecord): void;
