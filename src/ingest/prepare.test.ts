@@ -323,3 +323,40 @@ describe('typed columns', () => {
     assert.deepEqual(byName.target_ids, ['c3a8f2d4-7b1e-4f6a-9d2c-5e8b0a1f3c47']);
   });
 });
+
+describe('records declared normal (the simulator backfill)', () => {
+  const normalized: PrepareOptions = { ...strict, normalized: true };
+
+  it('prepare exactly as the general path when they are normal', () => {
+    for (const [category, record] of [
+      ['SignInLogs', interactiveSignIn],
+      ['AuditLogs', directoryAudit],
+      ['ProvisioningLogs', provisioning],
+    ] as const) {
+      const general = prepareItems(logType(category), [structuredClone(record)], strict);
+      const declared = prepareItems(logType(category), [structuredClone(record)], normalized);
+      assert.deepEqual(general.errors, [], category);
+      assert.deepEqual(declared, general, category);
+    }
+  });
+
+  it('are still validated: a bad record refuses the batch', () => {
+    const bad = { ...structuredClone(interactiveSignIn), createdDateTime: '8/22/2022 6:11:52 PM' };
+    const { records, errors } = prepareItems(
+      logType('SignInLogs'),
+      [structuredClone(interactiveSignIn), bad],
+      normalized,
+    );
+    assert.deepEqual(records, []);
+    assert.equal(errors[0]?.index, 1);
+    assert.equal(errors[0]?.pointer, '/createdDateTime');
+    // The general path repairs what the shortcut does not touch.
+    assert.deepEqual(prepareItems(logType('SignInLogs'), [bad], strict).errors, []);
+  });
+
+  it('are still checked against the audit catalog', () => {
+    const unknown = { ...structuredClone(directoryAudit), activityDisplayName: 'Teleport user' };
+    const { errors } = prepareItems(logType('AuditLogs'), [unknown], normalized);
+    assert.ok(errors.length > 0);
+  });
+});

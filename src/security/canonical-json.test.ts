@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import canonicalize from 'canonicalize';
 import { SAMPLES } from '../../test/fixtures/samples.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson, canonicalRecordJson, immutable } from './canonical-json.ts';
 
 describe('canonicalJson (RFC 8785)', () => {
   it('matches the reference implementation on every sample record', () => {
@@ -48,5 +48,35 @@ describe('canonicalJson (RFC 8785)', () => {
   it('refuses values JSON cannot hold', () => {
     assert.throws(() => canonicalJson(Number.NaN), /NaN/);
     assert.throws(() => canonicalJson(10n), /bigint/);
+  });
+
+  it('canonicalRecordJson writes the same text, with or without immutable values', () => {
+    for (const [category, record] of Object.entries(SAMPLES)) {
+      const r = record as Record<string, unknown>;
+      assert.equal(canonicalRecordJson(r), canonicalize(r), category);
+      // The same record holding its nested values as shared immutable ones.
+      const shared: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(r))
+        shared[k] = v !== null && typeof v === 'object' ? immutable(structuredClone(v)) : v;
+      assert.equal(canonicalRecordJson(shared), canonicalize(r), `${category} (immutable values)`);
+    }
+    const odd = { z: undefined, '10': 1, '9': [2], a: immutable({ y: 1, x: [{ b: 2, a: 1 }] }) };
+    assert.equal(canonicalRecordJson(odd), canonicalize(odd));
+    // Layouts are remembered per key order: the same keys inserted in another order, other values.
+    for (const r of [
+      { b: 1, a: 'x', c: null },
+      { a: 'y', c: [1], b: 2 },
+      { b: 3, a: 'z', c: { q: 1 } },
+      { b: undefined, a: 'w', c: 0 },
+    ])
+      assert.equal(canonicalRecordJson(r), canonicalize(r));
+  });
+
+  it('immutable freezes deeply: the remembered text cannot go stale', () => {
+    const v = immutable({ a: { b: [1, { c: 2 }] } });
+    assert.ok(Object.isFrozen(v.a) && Object.isFrozen(v.a.b) && Object.isFrozen(v.a.b[1]));
+    assert.throws(() => {
+      (v.a.b[1] as { c: number }).c = 3;
+    }, TypeError);
   });
 });

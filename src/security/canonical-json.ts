@@ -93,3 +93,84 @@ export function canonicalJsonSlow(value: unknown): string {
       throw new TypeError(`canonical JSON cannot hold a ${typeof value}`);
   }
 }
+
+/** Canonical text of values registered with `immutable`. */
+const immutables = new WeakMap<object, string>();
+/**
+ * A record layout: its keys in insertion order, the order that sorts them, and each key quoted.
+ * Records built by the same code share a layout, so the sort is done once per layout.
+ */
+interface Layout {
+  keys: string[];
+  order: number[];
+  quoted: string[];
+}
+const layouts = new Map<number, Layout[]>();
+
+function layoutOf(keys: string[]): Layout {
+  const same = layouts.get(keys.length);
+  if (same) {
+    outer: for (const l of same) {
+      for (let i = 0; i < keys.length; i++) if (l.keys[i] !== keys[i]) continue outer;
+      return l;
+    }
+  }
+  const order = keys
+    .map((_, i) => i)
+    .sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+  const l: Layout = { keys, order, quoted: keys.map((k) => `${JSON.stringify(k)}:`) };
+  if (!same) layouts.set(keys.length, [l]);
+  else if (same.length < 64) same.push(l); // bounded: unusual layouts are sorted each time
+  return l;
+}
+
+/**
+ * Deep-freezes a value and remembers its canonical text, so that `canonicalRecordJson` splices the
+ * text instead of serialising the value again for every record that holds it (the simulator's
+ * locations, device details, statuses and policy lists are shared by thousands of records).
+ * Deep-frozen means it can never differ from the remembered text.
+ */
+export function immutable<T extends object>(value: T): T {
+  deepFreeze(value);
+  immutables.set(value, canonicalJson(value));
+  return value;
+}
+
+function deepFreeze(v: unknown): void {
+  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
+  Object.freeze(v);
+  for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+}
+
+/**
+ * `canonicalJson` of a record (a plain object), the same text, with the record's `immutable`
+ * values taken from their cache. Written out by hand (no sorted copy) because the point is to
+ * splice cached text, which one JSON.stringify call cannot do.
+ */
+export function canonicalRecordJson(record: Record<string, unknown>): string {
+  const { keys, order, quoted } = layoutOf(Object.keys(record));
+  let out = '{';
+  for (let i = 0; i < order.length; i++) {
+    const j = order[i]!;
+    const k = keys[j]!;
+    const c = k.charCodeAt(0);
+    if (c >= 48 && c <= 57 && INDEX_KEY.test(k)) return canonicalJson(record); // the slow path's order
+    const v = record[k];
+    let text: string;
+    switch (typeof v) {
+      case 'string':
+        text = JSON.stringify(v);
+        break;
+      case 'undefined':
+      case 'function':
+        continue;
+      case 'object':
+        text = (v !== null && immutables.get(v)) || canonicalJson(v);
+        break;
+      default:
+        text = canonicalJson(v);
+    }
+    out += out.length > 1 ? `,${quoted[j]}${text}` : `${quoted[j]}${text}`;
+  }
+  return `${out}}`;
+}

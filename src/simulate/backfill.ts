@@ -28,6 +28,8 @@ export interface BackfillJob {
   newestFirst: boolean;
   /** Chunks a worker may have prepared ahead of the commits. */
   inFlight: number;
+  /** Records go to ingest as already normal, with shared immutable values (backfill-worker.ts). */
+  normalized: boolean;
 }
 
 export interface PreparedCategory {
@@ -58,6 +60,11 @@ export interface BackfillOptions {
   chunkHours?: number;
   /** Newest chunks first: what is stored at any moment is a suffix of the window, not a prefix. */
   newestFirst?: boolean;
+  /**
+   * Hand ingest the records as already normal, sharing immutable model values (default true);
+   * false takes ingest's general path (normalise, canonicalise every value), for comparison.
+   */
+  normalized?: boolean;
   onHour?(done: number, total: number, records: number): void;
   signal?: AbortSignal;
 }
@@ -78,6 +85,7 @@ export function backfill(ingest: IngestService, opts: BackfillOptions): Promise<
     chunkHours: opts.chunkHours ?? 6,
     newestFirst: opts.newestFirst ?? false,
     inFlight: 2,
+    normalized: opts.normalized ?? true,
   };
   const totalHours = Math.max(0, (opts.to - opts.from) / HOUR);
   const chunks = Math.ceil(totalHours / job.chunkHours);

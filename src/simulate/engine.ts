@@ -4,13 +4,19 @@
  * generator's name and the hour, so output depends only on (seed, users, window).
  */
 import { findLogType } from '../registry/log-types.ts';
+import type { JsonWriter } from './json.ts';
 import { Rng } from './rng.ts';
 import { buildTenant, type Tenant } from './tenant.ts';
-import { type Generator, HOUR, type SimContext, type SimRecord } from './types.ts';
+import { type Emit, type Generator, HOUR, type SimContext, type SimRecord } from './types.ts';
 
 export interface Sink {
   /** Stores one batch of one category; resolves when it is safe to send more. */
   write(category: string, records: SimRecord[]): Promise<void>;
+  /**
+   * A sink that takes NDJSON text may offer writers: `run` then writes each hour's lines into them
+   * (`writeHour`, from fragments) and awaits `flush` after the hour, instead of building objects.
+   */
+  lines?: { writer(category: string): JsonWriter; flush(): Promise<void> };
   close?(): Promise<void>;
 }
 
@@ -38,16 +44,54 @@ export function tenantFor(seed: string, users: number, tenantId?: string): Tenan
   return buildTenant({ seed, users, ...(tenantId ? { tenantId } : {}) });
 }
 
-/** Generates one hour of every generator, in generator order. */
+/**
+ * Generates one hour of every generator, in generator order. `immutable`: the caller neither
+ * mutates nor normalises the records, which may then share deep-frozen model values (Emit).
+ */
 export function generateHour(
   ctx: SimContext,
   generators: readonly Generator[],
   hourStart: number,
+  immutable = false,
 ): Array<[string, SimRecord]> {
   const out: Array<[string, SimRecord]> = [];
-  const emit = (category: string, record: SimRecord) => out.push([category, record]);
+  const emit: Emit = Object.assign(
+    (category: string, record: SimRecord) => {
+      out.push([category, record]);
+    },
+    { immutable },
+  );
   for (const g of generators) g.hour(ctx, hourStart, new Rng(`${ctx.seed}:${g.name}:${hourStart}`), emit);
   return out;
+}
+
+/**
+ * One hour of every generator as NDJSON, in generator order, into a writer per category: the hot
+ * generators write their lines from fragments (simulate/json.ts), the others hand objects
+ * serialised here. Each line is what `JSON.stringify` of the record from `generateHour` gives.
+ * Returns the number of records.
+ */
+export function writeHour(
+  ctx: SimContext,
+  generators: readonly Generator[],
+  hourStart: number,
+  out: (category: string) => JsonWriter,
+): number {
+  let n = 0;
+  const counting = (category: string) => {
+    n++;
+    return out(category);
+  };
+  const emit: Emit = Object.assign(
+    (category: string, record: SimRecord) => {
+      const w = counting(category);
+      w.json(JSON.stringify(record));
+      w.newline();
+    },
+    { out: counting },
+  );
+  for (const g of generators) g.hour(ctx, hourStart, new Rng(`${ctx.seed}:${g.name}:${hourStart}`), emit);
+  return n;
 }
 
 export async function run(opts: RunOptions, sink: Sink): Promise<RunResult> {
@@ -60,7 +104,17 @@ export async function run(opts: RunOptions, sink: Sink): Promise<RunResult> {
   const byCategory: Record<string, number> = {};
   let records = 0;
   const total = Math.max(0, (to - from) / HOUR);
+  const lines = sink.lines;
   for (let h = 0; h < total && !opts.signal?.aborted; h++) {
+    if (lines) {
+      records += writeHour(ctx, opts.generators, from + h * HOUR, (category) => {
+        byCategory[category] = (byCategory[category] ?? 0) + 1;
+        return lines.writer(category);
+      });
+      await lines.flush();
+      opts.onHour?.(h + 1, total, records);
+      continue;
+    }
     for (const [category, record] of generateHour(ctx, opts.generators, from + h * HOUR)) {
       let buf = buffers.get(category);
       if (!buf) {

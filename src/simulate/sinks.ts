@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { IngestService } from '../ingest/service.ts';
 import { logType } from '../registry/log-types.ts';
 import type { Sink } from './engine.ts';
+import { JsonWriter } from './json.ts';
 import type { SimRecord } from './types.ts';
 
 /**
@@ -59,20 +60,45 @@ export function httpSink(url: string, key: string, inFlight = 4): Sink {
   });
 }
 
-/** One `<Category>.ndjson` file per category in a folder (Graph-shaped records, one per line). */
+/**
+ * One `<Category>.ndjson` file per category in a folder (Graph-shaped records, one per line).
+ * `run` writes its lines from fragments (`lines`); `write` takes objects (`follow`).
+ */
 export function ndjsonSink(dir: string): Sink {
   mkdirSync(dir, { recursive: true });
   const files = new Map<string, WriteStream>();
+  const writers = new Map<string, JsonWriter>();
+  const file = (category: string) => {
+    let out = files.get(category);
+    if (!out) {
+      out = createWriteStream(path.join(dir, `${category}.ndjson`));
+      files.set(category, out);
+    }
+    return out;
+  };
+  const send = async (category: string, bytes: Uint8Array | string) => {
+    const out = file(category);
+    if (!out.write(bytes)) await new Promise<void>((r) => out.once('drain', () => r()));
+  };
   return {
     async write(category, records) {
-      let out = files.get(category);
-      if (!out) {
-        out = createWriteStream(path.join(dir, `${category}.ndjson`));
-        files.set(category, out);
-      }
       let text = '';
       for (const r of records) text += `${JSON.stringify(r)}\n`;
-      if (!out.write(text)) await new Promise<void>((r) => out!.once('drain', () => r()));
+      await send(category, text);
+    },
+    lines: {
+      writer(category) {
+        let w = writers.get(category);
+        if (!w) {
+          w = new JsonWriter(1 << 20);
+          writers.set(category, w);
+        }
+        return w;
+      },
+      async flush() {
+        // take() hands the buffer to the stream and starts a fresh one.
+        for (const [category, w] of writers) if (w.pos > 0) await send(category, w.take());
+      },
     },
     async close() {
       await Promise.all([...files.values()].map((f) => new Promise<void>((r) => f.end(() => r()))));

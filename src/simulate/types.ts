@@ -4,13 +4,29 @@
  * run's seed), so any hour can be generated alone and a seed gives byte-identical output — also
  * when `--follow` produces the hours one by one in real time.
  */
+import type { JsonWriter } from './json.ts';
 import type { Rng } from './rng.ts';
 import type { Tenant } from './tenant.ts';
 
 export type SimRecord = Record<string, unknown>;
 
-/** Hands a record of a diagnostic category (e.g. 'SignInLogs') to the run. */
-export type Emit = (category: string, record: SimRecord) => void;
+/**
+ * Hands a record of a diagnostic category (e.g. 'SignInLogs') to the run. A consumer that only
+ * wants NDJSON sets `out`: the hot generators (sign-ins) then write the record's line into the
+ * category's writer, from fragments (simulate/json.ts), instead of building the object; the line
+ * is byte-identical to `JSON.stringify` of the object they would have built. A generator calls
+ * `out` once per record (consumers count records there). Other generators always hand objects.
+ */
+export interface Emit {
+  (category: string, record: SimRecord): void;
+  readonly out?: (category: string) => JsonWriter;
+  /**
+   * Set by a consumer that neither mutates nor normalises the records (the backfill workers, whose
+   * ingest skips normalisation): the hot generators may then place shared, deep-frozen model
+   * values in records (`immutable`, security/canonical-json.ts) instead of fresh copies.
+   */
+  readonly immutable?: boolean;
+}
 
 export interface SimContext {
   tenant: Tenant;

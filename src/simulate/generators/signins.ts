@@ -27,6 +27,9 @@
  * shared between records: ingest normalisation repairs records in place). Records are emitted in
  * generation order, not sorted by time within the hour.
  */
+
+import { immutable } from '../../security/canonical-json.ts';
+import { cachedFragment, fields, fragment, hole, type JsonWriter, rawHole, Template } from '../json.ts';
 import {
   type AppInfo,
   type City,
@@ -904,8 +907,109 @@ export interface UserSignInSpec {
   processingMs: number;
 }
 
+/**
+ * The nested values of a sign-in that come from the model. Records get fresh copies (ingest
+ * normalisation repairs records in place), or, for a consumer that promises not to mutate them
+ * (`Emit.immutable`), one shared deep-frozen value per model object whose canonical text is
+ * computed once.
+ */
+export interface SignInParts {
+  location(net: NetPoint, altitude: boolean): SimRecord;
+  deviceDetail(view: DeviceView): SimRecord;
+  status(code: number, successDetail: string | null): SimRecord;
+  policies(m: TenantModel, ca: CaOutcome, appliedOnly: boolean): SimRecord[];
+}
+
+export const FRESH_PARTS: SignInParts = {
+  location: (net, altitude) => locationOf(net, altitude),
+  deviceDetail: (view) => deviceDetailOf(view),
+  status: (code, detail) => status(code, detail),
+  policies: (m, ca, appliedOnly) => caPolicies(m, ca, appliedOnly),
+};
+
+function sharedBy<K extends object, V extends object>(make: (k: K) => V): (k: K) => V {
+  const cache = new WeakMap<K, V>();
+  return (k) => {
+    let v = cache.get(k);
+    if (!v) {
+      v = immutable(make(k));
+      cache.set(k, v);
+    }
+    return v;
+  };
+}
+const sharedLocation = [false, true].map((alt) => sharedBy((net: NetPoint) => locationOf(net, alt)));
+const sharedDevice = sharedBy(deviceDetailOf);
+const sharedStatus = new Map<string | null, Map<number, SimRecord>>();
+const sharedPolicies = new WeakMap<CaOutcome, SimRecord[][]>();
+
+export const SHARED_PARTS: SignInParts = {
+  location: (net, altitude) => sharedLocation[altitude ? 1 : 0]!(net),
+  deviceDetail: sharedDevice,
+  status(code, detail) {
+    let byCode = sharedStatus.get(detail);
+    if (!byCode) {
+      byCode = new Map();
+      sharedStatus.set(detail, byCode);
+    }
+    let v = byCode.get(code);
+    if (!v) {
+      v = immutable(status(code, detail));
+      byCode.set(code, v);
+    }
+    return v;
+  },
+  policies(m, ca, appliedOnly) {
+    let both = sharedPolicies.get(ca);
+    if (!both) {
+      both = [immutable(caPolicies(m, ca, false)), immutable(caPolicies(m, ca, true))];
+      sharedPolicies.set(ca, both);
+    }
+    return both[appliedOnly ? 1 : 0]!;
+  },
+};
+
+/** A sign-in's location at a network point (interactive records carry a null altitude). */
+function locationOf(net: NetPoint, altitude: boolean): SimRecord {
+  return {
+    city: net.city,
+    state: net.state,
+    countryOrRegion: net.countryOrRegion,
+    geoCoordinates: altitude
+      ? { altitude: null, latitude: net.latitude, longitude: net.longitude }
+      : { latitude: net.latitude, longitude: net.longitude },
+  };
+}
+
+function networkDetailsOf(net: NetPoint): SimRecord[] {
+  return net.namedLocation
+    ? [
+        {
+          networkType: net.trusted ? 'trustedNamedLocation' : 'namedNetwork',
+          networkNames: [net.namedLocation],
+        },
+      ]
+    : [];
+}
+
+function deviceDetailOf(view: DeviceView): SimRecord {
+  return {
+    deviceId: view.deviceId,
+    displayName: view.displayName,
+    operatingSystem: view.operatingSystem,
+    browser: view.browser,
+    isCompliant: view.isCompliant,
+    isManaged: view.isManaged,
+    trustType: view.trustType,
+  };
+}
+
+function mfaRequirementPolicies(): SimRecord[] {
+  return [{ requirementProvider: 'multiConditionalAccess', detail: 'Conditional Access' }];
+}
+
 /** A user sign-in (interactive or non-interactive) in the Graph beta signIn shape. */
-export function userSignIn(s: UserSignInSpec): SimRecord {
+export function userSignIn(s: UserSignInSpec, parts: SignInParts = FRESH_PARTS): SimRecord {
   const { um, net, view, risk } = s;
   const u = um.user;
   return {
@@ -923,31 +1027,11 @@ export function userSignIn(s: UserSignInSpec): SimRecord {
     homeTenantId: um.homeTenantId,
     ipAddress: net.ip,
     autonomousSystemNumber: net.asn,
-    location: {
-      city: net.city,
-      state: net.state,
-      countryOrRegion: net.countryOrRegion,
-      geoCoordinates: { altitude: null, latitude: net.latitude, longitude: net.longitude },
-    },
-    networkLocationDetails: net.namedLocation
-      ? [
-          {
-            networkType: net.trusted ? 'trustedNamedLocation' : 'namedNetwork',
-            networkNames: [net.namedLocation],
-          },
-        ]
-      : [],
+    location: parts.location(net, true),
+    networkLocationDetails: networkDetailsOf(net),
     clientAppUsed: view.clientAppUsed,
     userAgent: view.userAgent,
-    deviceDetail: {
-      deviceId: view.deviceId,
-      displayName: view.displayName,
-      operatingSystem: view.operatingSystem,
-      browser: view.browser,
-      isCompliant: view.isCompliant,
-      isManaged: view.isManaged,
-      trustType: view.trustType,
-    },
+    deviceDetail: parts.deviceDetail(view),
     correlationId: s.correlationId,
     originalRequestId: s.originalRequestId,
     sessionId: s.sessionId,
@@ -959,14 +1043,12 @@ export function userSignIn(s: UserSignInSpec): SimRecord {
     incomingTokenType: s.incomingTokenType,
     authenticationProtocol: 'none',
     crossTenantAccessType: um.crossTenantAccessType,
-    status: status(s.errorCode, s.successDetail),
+    status: parts.status(s.errorCode, s.successDetail),
     conditionalAccessStatus: s.ca.status,
-    appliedConditionalAccessPolicies: caPolicies(s.m, s.ca),
+    appliedConditionalAccessPolicies: parts.policies(s.m, s.ca, false),
     authenticationRequirement: s.authenticationRequirement,
     authenticationRequirementPolicies:
-      s.authenticationRequirement === 'multiFactorAuthentication'
-        ? [{ requirementProvider: 'multiConditionalAccess', detail: 'Conditional Access' }]
-        : [],
+      s.authenticationRequirement === 'multiFactorAuthentication' ? mfaRequirementPolicies() : [],
     authenticationDetails: s.authenticationDetails,
     riskDetail: risk.riskDetail,
     riskLevelAggregated: risk.riskLevelAggregated,
@@ -984,7 +1066,7 @@ export function userSignIn(s: UserSignInSpec): SimRecord {
  * refresh triggered. Non-interactive sign-ins are ~80% of all records, and JSON.stringify cost is
  * proportional to bytes (see the report): this keeps them at ~1.9 KB instead of ~3.4 KB.
  */
-export function nonInteractiveSignIn(s: UserSignInSpec): SimRecord {
+export function nonInteractiveSignIn(s: UserSignInSpec, parts: SignInParts = FRESH_PARTS): SimRecord {
   const { um, net, view, risk } = s;
   const u = um.user;
   return {
@@ -999,23 +1081,10 @@ export function nonInteractiveSignIn(s: UserSignInSpec): SimRecord {
     resourceDisplayName: s.resource.displayName,
     resourceId: s.resource.id,
     ipAddress: net.ip,
-    location: {
-      city: net.city,
-      state: net.state,
-      countryOrRegion: net.countryOrRegion,
-      geoCoordinates: { latitude: net.latitude, longitude: net.longitude },
-    },
+    location: parts.location(net, false),
     clientAppUsed: view.clientAppUsed,
     userAgent: view.userAgent,
-    deviceDetail: {
-      deviceId: view.deviceId,
-      displayName: view.displayName,
-      operatingSystem: view.operatingSystem,
-      browser: view.browser,
-      isCompliant: view.isCompliant,
-      isManaged: view.isManaged,
-      trustType: view.trustType,
-    },
+    deviceDetail: parts.deviceDetail(view),
     correlationId: s.correlationId,
     originalRequestId: s.originalRequestId,
     sessionId: s.sessionId,
@@ -1023,9 +1092,9 @@ export function nonInteractiveSignIn(s: UserSignInSpec): SimRecord {
     isInteractive: false,
     signInEventTypes: ['nonInteractiveUser'],
     tokenIssuerType: 'AzureAD',
-    status: status(s.errorCode, s.successDetail),
+    status: parts.status(s.errorCode, s.successDetail),
     conditionalAccessStatus: s.ca.status,
-    appliedConditionalAccessPolicies: caPolicies(s.m, s.ca, true),
+    appliedConditionalAccessPolicies: parts.policies(s.m, s.ca, true),
     authenticationRequirement: s.authenticationRequirement,
     authenticationDetails: s.authenticationDetails,
     riskDetail: risk.riskDetail,
@@ -1034,6 +1103,116 @@ export function nonInteractiveSignIn(s: UserSignInSpec): SimRecord {
     riskState: risk.riskState,
     riskEventTypes_v2: copyStrings(risk.riskEventTypes_v2),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// NDJSON lines from fragments (../json.ts): the same records as the builders above, as bytes.
+// Each fragment is JSON.stringify of the builders' own sub-objects, cached per model object; the
+// line writers only fix the top-level key order, which json.test.ts checks against the builders.
+
+const userFrags = new WeakMap<UserModel, Uint8Array>();
+const tenantFrags = new WeakMap<UserModel, Uint8Array>();
+const appFrags = new WeakMap<{ appId: string; displayName: string }, Uint8Array>();
+const resourceFrags = new WeakMap<ResourceInfo, Uint8Array>();
+const leanNetFrags = new WeakMap<NetPoint, Uint8Array>();
+const fullNetFrags = new WeakMap<NetPoint, Uint8Array>();
+const viewFrags = new WeakMap<DeviceView, Uint8Array>();
+const caFrags = new WeakMap<CaOutcome, Uint8Array>();
+const appliedCaFrags = new WeakMap<CaOutcome, Uint8Array>();
+const riskFrags = new WeakMap<RiskFields, Uint8Array>();
+/** status objects by success detail, then error code. */
+const statusFrags = new Map<string | null, Map<number, Uint8Array>>();
+
+const userFrag = (um: UserModel) =>
+  cachedFragment(userFrags, um, () =>
+    fields({
+      userDisplayName: um.user.displayName,
+      userPrincipalName: um.upn,
+      userId: um.user.id,
+      userType: um.user.userType,
+    }),
+  );
+const appFrag = (app: { appId: string; displayName: string }) =>
+  cachedFragment(appFrags, app, () => fields({ appId: app.appId, appDisplayName: app.displayName }));
+const resourceFrag = (r: ResourceInfo) =>
+  cachedFragment(resourceFrags, r, () => fields({ resourceDisplayName: r.displayName, resourceId: r.id }));
+const leanNetFrag = (net: NetPoint) =>
+  cachedFragment(leanNetFrags, net, () => fields({ ipAddress: net.ip, location: locationOf(net, false) }));
+const fullNetFrag = (net: NetPoint) =>
+  cachedFragment(fullNetFrags, net, () =>
+    fields({
+      ipAddress: net.ip,
+      autonomousSystemNumber: net.asn,
+      location: locationOf(net, true),
+      networkLocationDetails: networkDetailsOf(net),
+    }),
+  );
+const viewFrag = (view: DeviceView) =>
+  cachedFragment(viewFrags, view, () =>
+    fields({
+      clientAppUsed: view.clientAppUsed,
+      userAgent: view.userAgent,
+      deviceDetail: deviceDetailOf(view),
+    }),
+  );
+const riskFrag = (risk: RiskFields) =>
+  cachedFragment(riskFrags, risk, () =>
+    fields({
+      riskDetail: risk.riskDetail,
+      riskLevelAggregated: risk.riskLevelAggregated,
+      riskLevelDuringSignIn: risk.riskLevelDuringSignIn,
+      riskState: risk.riskState,
+      riskEventTypes_v2: risk.riskEventTypes_v2,
+    }),
+  );
+
+function statusFrag(code: number, successDetail: string | null): Uint8Array {
+  let byCode = statusFrags.get(successDetail);
+  if (!byCode) {
+    byCode = new Map();
+    statusFrags.set(successDetail, byCode);
+  }
+  let f = byCode.get(code);
+  if (f === undefined) {
+    f = fragment(JSON.stringify(status(code, successDetail)));
+    byCode.set(code, f);
+  }
+  return f;
+}
+
+const MFA_REQUIREMENT_POLICIES = fragment(JSON.stringify(mfaRequirementPolicies()));
+const NONE = fragment('[]');
+/** A lean claim step's JSON around its time, by MFA. */
+const LEAN_CLAIM = [false, true].map((mfa) => {
+  const json = JSON.stringify([leanClaimStep(hole(0), mfa)]);
+  const [before, after] = json.split(JSON.stringify(hole(0)).slice(1, -1));
+  return { before: fragment(before!), after: fragment(after!) };
+});
+
+/** Writes a user sign-in as `JSON.stringify(userSignIn(s))` would (same Rng draws). */
+export function writeUserSignIn(w: JsonWriter, s: UserSignInSpec): void {
+  const { um, m } = s;
+  const tenants = cachedFragment(tenantFrags, um, () =>
+    fields({ resourceTenantId: m.tenant.id, homeTenantId: um.homeTenantId }),
+  );
+  const ca = cachedFragment(caFrags, s.ca, (c) => JSON.stringify(caPolicies(m, c)));
+  const mfaPolicies =
+    s.authenticationRequirement === 'multiFactorAuthentication' ? MFA_REQUIREMENT_POLICIES : NONE;
+  // Steps carry times and the user's MFA method: few records, serialised as built.
+  const steps = fragment(JSON.stringify(s.authenticationDetails));
+  w.line`{"id":"${s.id}","createdDateTime":"${s.time}",${userFrag(um)},${appFrag(s.app)},${resourceFrag(s.resource)},${tenants},${fullNetFrag(s.net)},${viewFrag(s.view)},"correlationId":"${s.correlationId}","originalRequestId":"${s.originalRequestId}","sessionId":"${s.sessionId}","uniqueTokenIdentifier":"${tokenId(s.rng)}","isInteractive":${s.interactive},"signInEventTypes":["${s.interactive ? 'interactiveUser' : 'nonInteractiveUser'}"],"tokenIssuerType":"AzureAD","tokenIssuerName":"","incomingTokenType":"${s.incomingTokenType}","authenticationProtocol":"none","crossTenantAccessType":"${um.crossTenantAccessType}","status":${statusFrag(s.errorCode, s.successDetail)},"conditionalAccessStatus":"${s.ca.status}","appliedConditionalAccessPolicies":${ca},"authenticationRequirement":"${s.authenticationRequirement}","authenticationRequirementPolicies":${mfaPolicies},"authenticationDetails":${steps},${riskFrag(s.risk)},"processingTimeInMilliseconds":${s.processingMs}}`;
+}
+
+/**
+ * Writes a non-interactive sign-in as `JSON.stringify(nonInteractiveSignIn(s))` would, where
+ * `s.authenticationDetails` is `[leanClaimStep(s.time, mfa)]` when `claimMfa` is a boolean and
+ * empty when it is null (the line path never builds the step).
+ */
+export function writeNonInteractive(w: JsonWriter, s: UserSignInSpec, claimMfa: boolean | null): void {
+  const { um, m } = s;
+  const ca = cachedFragment(appliedCaFrags, s.ca, (c) => JSON.stringify(caPolicies(m, c, true)));
+  const claim = claimMfa === null ? null : LEAN_CLAIM[claimMfa ? 1 : 0]!;
+  w.line`{"id":"${s.id}","createdDateTime":"${s.time}",${userFrag(um)},${appFrag(s.app)},${resourceFrag(s.resource)},${leanNetFrag(s.net)},${viewFrag(s.view)},"correlationId":"${s.correlationId}","originalRequestId":"${s.originalRequestId}","sessionId":"${s.sessionId}","uniqueTokenIdentifier":"${tokenId(s.rng)}","isInteractive":false,"signInEventTypes":["nonInteractiveUser"],"tokenIssuerType":"AzureAD","status":${statusFrag(s.errorCode, s.successDetail)},"conditionalAccessStatus":"${s.ca.status}","appliedConditionalAccessPolicies":${ca},"authenticationRequirement":"${s.authenticationRequirement}","authenticationDetails":${claim ? claim.before : NONE}${claim ? s.time : ''}${claim ? claim.after : ''},${riskFrag(s.risk)}}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1168,34 +1347,33 @@ class InteractiveFlow {
     const ca = evaluateCa(this.m, this.ca);
     const rng = this.rng;
     const dm = this.dm;
-    this.emit(
-      'SignInLogs',
-      userSignIn({
-        m: this.m,
-        um: this.um,
-        rng,
-        time,
-        interactive: true,
-        app: this.app,
-        resource: this.app.resource,
-        net: this.net,
-        view: this.view,
-        sessionId: this.ca.legacy ? '' : this.sessionId,
-        correlationId: this.correlationId,
-        id: this.n === 0 ? this.firstId : requestId(rng),
-        originalRequestId: this.firstId,
-        errorCode: code,
-        successDetail,
-        ca,
-        authenticationRequirement:
-          !firstFactorFailed && ca.mfaRequired ? 'multiFactorAuthentication' : 'singleFactorAuthentication',
-        authenticationDetails: this.steps(kind, time),
-        risk: NO_RISK,
-        incomingTokenType:
-          dm.windows && dm.device.isManaged && !this.browser ? 'primaryRefreshToken' : 'none',
-        processingMs: 40 + Math.floor(rng.next() * (code === 0 ? 400 : 150)),
-      }),
-    );
+    const spec: UserSignInSpec = {
+      m: this.m,
+      um: this.um,
+      rng,
+      time,
+      interactive: true,
+      app: this.app,
+      resource: this.app.resource,
+      net: this.net,
+      view: this.view,
+      sessionId: this.ca.legacy ? '' : this.sessionId,
+      correlationId: this.correlationId,
+      id: this.n === 0 ? this.firstId : requestId(rng),
+      originalRequestId: this.firstId,
+      errorCode: code,
+      successDetail,
+      ca,
+      authenticationRequirement:
+        !firstFactorFailed && ca.mfaRequired ? 'multiFactorAuthentication' : 'singleFactorAuthentication',
+      authenticationDetails: this.steps(kind, time),
+      risk: NO_RISK,
+      incomingTokenType: dm.windows && dm.device.isManaged && !this.browser ? 'primaryRefreshToken' : 'none',
+      processingMs: 40 + Math.floor(rng.next() * (code === 0 ? 400 : 150)),
+    };
+    const out = this.emit.out;
+    if (out) writeUserSignIn(out('SignInLogs'), spec);
+    else this.emit('SignInLogs', userSignIn(spec, this.emit.immutable ? SHARED_PARTS : FRESH_PARTS));
     this.n++;
     this.t += 2_000 + rng.next() * 20_000;
   }
@@ -1396,34 +1574,50 @@ function nonInteractive(
     risky: false,
     stage: ok ? Stage.Ok : Stage.Pre,
   });
+  // The Rng draws in the order the record builder has always made them (resource, correlation id,
+  // processing time, then the token id inside the builder), so both paths give the same record.
+  const resource = pickResource(app, rng);
+  const view = browser ? dm.browserView : dm.clientView;
+  const sid = sessionId(um, dm, t);
+  const correlationId = guid(rng);
+  const processingMs = 20 + Math.floor(rng.next() * 180);
+  const spec: UserSignInSpec = {
+    m,
+    um,
+    rng,
+    time,
+    interactive: false,
+    app,
+    resource,
+    net,
+    view,
+    sessionId: sid,
+    correlationId,
+    id,
+    originalRequestId: id,
+    errorCode: code,
+    successDetail: ok && ca.mfaRequired ? MFA_BY_CLAIM : null,
+    ca,
+    authenticationRequirement:
+      ca.mfaRequired && code !== 70043 ? 'multiFactorAuthentication' : 'singleFactorAuthentication',
+    authenticationDetails: NO_STEPS, // set below on the object path only
+    risk: NO_RISK,
+    incomingTokenType: dm.windows && dm.device.isManaged ? 'primaryRefreshToken' : 'refreshToken',
+    processingMs,
+  };
+  if (emit.out) {
+    writeNonInteractive(emit.out('NonInteractiveUserSignInLogs'), spec, ok ? ca.mfaRequired : null);
+    return;
+  }
+  spec.authenticationDetails = ok ? [leanClaimStep(time, ca.mfaRequired)] : [];
   emit(
     'NonInteractiveUserSignInLogs',
-    nonInteractiveSignIn({
-      m,
-      um,
-      rng,
-      time,
-      interactive: false,
-      app,
-      resource: pickResource(app, rng),
-      net,
-      view: browser ? dm.browserView : dm.clientView,
-      sessionId: sessionId(um, dm, t),
-      correlationId: guid(rng),
-      id,
-      originalRequestId: id,
-      errorCode: code,
-      successDetail: ok && ca.mfaRequired ? MFA_BY_CLAIM : null,
-      ca,
-      authenticationRequirement:
-        ca.mfaRequired && code !== 70043 ? 'multiFactorAuthentication' : 'singleFactorAuthentication',
-      authenticationDetails: ok ? [leanClaimStep(time, ca.mfaRequired)] : [],
-      risk: NO_RISK,
-      incomingTokenType: dm.windows && dm.device.isManaged ? 'primaryRefreshToken' : 'refreshToken',
-      processingMs: 20 + Math.floor(rng.next() * 180),
-    }),
+    nonInteractiveSignIn(spec, emit.immutable ? SHARED_PARTS : FRESH_PARTS),
   );
 }
+
+/** Placeholder for a spec's steps on the line path (never placed in a record). */
+const NO_STEPS: Step[] = Object.freeze([]) as unknown as Step[];
 
 export const nonInteractiveSignIns: Generator = {
   name: 'signins.nonInteractive',
@@ -1487,7 +1681,7 @@ export interface SpSignInSpec {
  * applicable in managed identity or service principal sign-ins"), and the credential's identifier:
  * the key id of a secret, the thumbprint of a certificate, or the federated credential's id.
  */
-export function spSignIn(s: SpSignInSpec): SimRecord {
+export function spSignIn(s: SpSignInSpec, parts: SignInParts = FRESH_PARTS): SimRecord {
   const { sp, net } = s;
   const r: SimRecord = {
     id: s.id,
@@ -1501,12 +1695,7 @@ export function spSignIn(s: SpSignInSpec): SimRecord {
     resourceId: sp.resource.id,
     resourceTenantId: s.m.tenant.id,
     ipAddress: net.ip,
-    location: {
-      city: net.city,
-      state: net.state,
-      countryOrRegion: net.countryOrRegion,
-      geoCoordinates: { latitude: net.latitude, longitude: net.longitude },
-    },
+    location: parts.location(net, false),
     correlationId: s.correlationId,
     uniqueTokenIdentifier: tokenId(s.rng),
     isInteractive: false,
@@ -1514,7 +1703,7 @@ export function spSignIn(s: SpSignInSpec): SimRecord {
     clientCredentialType: sp.credential,
     servicePrincipalCredentialKeyId: null,
     tokenIssuerType: 'AzureAD',
-    status: status(s.errorCode),
+    status: parts.status(s.errorCode, null),
     conditionalAccessStatus: 'notApplied',
     appliedConditionalAccessPolicies: [],
     riskDetail: s.risk.riskDetail,
@@ -1534,6 +1723,35 @@ export function spSignIn(s: SpSignInSpec): SimRecord {
   return r;
 }
 
+type SpEntry = TenantModel['sps'][number];
+const spTemplates = new WeakMap<SpEntry, Template>();
+
+/** A service principal's sign-in as text with holes: id, time, correlation id, token id, status. */
+function spTemplate(m: TenantModel, s: SpEntry): Template {
+  let t = spTemplates.get(s);
+  if (!t) {
+    const r = spSignIn({
+      m,
+      rng: new Rng('template'),
+      sp: s.sp,
+      time: hole(1),
+      id: hole(0),
+      correlationId: hole(2),
+      net: s.net,
+      errorCode: 0,
+      keyId: s.keyId,
+      thumbprint: s.thumbprint,
+      risk: NO_RISK,
+    });
+    // Reassigning keeps each key where the builder put it.
+    r.uniqueTokenIdentifier = hole(3);
+    r.status = rawHole(4);
+    t = new Template(JSON.stringify(r), 5);
+    spTemplates.set(s, t);
+  }
+  return t;
+}
+
 export const servicePrincipalSignIns: Generator = {
   name: 'signins.servicePrincipal',
   hour(ctx: SimContext, hourStart: number, rng: Rng, emit: Emit): void {
@@ -1549,21 +1767,31 @@ export const servicePrincipalSignIns: Generator = {
           code = x < SP_INVALID_SECRET ? 7000215 : x < SP_INVALID_SECRET + SP_EXPIRED_SECRET ? 7000222 : 0;
         }
         const id = requestId(rng);
+        const time = fmtTime(t);
+        const correlationId = guid(rng);
+        if (emit.out) {
+          const w = emit.out('ServicePrincipalSignInLogs');
+          spTemplate(m, s).write(w, [id, time, correlationId, tokenId(rng), statusFrag(code, null)]);
+          continue;
+        }
         emit(
           'ServicePrincipalSignInLogs',
-          spSignIn({
-            m,
-            rng,
-            sp: s.sp,
-            time: fmtTime(t),
-            id,
-            correlationId: guid(rng),
-            net: s.net,
-            errorCode: code,
-            keyId: s.keyId,
-            thumbprint: s.thumbprint,
-            risk: NO_RISK,
-          }),
+          spSignIn(
+            {
+              m,
+              rng,
+              sp: s.sp,
+              time,
+              id,
+              correlationId,
+              net: s.net,
+              errorCode: code,
+              keyId: s.keyId,
+              thumbprint: s.thumbprint,
+              risk: NO_RISK,
+            },
+            emit.immutable ? SHARED_PARTS : FRESH_PARTS,
+          ),
         );
       }
     }
@@ -1582,38 +1810,62 @@ export const managedIdentitySignIns: Generator = {
       const n = rng.poisson(mi.rate);
       for (let k = 0; k < n; k++) {
         const id = requestId(rng);
-        emit('ManagedIdentitySignInLogs', {
-          id,
-          createdDateTime: fmtTime(hourStart + rng.next() * HOUR),
-          appId: mi.appId,
-          appDisplayName: mi.displayName,
-          servicePrincipalId: mi.id,
-          servicePrincipalName: mi.displayName,
-          userId: null,
-          resourceDisplayName: mi.resource.displayName,
-          resourceId: mi.resource.id,
-          resourceTenantId: tid,
-          correlationId: guid(rng),
-          uniqueTokenIdentifier: tokenId(rng),
-          isInteractive: false,
-          signInEventTypes: ['managedIdentity'],
-          clientCredentialType: 'managedIdentity',
-          managedServiceIdentity: { msiType: mi.msiType, associatedResourceId: mi.associatedResourceId },
-          azureResourceId: mi.associatedResourceId,
-          tokenIssuerType: 'AzureAD',
-          status: { errorCode: 0, failureReason: 'Other.', additionalDetails: null },
-          conditionalAccessStatus: 'notApplied',
-          appliedConditionalAccessPolicies: [],
-          riskDetail: 'none',
-          riskLevelAggregated: 'none',
-          riskLevelDuringSignIn: 'none',
-          riskState: 'none',
-          riskEventTypes_v2: [],
-        });
+        const time = fmtTime(hourStart + rng.next() * HOUR);
+        const correlationId = guid(rng);
+        const token = tokenId(rng);
+        if (emit.out) {
+          let t = miTemplates.get(mi);
+          if (!t) {
+            t = new Template(JSON.stringify(miSignIn(tid, mi, hole(0), hole(1), hole(2), hole(3))), 4);
+            miTemplates.set(mi, t);
+          }
+          t.write(emit.out('ManagedIdentitySignInLogs'), [id, time, correlationId, token]);
+        } else emit('ManagedIdentitySignInLogs', miSignIn(tid, mi, id, time, correlationId, token));
       }
     }
   },
 };
+
+const miTemplates = new WeakMap<ManagedIdentity, Template>();
+
+/** A managed identity sign-in (token for an Azure resource, no user, no conditional access). */
+function miSignIn(
+  tid: string,
+  mi: ManagedIdentity,
+  id: string,
+  time: string,
+  correlationId: string,
+  token: string,
+): SimRecord {
+  return {
+    id,
+    createdDateTime: time,
+    appId: mi.appId,
+    appDisplayName: mi.displayName,
+    servicePrincipalId: mi.id,
+    servicePrincipalName: mi.displayName,
+    userId: null,
+    resourceDisplayName: mi.resource.displayName,
+    resourceId: mi.resource.id,
+    resourceTenantId: tid,
+    correlationId,
+    uniqueTokenIdentifier: token,
+    isInteractive: false,
+    signInEventTypes: ['managedIdentity'],
+    clientCredentialType: 'managedIdentity',
+    managedServiceIdentity: { msiType: mi.msiType, associatedResourceId: mi.associatedResourceId },
+    azureResourceId: mi.associatedResourceId,
+    tokenIssuerType: 'AzureAD',
+    status: { errorCode: 0, failureReason: 'Other.', additionalDetails: null },
+    conditionalAccessStatus: 'notApplied',
+    appliedConditionalAccessPolicies: [],
+    riskDetail: 'none',
+    riskLevelAggregated: 'none',
+    riskLevelDuringSignIn: 'none',
+    riskState: 'none',
+    riskEventTypes_v2: [],
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // AD FS
