@@ -53,7 +53,7 @@ const WINDOWS_H = [1, 8, 64, 512, 4096];
  * a window holding a full page already holds the newest rows, and DuckDB skips the row groups
  * older than it (zone maps on `time`), instead of sorting every matching row of the table.
  */
-async function newestFirst(store: Store, query: Query, tenant: string): Promise<PageRow[]> {
+export async function newestFirst(store: Store, query: Query, tenant: string): Promise<PageRow[]> {
   if (query.orderBy[0]!.dir !== 'desc') return readPage(store, query, tenant);
   // Page 1 looks back from the newest stored record, not from now: a tenant whose logs stop
   // earlier (an import, a quiet night) would otherwise run every small window empty first.
