@@ -21,13 +21,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import { QueryError } from '../../query/errors.ts';
 import { buildODataQuery } from '../../query/odata/query.ts';
 import { type Cursor, propertiesRead, type Query } from '../../query/plan.ts';
-import { compileCountDuckDb, compileKeysDuckDb, compileRangeDuckDb } from '../../query/sql/duckdb.ts';
+import { compileChunkEndDuckDb, compileCountDuckDb, compileRangeDuckDb } from '../../query/sql/duckdb.ts';
 import type { Store } from '../../store/store.ts';
 import type { AppDeps } from '../app.ts';
 import { ApiError } from '../errors.ts';
+import { ByteSink } from './graph/byte-sink.ts';
 import { resourceByName, resourceGuard } from './graph/resource-param.ts';
 import { CONDITIONAL_ACCESS_READERS, shapeOptions } from './graph/shape.ts';
-import { type TextShaper, textShaper } from './graph/shape-text.ts';
+import { type ByteShaper, byteShaper } from './graph/shape-bytes.ts';
 
 /** Rows per keyset query (IDTRAIL_EXPORT_CHUNK): large enough to amortise a query, small enough to bound memory. */
 export const EXPORT_CHUNK = 5000;
@@ -42,68 +43,58 @@ const windowCursor = (notBefore: number): Cursor => ({
   dir: 'desc',
 });
 
-/** What one keyset query returned: its row count (with the one-past-the-end row) and its last kept row. */
-interface PageEnd {
-  rows: number;
-  id: string;
-  t: string;
-}
+/** The cursor a chunk's last row makes. */
+const cursorAt = (end: { id: string; t: string }, dir: 'asc' | 'desc'): Cursor => ({
+  t: end.t,
+  id: end.id,
+  dir,
+});
+
+/** A record as DuckDB's BLOB reader hands it over. */
+const bytesOf = (v: unknown): Buffer => (v as { bytes: Buffer }).bytes;
 
 /**
- * One keyset chunk, in two statements: the keys of its first `size` rows in order (the row after
- * them only says that more follow), then the records of exactly that range, unordered, put in key
- * order here. DuckDB sorting the 4 KB record texts cost several times what reading them does.
- * A row committed between the two statements (a late record inside the range) is not in the
- * keys and is left out, as a keyset walk that had passed its time would leave it out.
+ * One chunk: where its `q.limit` rows end (compileChunkEndDuckDb: keys only), then its records in
+ * order (compileRangeDuckDb), yielded a DuckDB vector at a time. Returns whether rows follow the
+ * chunk in `q`'s window, and the chunk's last key when they do.
  */
-async function* page(
+async function* chunk(
   store: Store,
   q: Query,
   tenant: string,
-  size: number,
-  end: PageEnd,
-): AsyncGenerator<string[]> {
-  const k = compileKeysDuckDb(q, tenant);
-  const keys = await store.readSql(k.sql, k.params);
-  end.rows = keys.length;
-  const n = Math.min(keys.length, size);
-  if (n === 0) return;
-  end.id = String(keys[n - 1]![0]);
-  end.t = String(keys[n - 1]![1]);
-  const position = new Map<string, number>();
-  for (let i = 0; i < n; i++) position.set(`${keys[i]![1]} ${keys[i]![0]}`, i);
-  const out = new Array<string | undefined>(n);
-  const r = compileRangeDuckDb(q, tenant, { t: end.t, id: end.id });
-  for await (const [ids, times, records] of store.streamSql(r.sql, r.params)) {
-    for (let i = 0; i < records!.length; i++) {
-      const at = position.get(`${times![i]} ${ids![i]}`);
-      if (at !== undefined) out[at] = records![i] as string;
-    }
-  }
-  yield out.filter((x) => x !== undefined);
+): AsyncGenerator<Buffer[], { id: string; t: string } | undefined> {
+  const e = compileChunkEndDuckDb(q, tenant);
+  const ends = await store.readSql(e.sql, e.params);
+  const last = ends[0] ? { id: String(ends[0][0]), t: String(ends[0][1]) } : undefined;
+  const r = compileRangeDuckDb(q, tenant, ends.length === 2 ? last : undefined);
+  for await (const [records] of store.streamSql(r.sql, r.params)) yield records!.map(bytesOf);
+  return ends.length === 2 ? last : undefined;
 }
 
 /**
- * Every record of the query (stored canonical JSON text), newest first, in chunks of at most
- * `size` rows per keyset query (time, id), yielded as the engine streams them.
- * Each query looks back from its cursor in a time window (`notBefore`), so DuckDB skips the row
- * groups older than it (zone maps on `time`) instead of ordering all older rows for every query;
- * windows grow when they come back sparse and shrink when dense, and the last one is unbounded.
+ * Every record of the query (stored canonical JSON as bytes), in the query's order, in chunks of
+ * about `size` rows, yielded as the engine streams them (a DuckDB vector, up to 2,048 records, at
+ * a time). Newest first, each chunk looks back from its cursor in a time window (`notBefore`), so
+ * DuckDB skips the row groups older than it (zone maps on `time`) instead of ordering the keys of
+ * all older rows for every chunk: windows are sized from the last full chunk's time span (about
+ * `size` rows each), grow when they come back sparse, and the last one is unbounded.
+ * A record committed during the walk inside a range not yet read is served (in its place); the
+ * `Idtrail-Record-Count` header counted the set when the download began.
  */
 export async function* exportChunks(
   store: Store,
   query: Query,
   tenant: string,
   size: number,
-): AsyncGenerator<string[]> {
-  const end: PageEnd = { rows: 0, id: '', t: '' };
-  if (query.orderBy[0]!.dir !== 'desc') {
+): AsyncGenerator<Buffer[]> {
+  const dir = query.orderBy[0]!.dir;
+  if (dir !== 'desc') {
     // Oldest first is not what downloads ask for; plain keyset chunks keep it correct anyway.
     let after: Cursor | undefined;
     for (;;) {
-      yield* page(store, { ...query, limit: size, ...(after ? { after } : {}) }, tenant, size, end);
-      if (end.rows <= size) return;
-      after = { t: end.t, id: end.id, dir: 'asc' };
+      const last = yield* chunk(store, { ...query, limit: size, ...(after ? { after } : {}) }, tenant);
+      if (!last) return;
+      after = cursorAt(last, dir);
     }
   }
   let after: Cursor | undefined;
@@ -117,68 +108,57 @@ export async function* exportChunks(
       ...(after ? { after } : {}),
       ...(notBefore !== undefined ? { notBefore: new Date(notBefore).toISOString() } : {}),
     };
-    yield* page(store, q, tenant, size, end);
-    if (end.rows > size) {
-      after = { t: end.t, id: end.id, dir: 'desc' };
-      if (hours > 1) hours /= 2;
+    const last = yield* chunk(store, q, tenant);
+    if (last) {
+      // A full chunk: the next window is sized to hold about one chunk at this chunk's density.
+      const spanH = (upper - Date.parse(last.t)) / HOUR;
+      hours = Math.max(spanH * 2, 1 / 3600);
+      after = cursorAt(last, dir);
       continue;
     }
     // The window held no more than a chunk: all of it is served.
     if (notBefore === undefined) return;
     after = windowCursor(notBefore);
-    if (end.rows < size / 2) hours *= 4;
+    hours *= 4;
   }
 }
 
-/** Text is handed to the socket in pieces of about this many characters (fewer, larger writes). */
+/** Bytes are handed to the socket in pieces of about this size (fewer, larger writes). */
 const PIECE = 1 << 20;
+const CRLF = Buffer.from('\r\n');
+const FIRST = Buffer.from('\n');
+const NEXT = Buffer.from(',\n');
 
 /**
- * Lines are gathered in an array and joined into one piece of about PIECE characters: one large
- * flat string per write instead of a chain of thousands of concatenations for the collector.
+ * The response body: records shaped straight into ~1 MiB byte pieces (graph/shape-bytes.ts), no
+ * string per record or per piece. CSV: the header, then a line per record, each ending in CRLF;
+ * JSON: `[`, each record on its own line, `]`.
  */
-async function* lines(
-  records: AsyncIterable<string[]>,
-  line: (record: string) => string,
-  separator: string,
-): AsyncGenerator<string> {
-  let batch: string[] = [];
-  let size = 0;
-  let first = true;
+export async function* body(
+  records: AsyncIterable<Buffer[]>,
+  shaper: ByteShaper,
+  format: 'csv' | 'json',
+): AsyncGenerator<Buffer> {
+  const out = new ByteSink(PIECE + (PIECE >> 2));
+  const csv = format === 'csv';
+  if (csv) out.text(`${shaper.header}\r\n`);
+  else out.text('[');
+  let n = 0;
   for await (const chunk of records) {
-    for (const r of chunk) {
-      const text = line(r);
-      batch.push(text);
-      size += text.length;
-      if (size >= PIECE) {
-        yield `${first ? '' : separator}${batch.join(separator)}`;
-        first = false;
-        batch = [];
-        size = 0;
+    for (const record of chunk) {
+      if (csv) {
+        shaper.csv(record, out);
+        out.put(CRLF);
+      } else {
+        out.put(n === 0 ? FIRST : NEXT);
+        shaper.json(record, out);
       }
+      n++;
+      if (out.len >= PIECE) yield out.take();
     }
   }
-  if (batch.length > 0) yield `${first ? '' : separator}${batch.join(separator)}`;
-}
-
-async function* csv(records: AsyncIterable<string[]>, shaper: TextShaper): AsyncGenerator<string> {
-  yield `${shaper.header}\r\n`;
-  let any = false;
-  for await (const piece of lines(records, (r) => shaper.csv(r), '\r\n')) {
-    any = true;
-    yield piece;
-  }
-  if (any) yield '\r\n';
-}
-
-async function* json(records: AsyncIterable<string[]>, shaper: TextShaper): AsyncGenerator<string> {
-  yield '[';
-  let any = false;
-  for await (const piece of lines(records, (r) => shaper.json(r), ',\n')) {
-    yield any ? piece : `\n${piece}`;
-    any = true;
-  }
-  yield any ? '\n]\n' : ']\n';
+  if (!csv) out.text(n > 0 ? '\n]\n' : ']\n');
+  yield out.take();
 }
 
 export const exportRoute =
@@ -225,11 +205,9 @@ export const exportRoute =
         const records = exportChunks(deps.store, query, tenant, deps.exportChunk ?? EXPORT_CHUNK);
         // Byte mode: the stream's buffer is counted in bytes (16 KiB), not in chunks of thousands of
         // records (object mode would read 16 chunks ahead of a slow client).
-        const shaper = textShaper(query.type, opts);
-        const body = Readable.from(format === 'csv' ? csv(records, shaper) : json(records, shaper), {
-          objectMode: false,
-        });
-        body.on('error', (err) => req.log.error({ err }, 'export failed mid-stream'));
+        const shaper = byteShaper(query.type, opts);
+        const stream = Readable.from(body(records, shaper, format), { objectMode: false });
+        stream.on('error', (err) => req.log.error({ err }, 'export failed mid-stream'));
         return reply
           .header(
             'content-type',
@@ -238,7 +216,7 @@ export const exportRoute =
           .header('content-disposition', `attachment; filename="${name}"`)
           .header('idtrail-record-count', String(total))
           .header('access-control-expose-headers', 'idtrail-record-count')
-          .send(body);
+          .send(stream);
       },
     );
   };

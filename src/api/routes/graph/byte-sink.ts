@@ -1,0 +1,62 @@
+/**
+ * A growable byte buffer written in place, for output assembled from runs of other buffers
+ * (downloads): no intermediate strings, no per-run allocation. `take()` hands the bytes written
+ * so far to the caller (a socket write) and starts a fresh buffer, so a taken piece is never
+ * written to again.
+ */
+export class ByteSink {
+  buf: Buffer;
+  len = 0;
+
+  constructor(readonly capacity = 1 << 20) {
+    this.buf = Buffer.allocUnsafe(capacity);
+  }
+
+  /** Room for `n` more bytes. */
+  reserve(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
+
+  /** Appends src[from, to). */
+  copy(src: Uint8Array, from: number, to: number): void {
+    const n = to - from;
+    if (n <= 0) return;
+    this.reserve(n);
+    const buf = this.buf;
+    let len = this.len;
+    // Short runs by hand: a native copy costs more than the loop below ~64 bytes.
+    if (n < 64) for (let k = from; k < to; k++) buf[len++] = src[k]!;
+    else {
+      buf.set(src.subarray(from, to), len);
+      len += n;
+    }
+    this.len = len;
+  }
+
+  /** Appends all of `bytes`. */
+  put(bytes: Uint8Array): void {
+    this.copy(bytes, 0, bytes.length);
+  }
+
+  byte(b: number): void {
+    this.reserve(1);
+    this.buf[this.len++] = b;
+  }
+
+  /** Appends a string as UTF-8. */
+  text(s: string): void {
+    this.reserve(Buffer.byteLength(s));
+    this.len += this.buf.write(s, this.len);
+  }
+
+  /** The bytes written so far; the sink goes on in a new buffer. */
+  take(): Buffer {
+    const out = this.buf.subarray(0, this.len);
+    this.buf = Buffer.allocUnsafe(Math.max(this.capacity, 1));
+    this.len = 0;
+    return out;
+  }
+}
