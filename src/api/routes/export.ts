@@ -22,13 +22,16 @@ import { QueryError } from '../../query/errors.ts';
 import { buildODataQuery } from '../../query/odata/query.ts';
 import { type Cursor, propertiesRead, type Query } from '../../query/plan.ts';
 import { compileChunkEndDuckDb, compileCountDuckDb, compileRangeDuckDb } from '../../query/sql/duckdb.ts';
+import type { LogType } from '../../registry/types.ts';
 import type { Store } from '../../store/store.ts';
 import type { AppDeps } from '../app.ts';
 import { ApiError } from '../errors.ts';
 import { ByteSink } from './graph/byte-sink.ts';
 import { resourceByName, resourceGuard } from './graph/resource-param.ts';
-import { CONDITIONAL_ACCESS_READERS, shapeOptions } from './graph/shape.ts';
-import { type ByteShaper, byteShaper } from './graph/shape-bytes.ts';
+import { CONDITIONAL_ACCESS_READERS, type ShapeOptions, shapeOptions } from './graph/shape.ts';
+import { type ExportFormat, shapeBatch } from './graph/shape-batch.ts';
+import { byteShaper } from './graph/shape-bytes.ts';
+import { ShapePool } from './graph/shape-pool.ts';
 
 /** Rows per keyset query (IDTRAIL_EXPORT_CHUNK): large enough to amortise a query, small enough to bound memory. */
 export const EXPORT_CHUNK = 5000;
@@ -123,47 +126,67 @@ export async function* exportChunks(
   }
 }
 
-/** Bytes are handed to the socket in pieces of about this size (fewer, larger writes). */
-const PIECE = 1 << 20;
-const CRLF = Buffer.from('\r\n');
-const FIRST = Buffer.from('\n');
-const NEXT = Buffer.from(',\n');
+/** Batches shaped at once at most: in flight beyond these, reading waits (bounded memory). */
+const IN_FLIGHT = 3;
+/** Smaller batches are shaped in the request's thread: a worker round trip would cost more. */
+const MIN_WORKER_BATCH = 256;
 
 /**
- * The response body: records shaped straight into ~1 MiB byte pieces (graph/shape-bytes.ts), no
- * string per record or per piece. CSV: the header, then a line per record, each ending in CRLF;
- * JSON: `[`, each record on its own line, `]`.
+ * The response body: each batch of records (a DuckDB vector, up to 2,048) shaped straight into one
+ * byte piece (graph/shape-batch.ts; no string per record), by the shaping workers when there are
+ * some, with up to IN_FLIGHT batches in flight, written in order. CSV: the header, then a line per
+ * record, each ending in CRLF; JSON: `[`, each record on its own line, `]`.
  */
 export async function* body(
   records: AsyncIterable<Buffer[]>,
-  shaper: ByteShaper,
-  format: 'csv' | 'json',
+  type: LogType,
+  opts: ShapeOptions,
+  format: ExportFormat,
+  pool: ShapePool | undefined,
 ): AsyncGenerator<Buffer> {
-  const out = new ByteSink(PIECE + (PIECE >> 2));
   const csv = format === 'csv';
-  if (csv) out.text(`${shaper.header}\r\n`);
-  else out.text('[');
-  let n = 0;
-  for await (const chunk of records) {
-    for (const record of chunk) {
-      if (csv) {
-        shaper.csv(record, out);
-        out.put(CRLF);
-      } else {
-        out.put(n === 0 ? FIRST : NEXT);
-        shaper.json(record, out);
-      }
-      n++;
-      if (out.len >= PIECE) yield out.take();
+  yield Buffer.from(csv ? `${byteShaper(type, opts).header}\r\n` : '[');
+  const pieces: Array<Promise<Buffer>> = [];
+  let first = true;
+  const next = async () => {
+    const piece = await pieces.shift()!;
+    // JSON: every record comes after `,\n`; the first one after `\n` only.
+    if (!csv && first && piece.length > 0) {
+      first = false;
+      return piece.subarray(1);
     }
+    return piece;
+  };
+  try {
+    for await (const batch of records) {
+      if (batch.length === 0) continue;
+      if (pool && batch.length >= MIN_WORKER_BATCH) pieces.push(pool.shape(type, opts, format, batch));
+      else {
+        const out = new ByteSink(batch.length * 6 * 1024);
+        shapeBatch(type, opts, format, batch, out);
+        pieces.push(Promise.resolve(out.take()));
+      }
+      while (pieces.length >= IN_FLIGHT) yield await next();
+    }
+    while (pieces.length > 0) yield await next();
+  } finally {
+    // A client that went away: the batches still in flight are not waited for, nor left unhandled.
+    for (const p of pieces) p.catch(() => {});
   }
-  if (!csv) out.text(n > 0 ? '\n]\n' : ']\n');
-  yield out.take();
+  if (!csv) yield Buffer.from(first ? ']\n' : '\n]\n');
 }
 
 export const exportRoute =
-  (deps: Pick<AppDeps, 'store' | 'exportChunk'>): FastifyPluginAsync =>
+  (deps: Pick<AppDeps, 'store' | 'exportChunk' | 'exportWorkers'>): FastifyPluginAsync =>
   async (app) => {
+    // Started with the first download, shared by all of them, stopped with the server.
+    let shapePool: ShapePool | undefined;
+    const pool = () => {
+      if (!deps.exportWorkers) return undefined;
+      if (!shapePool) shapePool = new ShapePool(deps.exportWorkers);
+      return shapePool;
+    };
+    app.addHook('onClose', async () => shapePool?.close());
     app.get<{ Params: { resource: string }; Querystring: Record<string, string | string[] | undefined> }>(
       '/api/v1/export/:resource',
       {
@@ -205,8 +228,7 @@ export const exportRoute =
         const records = exportChunks(deps.store, query, tenant, deps.exportChunk ?? EXPORT_CHUNK);
         // Byte mode: the stream's buffer is counted in bytes (16 KiB), not in chunks of thousands of
         // records (object mode would read 16 chunks ahead of a slow client).
-        const shaper = byteShaper(query.type, opts);
-        const stream = Readable.from(body(records, shaper, format), { objectMode: false });
+        const stream = Readable.from(body(records, query.type, opts, format, pool()), { objectMode: false });
         stream.on('error', (err) => req.log.error({ err }, 'export failed mid-stream'));
         return reply
           .header(

@@ -15,9 +15,13 @@
  * this avoids; a record that is not in canonical form (keys out of order, unexpected bytes) takes
  * shape() itself (`slow`), so the output is never wrong, only slower.
  *
- * Keys are compared as UTF-8 bytes, i.e. by code point; RFC 8785 sorts by UTF-16 code units. The
- * two orders differ only between two non-ASCII keys (schema names are ASCII), where a mismatch
- * can only send a record to the slow path.
+ * The bytes are scanned through their Latin-1 reading (`latin1Slice`: one character per byte, so
+ * positions are byte offsets, and no byte of a multi-byte UTF-8 character reads as ASCII): the
+ * engine's string search finds quotes several times faster than a loop over a Uint8Array
+ * (docs/benchmarks.md), while everything written is copied from the bytes themselves.
+ * Keys are thus compared by UTF-8 bytes, i.e. by code point; RFC 8785 sorts by UTF-16 code units.
+ * The two orders differ only between two non-ASCII keys (schema names are ASCII), where a
+ * mismatch can only send a record to the slow path.
  */
 import type { TSchema } from '@sinclair/typebox';
 import type { LogType } from '../../../registry/types.ts';
@@ -38,8 +42,6 @@ interface ObjectNode {
   kind: 'object';
   /** Property names, sorted. */
   keys: readonly string[];
-  /** Each name's UTF-8 bytes. */
-  keyBytes: readonly Uint8Array[];
   /** Each name's `"name":null,` as inserted before a later member. */
   nulls: readonly Uint8Array[];
   nodes: readonly Node[];
@@ -82,7 +84,6 @@ function objectNode(props: Array<[string, TSchema]>, mapEnums: boolean): ObjectN
   return {
     kind: 'object',
     keys: sorted.map(([k]) => k),
-    keyBytes: sorted.map(([k]) => Buffer.from(k)),
     nulls: sorted.map(([k]) => Buffer.from(`${JSON.stringify(k)}:null,`)),
     nodes: sorted.map(([, p]) => compile(p, mapEnums)),
   };
@@ -99,33 +100,32 @@ const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
-const NULL_BYTES = [110, 117, 108, 108];
 
 const UNKNOWN_FUTURE_VALUE = Buffer.from('"unknownFutureValue"');
 
-/**
- * The index of the quote that closes the string whose opening quote is at `i`. Byte loops rather
- * than Buffer#indexOf: keys and values are short, and each native call costs more than the scan.
- */
-function stringClose(s: Uint8Array, i: number): number {
-  const n = s.length;
-  for (let j = i + 1; j < n; j++) {
-    const c = s[j]!;
-    if (c === QUOTE) return j;
-    if (c === BACKSLASH) j++;
+/** The index of the quote that closes the string whose opening quote is at `i`. */
+function stringClose(t: string, i: number): number {
+  let j = t.indexOf('"', i + 1);
+  for (;;) {
+    if (j < 0) throw NOT_CANONICAL;
+    if (t.charCodeAt(j - 1) !== BACKSLASH) return j;
+    // Escaped when preceded by an odd number of backslashes.
+    let b = j - 1;
+    while (t.charCodeAt(b) === BACKSLASH) b--;
+    if ((j - b) % 2 === 1) return j;
+    j = t.indexOf('"', j + 1);
   }
-  throw NOT_CANONICAL;
 }
 
 /** The index after the value that starts at `i`. */
-function valueEnd(s: Uint8Array, i: number): number {
-  const c = s[i];
-  if (c === QUOTE) return stringClose(s, i) + 1;
+function valueEnd(t: string, i: number): number {
+  const c = t.charCodeAt(i);
+  if (c === QUOTE) return stringClose(t, i) + 1;
   if (c === OPEN_BRACE || c === OPEN_BRACKET) {
     let depth = 0;
-    for (let j = i; j < s.length; j++) {
-      const d = s[j]!;
-      if (d === QUOTE) j = stringClose(s, j);
+    for (let j = i; j < t.length; j++) {
+      const d = t.charCodeAt(j);
+      if (d === QUOTE) j = stringClose(t, j);
       else if (d === OPEN_BRACE || d === OPEN_BRACKET) depth++;
       else if (d === CLOSE_BRACE || d === CLOSE_BRACKET) {
         if (--depth === 0) return j + 1;
@@ -135,32 +135,23 @@ function valueEnd(s: Uint8Array, i: number): number {
   }
   // A number, true, false or null: up to the next delimiter.
   let j = i;
-  for (; j < s.length; j++) {
-    const d = s[j]!;
+  for (; j < t.length; j++) {
+    const d = t.charCodeAt(j);
     if (d === COMMA || d === CLOSE_BRACE || d === CLOSE_BRACKET) break;
   }
   if (j === i) throw NOT_CANONICAL;
   return j;
 }
 
-/** Compares s[start, start + len) with `key` byte by byte (code point order). */
-function compareKey(s: Uint8Array, start: number, len: number, key: Uint8Array): number {
+/** Compares t[start, start + len) with `key` by character (here: by byte). */
+function compareKey(t: string, start: number, len: number, key: string): number {
+  if (len === key.length && t.startsWith(key, start)) return 0;
   const n = Math.min(len, key.length);
   for (let k = 0; k < n; k++) {
-    const d = s[start + k]! - key[k]!;
+    const d = t.charCodeAt(start + k) - key.charCodeAt(k);
     if (d !== 0) return d;
   }
   return len - key.length;
-}
-
-/** Compares two byte ranges of `s`. */
-function compareRanges(s: Uint8Array, a: number, alen: number, b: number, blen: number): number {
-  const n = Math.min(alen, blen);
-  for (let k = 0; k < n; k++) {
-    const d = s[a + k]! - s[b + k]!;
-    if (d !== 0) return d;
-  }
-  return alen - blen;
 }
 
 /** Where a CSV column's value bytes are: in the record, or shaped into the scratch sink. */
@@ -172,7 +163,9 @@ const IN_SCRATCH = 1;
  * (a null inserted, an enum member replaced, a member left out) flush it to `out`.
  */
 class Shaper {
+  /** The record's bytes (copied from) and their Latin-1 reading (scanned). */
   s: Buffer = Buffer.alloc(0);
+  t = '';
   out: ByteSink;
   run = 0;
   i = 0;
@@ -195,6 +188,7 @@ class Shaper {
 
   start(s: Buffer, out: ByteSink): void {
     this.s = s;
+    this.t = s.toString('latin1');
     this.out = out;
     this.run = 0;
     this.i = 0;
@@ -220,8 +214,8 @@ class Shaper {
 
   /** Shapes the value at `i` per `node`; moves `i` past it. */
   value(node: Node): void {
-    const s = this.s;
-    const c = s[this.i];
+    const t = this.t;
+    const c = t.charCodeAt(this.i);
     if (node.kind === 'object' && c === OPEN_BRACE) {
       this.object(node, -1, false);
       return;
@@ -230,12 +224,8 @@ class Shaper {
       this.array(node.item);
       return;
     }
-    const end = valueEnd(s, this.i);
-    if (
-      node.kind === 'enum' &&
-      c === QUOTE &&
-      node.evolvable.has(s.toString('latin1', this.i + 1, end - 1))
-    ) {
+    const end = valueEnd(t, this.i);
+    if (node.kind === 'enum' && c === QUOTE && node.evolvable.has(t.slice(this.i + 1, end - 1))) {
       this.skip(this.i, end);
       this.out.put(UNKNOWN_FUTURE_VALUE);
     }
@@ -243,15 +233,15 @@ class Shaper {
   }
 
   array(item: Node): void {
-    const s = this.s;
+    const t = this.t;
     this.i++;
-    if (s[this.i] === CLOSE_BRACKET) {
+    if (t.charCodeAt(this.i) === CLOSE_BRACKET) {
       this.i++;
       return;
     }
     for (;;) {
       this.value(item);
-      const d = s[this.i++];
+      const d = t.charCodeAt(this.i++);
       if (d === COMMA) continue;
       if (d !== CLOSE_BRACKET) throw NOT_CANONICAL;
       return;
@@ -270,30 +260,30 @@ class Shaper {
    */
   object(node: ObjectNode, omit: number, columns: boolean): void {
     const s = this.s;
-    const { keyBytes, nodes } = node;
-    const n = keyBytes.length;
+    const t = this.t;
+    const { keys, nodes } = node;
+    const n = keys.length;
     let p = 0;
     /** The output object has a member already. */
     let wrote = false;
-    /** The last key, when it was not the schema's (extras are checked for order by their bytes). */
-    let lastStart = -1;
-    let lastLen = 0;
+    /** The last key, when it was not the schema's (extras are checked for order too). */
+    let lastKey: string | undefined;
     let lastKnown = -1;
     this.i++;
-    if (s[this.i] !== CLOSE_BRACE) {
+    if (t.charCodeAt(this.i) !== CLOSE_BRACE) {
       for (;;) {
         const ks = this.i;
-        if (s[ks] !== QUOTE) throw NOT_CANONICAL;
-        let ke = ks + 1;
-        while (ke < s.length && s[ke] !== QUOTE) ke++;
+        if (t.charCodeAt(ks) !== QUOTE) throw NOT_CANONICAL;
+        const ke = t.indexOf('"', ks + 1);
         // Escaped keys would need decoding to compare with the schema's.
-        if (ke >= s.length || s[ke - 1] === BACKSLASH || s[ke + 1] !== COLON) throw NOT_CANONICAL;
+        if (ke < 0 || t.charCodeAt(ke - 1) === BACKSLASH || t.charCodeAt(ke + 1) !== COLON)
+          throw NOT_CANONICAL;
         const len = ke - ks - 1;
         // Schema properties that sort before this key are missing from the record: null.
         const p0 = p;
         let cmp = 1;
         while (p < n) {
-          cmp = compareKey(s, ks + 1, len, keyBytes[p]!);
+          cmp = compareKey(t, ks + 1, len, keys[p]!);
           if (cmp <= 0) break;
           p++;
         }
@@ -303,19 +293,16 @@ class Shaper {
         if (p < n && cmp === 0) {
           index = p++;
           child = nodes[index]!;
-          if (lastStart >= 0 && compareRanges(s, ks + 1, len, lastStart, lastLen) <= 0) throw NOT_CANONICAL;
-          lastStart = -1;
+          if (lastKey !== undefined && compareKey(t, ks + 1, len, lastKey) <= 0) throw NOT_CANONICAL;
+          lastKey = undefined;
           lastKnown = index;
         } else {
           // A property outside the schema: kept as it is, if the keys are still in order.
-          if (
-            (lastStart >= 0 && compareRanges(s, ks + 1, len, lastStart, lastLen) <= 0) ||
-            (lastKnown >= 0 && compareKey(s, ks + 1, len, keyBytes[lastKnown]!) <= 0)
-          ) {
+          const key = t.slice(ks + 1, ke);
+          if ((lastKey !== undefined && key <= lastKey) || (lastKnown >= 0 && key <= keys[lastKnown]!)) {
             throw NOT_CANONICAL;
           }
-          lastStart = ks + 1;
-          lastLen = len;
+          lastKey = key;
         }
         this.i = ke + 2;
         const isOmitted = index >= 0 && index === omit;
@@ -323,7 +310,7 @@ class Shaper {
           if (index >= 0 && !isOmitted) {
             const vs = this.i;
             if (child === LEAF) {
-              this.i = valueEnd(s, vs);
+              this.i = valueEnd(t, vs);
               this.colWhere[index] = IN_RECORD;
               this.colStart[index] = vs;
               this.colEnd[index] = this.i;
@@ -344,12 +331,12 @@ class Shaper {
               this.run = savedRun;
             }
           } else {
-            this.i = valueEnd(s, this.i);
+            this.i = valueEnd(t, this.i);
           }
         } else if (isOmitted) {
-          this.i = valueEnd(s, this.i);
-          if (s[this.i] === COMMA) this.skip(ks, this.i + 1);
-          else if (s[ks - 1] === COMMA) this.skip(ks - 1, this.i);
+          this.i = valueEnd(t, this.i);
+          if (t.charCodeAt(this.i) === COMMA) this.skip(ks, this.i + 1);
+          else if (t.charCodeAt(ks - 1) === COMMA) this.skip(ks - 1, this.i);
           else this.skip(ks, this.i);
           // The properties missing before it are written before the next member (or at the end).
           p = p0;
@@ -362,7 +349,7 @@ class Shaper {
           this.value(child);
           wrote = true;
         }
-        const d = s[this.i];
+        const d = t.charCodeAt(this.i);
         if (d === COMMA) {
           this.i++;
           continue;
@@ -415,58 +402,38 @@ export function csvField(v: unknown): string {
 }
 
 /**
- * A CSV field from a shaped value's JSON bytes src[a, b): strings unquoted, objects and arrays as
- * their JSON text, null as nothing. Canonical JSON holds no raw line break or control character,
- * and a quote only escaped, so a string needs CSV quotes only for a comma, and decoding only when
- * it has an escape.
+ * A CSV field from a shaped value's JSON bytes src[a, b) (`text`: src's Latin-1 reading):
+ * strings unquoted, objects and arrays as their JSON text, null as nothing. Canonical JSON holds
+ * no raw line break or control character, and a quote only escaped, so a string needs CSV quotes
+ * only for a comma, and decoding only when it has an escape.
  */
-function csvFromJson(src: Buffer, a: number, b: number, out: ByteSink): void {
-  const c = src[a];
+function csvFromJson(src: Buffer, text: string, a: number, b: number, out: ByteSink): void {
+  const c = text.charCodeAt(a);
   if (c === QUOTE) {
-    let comma = false;
-    for (let k = a + 1; k < b - 1; k++) {
-      const d = src[k];
-      if (d === BACKSLASH) {
-        const text = JSON.parse(src.toString('utf8', a, b)) as string;
-        out.text(/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-        return;
-      }
-      if (d === COMMA) comma = true;
+    // A sliced string: bounded searches without a copy.
+    const inner = text.slice(a + 1, b - 1);
+    if (inner.includes('\\')) {
+      const value = JSON.parse(src.toString('utf8', a, b)) as string;
+      out.text(/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+      return;
     }
+    const comma = inner.includes(',');
     if (comma) out.byte(QUOTE);
     out.copy(src, a + 1, b - 1);
     if (comma) out.byte(QUOTE);
     return;
   }
   if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-    let quote = false;
-    for (let k = a; k < b; k++) {
-      const d = src[k];
-      if (d === QUOTE || d === COMMA) {
-        quote = true;
-        break;
-      }
-    }
-    if (!quote) {
+    const json = text.slice(a, b);
+    if (!json.includes('"') && !json.includes(',')) {
       out.copy(src, a, b);
       return;
     }
-    // Quotes doubled, byte by byte: the runs between quotes are too short for copies.
-    out.reserve(2 * (b - a) + 2);
-    const buf = out.buf;
-    let len = out.len;
-    buf[len++] = QUOTE;
-    for (let k = a; k < b; k++) {
-      const d = src[k]!;
-      buf[len++] = d;
-      if (d === QUOTE) buf[len++] = QUOTE;
-    }
-    buf[len++] = QUOTE;
-    out.len = len;
+    // Quotes doubled; written back byte for byte through the Latin-1 reading.
+    out.latin1(`"${json.replaceAll('"', '""')}"`);
     return;
   }
-  if (b - a === 4 && src[a] === NULL_BYTES[0] && src[a + 1] === NULL_BYTES[1] && src[a + 2] === NULL_BYTES[2])
-    return;
+  if (b - a === 4 && text.startsWith('null', a)) return;
   out.copy(src, a, b);
 }
 
@@ -524,12 +491,14 @@ export function byteShaper(type: LogType, opts: ShapeOptions): ByteShaper {
         out.text(columns.map((c) => csvField(value[c])).join(','));
         return;
       }
+      const scratchText = scratch.len > 0 ? scratch.buf.toString('latin1', 0, scratch.len) : '';
       for (let c = 0; c < at.length; c++) {
         if (c > 0) out.byte(COMMA);
         const p = at[c]!;
         const start = colStart[p]!;
         if (start < 0) continue;
-        csvFromJson(colWhere[p] === IN_RECORD ? record : scratch.buf, start, st.colEnd[p]!, out);
+        if (colWhere[p] === IN_RECORD) csvFromJson(record, st.t, start, st.colEnd[p]!, out);
+        else csvFromJson(scratch.buf, scratchText, start, st.colEnd[p]!, out);
       }
     },
   };
