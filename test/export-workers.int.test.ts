@@ -39,6 +39,18 @@ describe('downloads shaped by worker threads', () => {
     );
   });
 
+  it('merges the sign-in kinds a filter names, newest first, as the Graph walk does', async () => {
+    const kinds = "signInEventTypes/any(t: t eq 'interactiveUser' or t eq 'nonInteractiveUser')";
+    const graph = await walkGraph(server, '/beta/auditLogs/signIns', kinds);
+    const res = await server.get(`/api/v1/export/signIns?format=json&$filter=${encodeURIComponent(kinds)}`);
+    const body = (await res.json()) as Array<Record<string, unknown>>;
+    assert.equal(Number(res.headers.get('idtrail-record-count')), graph.length);
+    assert.deepEqual(
+      body.map((r) => r.id),
+      graph.map((r) => r.id),
+    );
+  });
+
   it('leaves Conditional Access details out for a Reports Reader', async () => {
     const reader = await server.key(['Reports Reader']);
     const graph = await walkGraph(server, '/beta/auditLogs/signIns', filter, reader);

@@ -6,12 +6,13 @@
  *   customSecurityAttributeAudits, riskyUsers, riskDetections, …); the same roles as that list.
  * - `$filter` is Graph's, compiled by src/query exactly as for the beta list (signIns reads the
  *   kinds its signInEventTypes clause names); nothing is filtered here.
- * - Rows come from DuckDB in keyset chunks (time, id), streamed (store.streamSql) and written as
- *   they arrive: memory stays bounded by one chunk whatever the size of the set, and the socket's
+ * - Rows come from DuckDB in keyset chunks (time, id): the chunk's end key, then its records as
+ *   BLOBs in order, streamed (store.streamSql) a vector at a time and written as they arrive:
+ *   memory stays bounded by a few batches whatever the size of the set, and the socket's
  *   backpressure paces reads.
- * - Records are shaped on their stored text (graph/shape-text.ts: nulls filled, evolvable enums,
- *   Conditional Access visibility), never parsed into objects and serialised again: that was most
- *   of a download's time (docs/benchmarks.md).
+ * - Records are shaped on their stored bytes (graph/shape-bytes.ts: nulls filled, evolvable enums,
+ *   Conditional Access visibility), never decoded into strings or objects, on worker threads when
+ *   configured (graph/shape-pool.ts): that was most of a download's time (docs/benchmarks.md).
  * - `Idtrail-Record-Count` (before the body) says how many records follow, for progress bars.
  * - CSV: one column per top-level property of the record schema (beta shape), objects and arrays
  *   as JSON text; JSON: an array of records in the beta shape, keys in canonical (sorted) order.
@@ -29,7 +30,7 @@ import { ApiError } from '../errors.ts';
 import { ByteSink } from './graph/byte-sink.ts';
 import { resourceByName, resourceGuard } from './graph/resource-param.ts';
 import { CONDITIONAL_ACCESS_READERS, type ShapeOptions, shapeOptions } from './graph/shape.ts';
-import { type ExportFormat, shapeBatch } from './graph/shape-batch.ts';
+import { type ExportFormat, lines, shapeBatch } from './graph/shape-batch.ts';
 import { byteShaper } from './graph/shape-bytes.ts';
 import { ShapePool } from './graph/shape-pool.ts';
 
@@ -53,25 +54,45 @@ const cursorAt = (end: { id: string; t: string }, dir: 'asc' | 'desc'): Cursor =
   dir,
 });
 
-/** A record as DuckDB's BLOB reader hands it over. */
+/** A BLOB as DuckDB's reader hands it over. */
 const bytesOf = (v: unknown): Buffer => (v as { bytes: Buffer }).bytes;
+
+/** Records per BLOB DuckDB joins for a chunk (compileRangeDuckDb), about. */
+const RECORDS_PER_BLOB = 256;
+/** One bucket for the whole chunk (at most `size` records), when its time span is unknown. */
+const ONE_BUCKET = Number.MAX_SAFE_INTEGER;
+
+/** Microseconds since the epoch of a cursor time (`…T…Z` with up to 7 fractional digits). */
+const micros = (t: string) => {
+  const ms = Date.parse(t);
+  const frac = /\.(\d+)/.exec(t)?.[1] ?? '';
+  return Math.floor(ms / 1000) * 1_000_000 + Number(frac.padEnd(6, '0').slice(0, 6));
+};
 
 /**
  * One chunk: where its `q.limit` rows end (compileChunkEndDuckDb: keys only), then its records in
- * order (compileRangeDuckDb), yielded a DuckDB vector at a time. Returns whether rows follow the
- * chunk in `q`'s window, and the chunk's last key when they do.
+ * order (compileRangeDuckDb), yielded as line-joined BLOBs of about RECORDS_PER_BLOB records, a
+ * DuckDB vector of them at a time. `from` is where the chunk starts in time (ms; the cursor or
+ * the window's end), when known. Returns the chunk's last key when rows follow it in `q`'s window.
  */
 async function* chunk(
   store: Store,
   q: Query,
   tenant: string,
+  from: number | undefined,
 ): AsyncGenerator<Buffer[], { id: string; t: string } | undefined> {
   const e = compileChunkEndDuckDb(q, tenant);
   const ends = await store.readSql(e.sql, e.params);
   const last = ends[0] ? { id: String(ends[0][0]), t: String(ends[0][1]) } : undefined;
-  const r = compileRangeDuckDb(q, tenant, ends.length === 2 ? last : undefined);
-  for await (const [records] of store.streamSql(r.sql, r.params)) yield records!.map(bytesOf);
-  return ends.length === 2 ? last : undefined;
+  const through = ends.length === 2 ? last : undefined;
+  // Buckets of the time the chunk spans, cut to hold about RECORDS_PER_BLOB of its records each.
+  const to = through ? micros(through.t) : q.notBefore ? Date.parse(q.notBefore) * 1000 : undefined;
+  const span = from !== undefined && to !== undefined ? Math.abs(from * 1000 - to) : undefined;
+  const bucket =
+    span === undefined ? ONE_BUCKET : Math.max(1, Math.floor((span * RECORDS_PER_BLOB) / q.limit));
+  const r = compileRangeDuckDb(q, tenant, through, bucket);
+  for await (const [blobs] of store.streamSql(r.sql, r.params)) yield blobs!.map(bytesOf);
+  return through;
 }
 
 /**
@@ -95,7 +116,8 @@ export async function* exportChunks(
     // Oldest first is not what downloads ask for; plain keyset chunks keep it correct anyway.
     let after: Cursor | undefined;
     for (;;) {
-      const last = yield* chunk(store, { ...query, limit: size, ...(after ? { after } : {}) }, tenant);
+      const q = { ...query, limit: size, ...(after ? { after } : {}) };
+      const last = yield* chunk(store, q, tenant, after ? Date.parse(after.t) : undefined);
       if (!last) return;
       after = cursorAt(last, dir);
     }
@@ -111,7 +133,7 @@ export async function* exportChunks(
       ...(after ? { after } : {}),
       ...(notBefore !== undefined ? { notBefore: new Date(notBefore).toISOString() } : {}),
     };
-    const last = yield* chunk(store, q, tenant);
+    const last = yield* chunk(store, q, tenant, upper);
     if (last) {
       // A full chunk: the next window is sized to hold about one chunk at this chunk's density.
       const spanH = (upper - Date.parse(last.t)) / HOUR;
@@ -128,8 +150,8 @@ export async function* exportChunks(
 
 /** Batches shaped at once at most: in flight beyond these, reading waits (bounded memory). */
 const IN_FLIGHT = 3;
-/** Smaller batches are shaped in the request's thread: a worker round trip would cost more. */
-const MIN_WORKER_BATCH = 256;
+/** Smaller batches (bytes) are shaped in the request's thread: a worker round trip would cost more. */
+const MIN_WORKER_BATCH = 256 * 1024;
 
 /**
  * The response body: each batch of records (a DuckDB vector, up to 2,048) shaped straight into one
@@ -158,15 +180,17 @@ export async function* body(
     return piece;
   };
   try {
-    for await (const batch of records) {
-      if (batch.length === 0) continue;
-      if (pool && batch.length >= MIN_WORKER_BATCH) pieces.push(pool.shape(type, opts, format, batch));
-      else {
-        const out = new ByteSink(batch.length * 6 * 1024);
-        shapeBatch(type, opts, format, batch, out);
-        pieces.push(Promise.resolve(out.take()));
+    for await (const batches of records) {
+      for (const batch of batches) {
+        if (batch.length === 0) continue;
+        if (pool && batch.length >= MIN_WORKER_BATCH) pieces.push(pool.shape(type, opts, format, batch));
+        else {
+          const out = new ByteSink(Math.ceil(batch.length * 1.4) + 1024);
+          shapeBatch(type, opts, format, lines(batch), out);
+          pieces.push(Promise.resolve(out.take()));
+        }
+        while (pieces.length >= IN_FLIGHT) yield await next();
       }
-      while (pieces.length >= IN_FLIGHT) yield await next();
     }
     while (pieces.length > 0) yield await next();
   } finally {

@@ -429,18 +429,23 @@ export function compileChunkEndDuckDb(query: Query, tenant: string): CompiledSql
 
 /**
  * The records of the query's rows from its cursor (exclusive) through `through` (inclusive; to
- * the end of the query's window when undefined), in the query's order, as BLOBs: the stored UTF-8
- * bytes as they are (`encode` reinterprets, unlike a cast it parses no escapes), so JavaScript
- * never decodes them into strings. Sorting a chunk of ~4 KB records costs DuckDB little (about
- * 2 µs a row, docs/benchmarks.md); the cost was in a LIMIT over a wide window, which the chunk's
- * exact bounds avoid.
+ * the end of the query's window when undefined), in the query's order, joined by line breaks into
+ * one BLOB per time bucket of `bucketMicros` (buckets in order too): the stored UTF-8 bytes as
+ * they are (`encode` reinterprets; a cast would parse escapes). Canonical JSON holds no raw line
+ * break, so the caller splits them again. A few hundred records per value instead of one: each
+ * value handed to JavaScript costs allocations and garbage collection, which were a large part of
+ * a download's time (docs/benchmarks.md). Rows with the same time share a bucket, so the order
+ * across buckets is the query's order.
  */
 export function compileRangeDuckDb(
   query: Query,
   tenant: string,
   through: { t: string; id: string } | undefined,
+  bucketMicros: number,
 ): CompiledSql {
   checkQuery(query);
+  if (!Number.isSafeInteger(bucketMicros) || bucketMicros < 1)
+    throw new Error(`invalid bucket ${bucketMicros}`);
   const params: unknown[] = [tenant];
   const dir = query.orderBy[0]!.dir === 'desc' ? 'DESC' : 'ASC';
   const types = [query.type, ...(query.union ?? [])];
@@ -449,8 +454,9 @@ export function compileRangeDuckDb(
     (t) =>
       `SELECT id, time, ${record} AS record FROM ${source(t)}\nWHERE ${whereClause(t, query, params, true, through)}`,
   );
+  const bucket = `epoch_us(time) // CAST($${params.push(bucketMicros)} AS BIGINT)`;
   return {
-    sql: `SELECT encode(record) AS record FROM (\n${branches.join('\nUNION ALL\n')}\n)\nORDER BY time ${dir}, id ${dir}`,
+    sql: `SELECT encode(string_agg(record, chr(10) ORDER BY time ${dir}, id ${dir})) AS records FROM (\n${branches.join('\nUNION ALL\n')}\n)\nGROUP BY ${bucket}\nORDER BY ${bucket} ${dir}`,
     params,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * A batch of stored records shaped into one piece of a download's body, the same in a worker
  * thread (shape-worker.ts) and in the request's own thread: JSON records each preceded by `,\n`
- * (the body's first record drops the comma), CSV lines each ending in CRLF.
+ * (the body's first record drops the comma), CSV lines each ending in CRLF. Batches come from
+ * DuckDB as records joined by line breaks (query/sql/duckdb.ts compileRangeDuckDb).
  */
 import type { LogType } from '../../../registry/types.ts';
 import type { ByteSink } from './byte-sink.ts';
@@ -35,34 +36,16 @@ export function shapeBatch(
   }
 }
 
-/** The records of a batch packed into one buffer: `data`, and where each record ends in it. */
-export interface PackedRecords {
-  data: Uint8Array;
-  ends: Uint32Array;
-}
-
-/** Packs records for a transfer to a worker (one ArrayBuffer, not one per record). */
-export function pack(records: readonly Buffer[]): PackedRecords {
-  let size = 0;
-  for (const r of records) size += r.length;
-  const data = Buffer.allocUnsafeSlow(size);
-  const ends = new Uint32Array(records.length);
-  let at = 0;
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
-    data.set(r, at);
-    at += r.length;
-    ends[i] = at;
-  }
-  return { data, ends };
-}
-
-/** The records of a packed batch, as views (no copy). */
-export function* unpack(p: PackedRecords): Generator<Buffer> {
-  const data = Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength);
+/**
+ * The records of a line-joined batch (stored canonical JSON never holds a raw line break), as
+ * views of it (no copy).
+ */
+export function* lines(batch: Buffer): Generator<Buffer> {
   let start = 0;
-  for (const end of p.ends) {
-    yield data.subarray(start, end);
-    start = end;
+  while (start < batch.length) {
+    let end = batch.indexOf(10, start);
+    if (end < 0) end = batch.length;
+    yield batch.subarray(start, end);
+    start = end + 1;
   }
 }

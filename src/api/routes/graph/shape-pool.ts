@@ -7,14 +7,15 @@
 import { Worker } from 'node:worker_threads';
 import type { LogType } from '../../../registry/types.ts';
 import type { ShapeOptions } from './shape.ts';
-import { type ExportFormat, type PackedRecords, pack } from './shape-batch.ts';
+import type { ExportFormat } from './shape-batch.ts';
 
 export interface ShapeJob {
   id: number;
   category: string;
   opts: ShapeOptions;
   format: ExportFormat;
-  records: PackedRecords;
+  /** The batch's records joined by line breaks. */
+  batch: Uint8Array;
 }
 
 export interface ShapeReply {
@@ -58,25 +59,28 @@ export class ShapePool {
     });
   }
 
-  /** The records shaped into one piece of the body (shape-batch.ts). */
-  shape(
-    type: LogType,
-    opts: ShapeOptions,
-    format: ExportFormat,
-    records: readonly Buffer[],
-  ): Promise<Buffer> {
+  /**
+   * A batch of records (joined by line breaks) shaped into one piece of the body (shape-batch.ts).
+   * The batch's memory moves to the worker when it is the whole of its ArrayBuffer (then `batch`
+   * is empty afterwards), and is copied otherwise.
+   */
+  shape(type: LogType, opts: ShapeOptions, format: ExportFormat, batch: Buffer): Promise<Buffer> {
     if (this.broken) return Promise.reject(this.broken);
     const id = this.nextId++;
-    const job: ShapeJob = { id, category: type.category, opts, format, records: pack(records) };
+    const own = batch.byteOffset === 0 && batch.byteLength === batch.buffer.byteLength;
+    const job: ShapeJob = {
+      id,
+      category: type.category,
+      opts,
+      format,
+      batch: own ? batch : Uint8Array.from(batch),
+    };
     const k = this.next++ % this.workers.length;
     const worker = this.workers[k]!;
     if (this.busy[k]!++ === 0) worker.ref();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, worker: k });
-      worker.postMessage(job, [
-        job.records.data.buffer as ArrayBuffer,
-        job.records.ends.buffer as ArrayBuffer,
-      ]);
+      worker.postMessage(job, [job.batch.buffer as ArrayBuffer]);
     });
   }
 

@@ -6,14 +6,15 @@
 import { parentPort } from 'node:worker_threads';
 import { logType } from '../../../registry/log-types.ts';
 import { ByteSink } from './byte-sink.ts';
-import { shapeBatch, unpack } from './shape-batch.ts';
+import { lines, shapeBatch } from './shape-batch.ts';
 import type { ShapeJob, ShapeReply } from './shape-pool.ts';
 
 parentPort!.on('message', (job: ShapeJob) => {
   let reply: ShapeReply;
   try {
-    const out = new ByteSink(Math.ceil(job.records.data.byteLength * 1.4) + 1024);
-    shapeBatch(logType(job.category), job.opts, job.format, unpack(job.records), out);
+    const batch = Buffer.from(job.batch.buffer, job.batch.byteOffset, job.batch.byteLength);
+    const out = new ByteSink(Math.ceil(batch.length * 1.4) + 1024);
+    shapeBatch(logType(job.category), job.opts, job.format, lines(batch), out);
     const piece = out.take();
     reply = { id: job.id, piece };
     parentPort!.postMessage(reply, [piece.buffer as ArrayBuffer]);
