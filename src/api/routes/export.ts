@@ -69,57 +69,66 @@ const micros = (t: string) => {
   return Math.floor(ms / 1000) * 1_000_000 + Number(frac.padEnd(6, '0').slice(0, 6));
 };
 
+/** A chunk's records to read: its query, where it ends, and the time buckets DuckDB joins by. */
+interface ChunkRead {
+  q: Query;
+  through: { id: string; t: string } | undefined;
+  bucket: number;
+}
+
 /**
- * One chunk: where its `q.limit` rows end (compileChunkEndDuckDb: keys only), then its records in
- * order (compileRangeDuckDb), yielded as line-joined BLOBs of about RECORDS_PER_BLOB records, a
- * DuckDB vector of them at a time. `from` is where the chunk starts in time (ms; the cursor or
- * the window's end), when known. Returns the chunk's last key when rows follow it in `q`'s window.
+ * Where a chunk of `q.limit` rows ends (compileChunkEndDuckDb: keys only, at most two rows) and
+ * how its records are to be read: in line-joined BLOBs of about RECORDS_PER_BLOB records, by time
+ * buckets of the chunk's span. `from` is where the chunk starts in time (ms; the cursor or the
+ * window's end), when known. `more` says that rows follow the chunk in `q`'s window.
  */
-async function* chunk(
+async function planChunk(
   store: Store,
   q: Query,
   tenant: string,
   from: number | undefined,
-): AsyncGenerator<Buffer[], { id: string; t: string } | undefined> {
+): Promise<ChunkRead & { more: boolean }> {
   const e = compileChunkEndDuckDb(q, tenant);
   const ends = await store.readSql(e.sql, e.params);
-  const last = ends[0] ? { id: String(ends[0][0]), t: String(ends[0][1]) } : undefined;
-  const through = ends.length === 2 ? last : undefined;
-  // Buckets of the time the chunk spans, cut to hold about RECORDS_PER_BLOB of its records each.
+  const through = ends.length === 2 ? { id: String(ends[0]![0]), t: String(ends[0]![1]) } : undefined;
   const to = through ? micros(through.t) : q.notBefore ? Date.parse(q.notBefore) * 1000 : undefined;
   const span = from !== undefined && to !== undefined ? Math.abs(from * 1000 - to) : undefined;
   const bucket =
     span === undefined ? ONE_BUCKET : Math.max(1, Math.floor((span * RECORDS_PER_BLOB) / q.limit));
-  const r = compileRangeDuckDb(q, tenant, through, bucket);
-  for await (const [blobs] of store.streamSql(r.sql, r.params)) yield blobs!.map(bytesOf);
-  return through;
+  return { q, through, bucket, more: through !== undefined };
+}
+
+/** A chunk's records, as DuckDB's line-joined BLOBs, in order (compileRangeDuckDb). */
+async function readChunk(store: Store, tenant: string, c: ChunkRead): Promise<Buffer[]> {
+  const r = compileRangeDuckDb(c.q, tenant, c.through, c.bucket);
+  const out: Buffer[] = [];
+  for await (const [blobs] of store.streamSql(r.sql, r.params)) for (const b of blobs!) out.push(bytesOf(b));
+  return out;
 }
 
 /**
- * Every record of the query (stored canonical JSON as bytes), in the query's order, in chunks of
- * about `size` rows, yielded as the engine streams them (a DuckDB vector, up to 2,048 records, at
- * a time). Newest first, each chunk looks back from its cursor in a time window (`notBefore`), so
- * DuckDB skips the row groups older than it (zone maps on `time`) instead of ordering the keys of
- * all older rows for every chunk: windows are sized from the last full chunk's time span (about
- * `size` rows each), grow when they come back sparse, and the last one is unbounded.
- * A record committed during the walk inside a range not yet read is served (in its place); the
- * `Idtrail-Record-Count` header counted the set when the download began.
+ * The chunks of the walk, in order: each chunk's end is planned from the previous one's. Newest
+ * first, each chunk looks back from its cursor in a time window (`notBefore`), so DuckDB skips the
+ * row groups older than it (zone maps on `time`) instead of ordering the keys of all older rows
+ * for every chunk: windows are sized from the last full chunk's time span (about two chunks'
+ * rows), grow when they come back sparse, and the last one is unbounded.
  */
-export async function* exportChunks(
+async function* planChunks(
   store: Store,
   query: Query,
   tenant: string,
   size: number,
-): AsyncGenerator<Buffer[]> {
+): AsyncGenerator<ChunkRead> {
   const dir = query.orderBy[0]!.dir;
   if (dir !== 'desc') {
     // Oldest first is not what downloads ask for; plain keyset chunks keep it correct anyway.
     let after: Cursor | undefined;
     for (;;) {
       const q = { ...query, limit: size, ...(after ? { after } : {}) };
-      const last = yield* chunk(store, q, tenant, after ? Date.parse(after.t) : undefined);
-      if (!last) return;
-      after = cursorAt(last, dir);
+      const c = await planChunk(store, q, tenant, after ? Date.parse(after.t) : undefined);
+      yield c;
+      if (!c.through) return;
+      after = cursorAt(c.through, dir);
     }
   }
   let after: Cursor | undefined;
@@ -133,18 +142,56 @@ export async function* exportChunks(
       ...(after ? { after } : {}),
       ...(notBefore !== undefined ? { notBefore: new Date(notBefore).toISOString() } : {}),
     };
-    const last = yield* chunk(store, q, tenant, upper);
-    if (last) {
-      // A full chunk: the next window is sized to hold about one chunk at this chunk's density.
-      const spanH = (upper - Date.parse(last.t)) / HOUR;
+    const c = await planChunk(store, q, tenant, upper);
+    yield c;
+    if (c.through) {
+      // A full chunk: the next window is sized to hold about two chunks at this chunk's density.
+      const spanH = (upper - Date.parse(c.through.t)) / HOUR;
       hours = Math.max(spanH * 2, 1 / 3600);
-      after = cursorAt(last, dir);
+      after = cursorAt(c.through, dir);
       continue;
     }
     // The window held no more than a chunk: all of it is served.
     if (notBefore === undefined) return;
     after = windowCursor(notBefore);
     hours *= 4;
+  }
+}
+
+/**
+ * Every record of the query (stored canonical JSON bytes), in the query's order, a chunk of about
+ * `size` records at a time as DuckDB's line-joined BLOBs. One chunk ahead is read while the
+ * caller shapes and writes the current one: DuckDB sorts and joins a whole chunk before it hands
+ * over its first BLOB, and without the overlap each chunk's engine time would add to the
+ * download's. Memory: two chunks. A record committed during the walk inside a range not yet read
+ * is served (in its place); the `Idtrail-Record-Count` header counted the set when the download
+ * began.
+ */
+export async function* exportChunks(
+  store: Store,
+  query: Query,
+  tenant: string,
+  size: number,
+): AsyncGenerator<Buffer[]> {
+  const plans = planChunks(store, query, tenant, size);
+  let next = await plans.next();
+  let reading = next.done ? undefined : readChunk(store, tenant, next.value);
+  let planning: Promise<IteratorResult<ChunkRead>> | undefined;
+  try {
+    while (reading) {
+      // The next chunk's end is found while this one is read (its keys need only this one's end).
+      planning = plans.next();
+      const blobs = await reading;
+      next = await planning;
+      planning = undefined;
+      reading = next.done ? undefined : readChunk(store, tenant, next.value);
+      yield blobs;
+    }
+  } finally {
+    // A client that went away: what was started ahead is not waited for, nor left unhandled.
+    reading?.catch(() => {});
+    planning?.catch(() => {});
+    await plans.return(undefined);
   }
 }
 
