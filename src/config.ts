@@ -39,6 +39,8 @@ export interface Config {
   tenantGeo: string;
   /** Rows per keyset query of a download (/api/v1/export): bounds its memory. */
   exportChunk: number;
+  /** Worker threads that shape downloads' records (0: in the request's thread). */
+  exportWorkers: number;
 }
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -68,6 +70,9 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     routerBackoffMaxMs: overrides.routerBackoffMaxMs ?? Number(env.IDTRAIL_ROUTER_BACKOFF_MAX_MS ?? 60_000),
     tenantGeo: overrides.tenantGeo ?? env.IDTRAIL_TENANT_GEO ?? 'NA',
     exportChunk: overrides.exportChunk ?? Number(env.IDTRAIL_EXPORT_CHUNK ?? 5000),
+    // Off by default: on the shared 2-core bench machine a shaping worker lowered the JS thread's
+    // CPU but lengthened downloads (docs/benchmarks.md).
+    exportWorkers: overrides.exportWorkers ?? Number(env.IDTRAIL_EXPORT_WORKERS ?? 0),
   };
 }
 

@@ -140,6 +140,7 @@ export async function startServer(config: Config): Promise<Running> {
     ...(config.oidc.length > 0 ? { oidc: new OidcVerifier(config.oidc) } : {}),
     portalOidc: config.portalOidc,
     exportChunk: config.exportChunk,
+    exportWorkers: config.exportWorkers,
   });
   // Delivery starts before the server listens, so a restart resumes from the durable cursors at once.
   await router.start();

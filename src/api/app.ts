@@ -68,6 +68,8 @@ export interface AppDeps {
   portalOidc?: PortalOidc | null;
   /** Rows per keyset query of a download (default 5000). */
   exportChunk?: number;
+  /** Worker threads that shape downloads' records (default 0: in the request's thread). */
+  exportWorkers?: number;
   /** The built portal (dist/web); not served when it has no index.html. */
   portalDir?: string;
 }

@@ -51,6 +51,7 @@ export async function startTestServer(
     routerBackoffMaxMs?: number;
     routerBatch?: number;
     exportChunk?: number;
+    exportWorkers?: number;
   } = {},
 ): Promise<TestServer> {
   const data = tempDataDir();
@@ -68,6 +69,7 @@ export async function startTestServer(
       ...(opts.routerBackoffMaxMs !== undefined ? { routerBackoffMaxMs: opts.routerBackoffMaxMs } : {}),
       ...(opts.routerBatch !== undefined ? { routerBatch: opts.routerBatch } : {}),
       ...(opts.exportChunk !== undefined ? { exportChunk: opts.exportChunk } : {}),
+      ...(opts.exportWorkers !== undefined ? { exportWorkers: opts.exportWorkers } : {}),
     },
     {},
   );

@@ -431,51 +431,69 @@ export function compileRecordsByKeyDuckDb(
 }
 
 /**
- * The keys of a page: compileDuckDb's rows without the record, (id, t), at most `limit + 1`.
- * With compileRangeDuckDb, a large page costs DuckDB no sort of the record texts (a download's
- * 4 KB records made the ORDER BY several times slower than the reads).
+ * Where a chunk of `query.limit` rows ends: the keys (id, t) of its last row and of the row after
+ * it, i.e. at most 2 rows (none: the query has fewer rows than the limit; one: exactly the
+ * limit; two: more follow). Only keys are sorted, never the record texts, and only the boundary
+ * crosses into JavaScript; compileRangeDuckDb then reads the chunk's records.
  */
-export function compileKeysDuckDb(query: Query, tenant: string): CompiledSql {
+export function compileChunkEndDuckDb(query: Query, tenant: string): CompiledSql {
   checkQuery(query);
+  if (query.limit < 1) throw new Error(`invalid chunk size ${query.limit}`);
   const params: unknown[] = [tenant];
   const dir = query.orderBy[0]!.dir === 'desc' ? 'DESC' : 'ASC';
   const order = `ORDER BY time ${dir}, id ${dir}`;
   const types = [query.type, ...(query.union ?? [])];
-  const limit = `$${params.push(query.limit + 1)}`;
   if (types.length === 1) {
+    const where = whereClause(query.type, query, params, true);
     return {
-      sql: `SELECT id, ${TIME_TEXT} AS t\nFROM ${source(query.type)}\nWHERE ${whereClause(query.type, query, params, true)}\n${order}\nLIMIT ${limit}`,
+      sql: `SELECT id, ${TIME_TEXT} AS t\nFROM ${source(query.type)}\nWHERE ${where}\n${order}\nLIMIT 2 OFFSET $${params.push(query.limit - 1)}`,
       params,
     };
   }
+  // Each table's own first limit + 1 keys, then the merged order.
+  const limit = `$${params.push(query.limit + 1)}`;
   const branches = types.map(
     (t) =>
       `(SELECT id, time FROM ${source(t)}\n WHERE ${whereClause(t, query, params, true)}\n ${order} LIMIT ${limit})`,
   );
   return {
-    sql: `SELECT id, ${TIME_TEXT} AS t FROM (\n${branches.join('\nUNION ALL\n')}\n)\n${order}\nLIMIT ${limit}`,
+    sql: `SELECT id, ${TIME_TEXT} AS t FROM (\n${branches.join('\nUNION ALL\n')}\n)\n${order}\nLIMIT 2 OFFSET $${params.push(query.limit - 1)}`,
     params,
   };
 }
 
 /**
- * The records of the query's rows from its cursor (exclusive) through `through` (inclusive), in
- * no particular order: (id, t, record). The caller orders them by the keys compileKeysDuckDb gave.
+ * The records of the query's rows from its cursor (exclusive) through `through` (inclusive; to
+ * the end of the query's window when undefined), in the query's order, joined by line breaks into
+ * one BLOB per time bucket of `bucketMicros` (buckets in order too): the stored UTF-8 bytes as
+ * they are (`encode` reinterprets; a cast would parse escapes). Canonical JSON holds no raw line
+ * break, so the caller splits them again. A few hundred records per value instead of one: each
+ * value handed to JavaScript costs allocations and garbage collection, which were a large part of
+ * a download's time (docs/benchmarks.md). Rows with the same time share a bucket, so the order
+ * across buckets is the query's order.
  */
 export function compileRangeDuckDb(
   query: Query,
   tenant: string,
-  through: { t: string; id: string },
+  through: { t: string; id: string } | undefined,
+  bucketMicros: number,
 ): CompiledSql {
   checkQuery(query);
+  if (!Number.isSafeInteger(bucketMicros) || bucketMicros < 1)
+    throw new Error(`invalid bucket ${bucketMicros}`);
   const params: unknown[] = [tenant];
+  const dir = query.orderBy[0]!.dir === 'desc' ? 'DESC' : 'ASC';
   const types = [query.type, ...(query.union ?? [])];
   const record = recordSql(query.select);
   const branches = types.map(
     (t) =>
-      `SELECT id, ${TIME_TEXT} AS t, ${record} AS record FROM ${source(t)}\nWHERE ${whereClause(t, query, params, true, through)}`,
+      `SELECT id, time, ${record} AS record FROM ${source(t)}\nWHERE ${whereClause(t, query, params, true, through)}`,
   );
-  return { sql: branches.join('\nUNION ALL\n'), params };
+  const bucket = `epoch_us(time) // CAST($${params.push(bucketMicros)} AS BIGINT)`;
+  return {
+    sql: `SELECT encode(string_agg(record, chr(10) ORDER BY time ${dir}, id ${dir})) AS records FROM (\n${branches.join('\nUNION ALL\n')}\n)\nGROUP BY ${bucket}\nORDER BY ${bucket} ${dir}`,
+    params,
+  };
 }
 
 /**
