@@ -44,6 +44,8 @@ export interface DuckDbOptions {
   checkpointThreshold?: string;
 }
 
+/** Read connections kept open between reads (concurrent reads beyond this open their own). */
+const MAX_IDLE_READERS = 8;
 /** Checkpoint when no append came for this long and at least this much was written since the last one. */
 const IDLE_MS = 3_000;
 const IDLE_CHECKPOINT_BYTES = 32 * 1024 * 1024;
@@ -57,6 +59,8 @@ export class DuckDbStore implements Store {
   private unCheckpointedBytes = 0;
   private maintenance?: NodeJS.Timeout;
   private codec = new RecordCodec();
+  private readonly idleReaders: DuckDBConnection[] = [];
+  private closed = false;
   /**
    * The newest record time per (table, tenant), once asked for, kept current by commits: Graph's
    * page 1 anchors on it, and max(time) over 10M rows costs ~100 ms.
@@ -145,11 +149,18 @@ export class DuckDbStore implements Store {
    * come concurrently from many requests. Connections are cheap; each sees the last commit.
    */
   private async read(sql: string, params?: DuckDBValue[]): Promise<unknown[][]> {
-    const conn = await this.instance.connect();
+    // Idle connections are kept for the next read: opening and closing one per statement cost a
+    // Graph page ~1 ms of the binding's time (docs/benchmarks.md). Reads set no connection state;
+    // a connection whose statement failed is closed rather than reused.
+    const conn = this.idleReaders.pop() ?? (await this.instance.connect());
+    let reusable = false;
     try {
-      return await this.rows(conn, sql, params);
+      const rows = await this.rows(conn, sql, params);
+      reusable = true;
+      return rows;
     } finally {
-      conn.closeSync();
+      if (reusable && !this.closed && this.idleReaders.length < MAX_IDLE_READERS) this.idleReaders.push(conn);
+      else conn.closeSync();
     }
   }
 
@@ -865,6 +876,8 @@ export class DuckDbStore implements Store {
 
   async close(): Promise<void> {
     clearInterval(this.maintenance);
+    this.closed = true;
+    for (const c of this.idleReaders.splice(0)) c.closeSync();
     await this.writeLock;
     await this.routerLock;
     if (this.routerConn) (await this.routerConn).closeSync();
