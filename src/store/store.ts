@@ -238,7 +238,10 @@ export interface Store extends KeyStore, IntegrityStore, RouterStore, SavedQuery
    * compact form, a range of rows per transaction; returns how many it filled. `bin/idtrail compact`.
    */
   compactRecords(type: LogType, onProgress?: (done: number, total: number) => void): Promise<number>;
-  /** The latest record time (ISO 8601) a tenant has for a log type, or null when it has none. */
+  /**
+   * The latest record time (ISO 8601) a tenant has for a log type, or null when it has none. Read
+   * once, then kept current from commits (Graph's page 1 asks on every request).
+   */
   maxTime(type: LogType, tenant: string): Promise<string | null>;
   /** The earliest record time (ISO 8601) a tenant has for a log type, or null when it has none. */
   minTime(type: LogType, tenant: string): Promise<string | null>;

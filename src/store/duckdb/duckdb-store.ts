@@ -362,10 +362,9 @@ export class DuckDbStore implements Store {
     chunkRows = 50_000,
   ): Promise<number> {
     const t = q(type.table);
-    const [[missing], [maxRow]] = [
-      (await this.read(`SELECT count(*) FROM ${t} WHERE record_z IS NULL`))[0]!,
-      (await this.read(`SELECT max(rowid) FROM ${t}`))[0]!,
-    ];
+    const [[missing, maxRow]] = (await this.read(
+      `SELECT count(*) FILTER (WHERE record_z IS NULL), max(rowid) FROM ${t}`,
+    )) as [[bigint, bigint | null]];
     const total = Number(missing);
     if (total === 0) return 0;
     let done = 0;

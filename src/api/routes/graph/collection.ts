@@ -68,25 +68,15 @@ export async function newestFirst(store: Store, query: Query, tenant: string): P
 }
 
 /**
- * The newest record time of the scanned log types, cached for a moment. A stale value is harmless:
- * windows only bound rows from below, so records newer than the anchor are still found.
+ * The newest record time of the scanned log types. The store keeps it current from its commits, so
+ * this costs no scan. A stale value would be harmless anyway: windows only bound rows from below.
  */
-const newest = new Map<string, { t: number | null; until: number }>();
-const NEWEST_TTL_MS = 2_000;
-
 async function newestTime(store: Store, query: Query, tenant: string): Promise<number | null> {
-  const types = [query.type, ...(query.union ?? [])];
-  const key = `${tenant}\u0000${types.map((t) => t.category).join(',')}`;
-  const now = Date.now();
-  const hit = newest.get(key);
-  if (hit && hit.until > now) return hit.t;
   let t: number | null = null;
-  for (const type of types) {
+  for (const type of [query.type, ...(query.union ?? [])]) {
     const m = await store.maxTime(type, tenant);
     if (m !== null) t = Math.max(t ?? 0, Date.parse(m));
   }
-  if (newest.size > 10_000) newest.clear();
-  newest.set(key, { t, until: now + NEWEST_TTL_MS });
   return t;
 }
 
