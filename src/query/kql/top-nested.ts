@@ -11,7 +11,8 @@ const MULTI = new Set(['arg_max', 'arg_min', 'argmax', 'argmin', 'percentiles'])
  * Level i groups the input by the keys of levels 1..i, aggregates, and keeps the best Ni groups
  * within each group kept at level i − 1 (row_number over a window partitioned by the parent keys).
  * One row per kept leaf: every level's key and aggregate. Ties at a cut are broken arbitrarily, as
- * in Kusto. `with others` is not supported.
+ * in Kusto. Rows come out ordered by level 1's aggregate, then level 2's, …. `with others` is not
+ * supported.
  */
 export function topNested(cx: Compiler, input: Rel, op: Extract<Operator, { kind: 'top-nested' }>): Rel {
   const q = cx.dialect.quote;
@@ -57,5 +58,8 @@ export function topNested(cx: Compiler, input: Rel, op: Extract<Operator, { kind
     { name: l.aggName, type: l.agg.type },
   ]);
   const list = levels.flatMap((l) => [`${k(l.i)} AS ${q(l.key.name)}`, `${a(l.i)} AS ${q(l.aggName)}`]);
-  return { sql: `SELECT ${list.join(', ')} FROM (${sel}) AS ${cx.a()}`, cols };
+  // Kusto lists the result level by level, best first; the order is fixed here (ties by key) so
+  // the same query always answers in the same order.
+  const order = levels.flatMap((l) => [`${a(l.i)} ${l.desc ? 'DESC' : 'ASC'} NULLS LAST`, `${k(l.i)} ASC`]);
+  return { sql: `SELECT ${list.join(', ')} FROM (${sel}) AS ${cx.a()} ORDER BY ${order.join(', ')}`, cols };
 }
