@@ -23,7 +23,7 @@ import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { newestFirst } from '../src/api/routes/graph/collection.ts';
+import { newestFirst } from '../src/api/routes/graph/newest-first.ts';
 import { encodeCursor } from '../src/query/cursor.ts';
 import { warmKql } from '../src/query/kql/parse.ts';
 import { runKql } from '../src/query/kql/run.ts';

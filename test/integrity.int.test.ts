@@ -153,7 +153,7 @@ describe('tamper evidence: bin/idtrail verify', () => {
     const before = await page();
     assert.equal(before.rows.length, 65);
     assert.deepEqual(
-      before.rows.map((r) => ({ id: r.id, record: r.record })),
+      before.rows.map((r) => ({ id: r.id, record: r.record.toString('utf8') })),
       before.texts,
       'rows without a compact copy are read from record',
     );

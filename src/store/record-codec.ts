@@ -88,10 +88,15 @@ export class RecordCodec {
   }
 
   decode(value: Uint8Array): string {
+    return this.decodeBytes(value).toString('utf8');
+  }
+
+  /** The record's canonical UTF-8 bytes (a Graph page shapes them without making a string). */
+  decodeBytes(value: Uint8Array): Buffer {
     const id = (value[0]! << 8) | value[1]!;
     const dz = id === 0 ? this.plainDecompressor : this.decompressors.get(id);
     if (!dz) throw new Error(`record_z refers to dictionary ${id}, which this store does not hold`);
-    return dz.decompress(value.subarray(2)).toString('utf8');
+    return dz.decompress(value.subarray(2));
   }
 }
 

@@ -233,6 +233,8 @@ export interface Store extends KeyStore, IntegrityStore, RouterStore, SavedQuery
    * instead of `record`. Null for rows stored before the column existed: read `record` for those.
    */
   recordText(compact: unknown): string | null;
+  /** The same as UTF-8 bytes, for readers that shape bytes (Graph pages). */
+  recordBytes(compact: unknown): Buffer | null;
   /**
    * Gives every record of a log type stored without a compact form (before migration 5) its
    * compact form, a range of rows per transaction; returns how many it filled. `bin/idtrail compact`.

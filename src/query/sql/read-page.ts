@@ -1,5 +1,5 @@
 /**
- * Runs a page query (compileDuckDb) and gives its rows with each record as canonical text:
+ * Runs a page query (compileDuckDb) and gives its rows with each record's canonical UTF-8 bytes:
  * compact forms decoded by the store, and the rows stored before compact forms existed read from
  * `record` by key in one more statement.
  */
@@ -9,7 +9,7 @@ import { compileDuckDb, compileRecordsByKeyDuckDb } from './duckdb.ts';
 /** What a page read needs from a store (Store has both; tests can pass a bare connection). */
 export interface PageSource {
   readSql(sql: string, params: readonly unknown[]): Promise<unknown[][]>;
-  recordText(compact: unknown): string | null;
+  recordBytes(compact: unknown): Buffer | null;
 }
 
 export interface RawPage {
@@ -20,7 +20,8 @@ export interface RawPage {
 export interface PageRow {
   id: string;
   t: string;
-  record: string;
+  /** Canonical JSON, UTF-8: Graph shapes the bytes (graph/shape-bytes.ts) without a string. */
+  record: Buffer;
 }
 
 /** The page's keys and undecoded records (a caller may run several and keep one: see withRecords). */
@@ -40,8 +41,9 @@ export async function withRecords(
   tenant: string,
   page: RawPage,
 ): Promise<PageRow[]> {
-  if (!page.compact) return page.rows.map((r) => ({ id: r.id, t: r.t, record: String(r.value) }));
-  const out = page.rows.map((r) => ({ id: r.id, t: r.t, record: src.recordText(r.value) }));
+  if (!page.compact)
+    return page.rows.map((r) => ({ id: r.id, t: r.t, record: Buffer.from(String(r.value)) }));
+  const out = page.rows.map((r) => ({ id: r.id, t: r.t, record: src.recordBytes(r.value) }));
   const missing = out.filter((r) => r.record === null);
   if (missing.length > 0) {
     const { sql, params } = compileRecordsByKeyDuckDb(query, tenant, missing);
@@ -49,7 +51,7 @@ export async function withRecords(
     for (const r of missing) {
       const text = texts.get(r.id);
       if (text === undefined) throw new Error(`record ${r.id} vanished between two reads`);
-      r.record = text;
+      r.record = Buffer.from(text);
     }
   }
   return out as PageRow[];

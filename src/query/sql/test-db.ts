@@ -76,12 +76,16 @@ export class TestDb {
       {
         readSql: async (sql, params) =>
           (await this.conn.runAndReadAll(sql, params as DuckDBValue[])).getRowsJS() as unknown[][],
-        recordText: () => null,
+        recordBytes: () => null,
       },
       query,
       tenant,
     );
-    return rows.map((r) => ({ id: r.id, t: r.t, record: JSON.parse(r.record) as Record<string, unknown> }));
+    return rows.map((r) => ({
+      id: r.id,
+      t: r.t,
+      record: JSON.parse(r.record.toString('utf8')) as Record<string, unknown>,
+    }));
   }
 
   /** One page: the rows and the cursor of the next page. */

@@ -422,6 +422,11 @@ export class DuckDbStore implements Store {
     return this.codec.decode(compact as Uint8Array);
   }
 
+  recordBytes(compact: unknown): Buffer | null {
+    if (compact == null) return null;
+    return this.codec.decodeBytes(compact as Uint8Array);
+  }
+
   async readChain(
     type: LogType,
     tenant: string,

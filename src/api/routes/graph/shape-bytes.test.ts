@@ -12,7 +12,7 @@ import { generateHour, tenantFor } from '../../../simulate/engine.ts';
 import { GENERATORS } from '../../../simulate/generators/index.ts';
 import { DAY, HOUR, type SimContext } from '../../../simulate/types.ts';
 import { ByteSink } from './byte-sink.ts';
-import { type ShapeOptions, shape } from './shape.ts';
+import { type ShapeOptions, select, shape } from './shape.ts';
 import { type ByteShaper, byteShaper, csvField } from './shape-bytes.ts';
 
 type Json = Record<string, unknown>;
@@ -62,8 +62,57 @@ function run(shaper: ByteShaper, mode: 'json' | 'csv', text: string): string {
   return out.slice(1, -1);
 }
 
+/** What the shaper's Graph mode appends for one record, as text. */
+function runGraph(shaper: ByteShaper, text: string, fields?: readonly string[]): string {
+  const sink = new ByteSink(16);
+  sink.text('[');
+  shaper.graph(Buffer.from(text), sink, fields);
+  sink.text(']');
+  return sink.take().toString('utf8').slice(1, -1);
+}
+
+/** Selections a client might send: a few schema properties, a repeat, an unknown name. */
+function selections(type: LogType): Array<readonly string[] | undefined> {
+  const props = Object.keys(type.schema.properties);
+  return [
+    undefined,
+    [],
+    ['id', props[props.length - 1]!, props[1]!],
+    ['appliedConditionalAccessPolicies', 'id', 'id'],
+    ['id', 'notAProperty'],
+  ];
+}
+
+/**
+ * Graph mode equals select(shape()) for each version and selection: the same JSON value, the
+ * top-level members in the same order (nested objects come in canonical order instead).
+ */
+function checkGraph(type: LogType, records: readonly Json[], opts: ShapeOptions, expectSlow: number) {
+  for (const version of ['v1.0', 'beta'] as const) {
+    for (const fields of selections(type)) {
+      const shaper = byteShaper(type, opts, version);
+      const before = shaper.slow;
+      for (const r of records) {
+        const text = canonicalJson(r);
+        const expected = select(shape(type, version, JSON.parse(text) as Json, opts), fields);
+        const got = JSON.parse(runGraph(shaper, text, fields)) as Json;
+        const label = `${type.category} ${version} ${String(fields)} ${r.id}`;
+        assert.deepEqual(Object.keys(got), Object.keys(expected), label);
+        assert.equal(canonicalJson(got), canonicalJson(expected), label);
+      }
+      // An unknown name in $select takes the slow path (shape() then select()), as does odd text.
+      const hidden = (f: string) => f === 'appliedConditionalAccessPolicies' && !opts.readsConditionalAccess;
+      const unknown = fields?.some((f) => !(f in type.schema.properties) && !hidden(f)) ? records.length : 0;
+      const slow = shaper.slow - before;
+      if (version === 'beta') assert.equal(slow, expectSlow + unknown, `${type.category} graph slow`);
+      else assert.ok(slow <= records.length, `${type.category} graph slow`);
+    }
+  }
+}
+
 function check(type: LogType, records: readonly Json[], expectSlow = 0) {
   for (const opts of OPTIONS) {
+    checkGraph(type, records, opts, expectSlow);
     const shaper = byteShaper(type, opts);
     const slowBefore = shaper.slow;
     for (const r of records) {

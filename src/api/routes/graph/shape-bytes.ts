@@ -24,10 +24,11 @@
  * mismatch can only send a record to the slow path.
  */
 import type { TSchema } from '@sinclair/typebox';
+import type { GraphVersion } from '../../../query/odata/capabilities.ts';
 import type { LogType } from '../../../registry/types.ts';
 import { canonicalJson } from '../../../security/canonical-json.ts';
 import { ByteSink } from './byte-sink.ts';
-import { type ShapeOptions, shape } from './shape.ts';
+import { type ShapeOptions, select, shape } from './shape.ts';
 
 type Json = Record<string, unknown>;
 
@@ -42,6 +43,8 @@ interface ObjectNode {
   kind: 'object';
   /** Property names, sorted. */
   keys: readonly string[];
+  /** Each name's index in keys. */
+  index: ReadonlyMap<string, number>;
   /** Each name's `"name":null,` as inserted before a later member. */
   nulls: readonly Uint8Array[];
   nodes: readonly Node[];
@@ -84,6 +87,7 @@ function objectNode(props: Array<[string, TSchema]>, mapEnums: boolean): ObjectN
   return {
     kind: 'object',
     keys: sorted.map(([k]) => k),
+    index: new Map(sorted.map(([k], i) => [k, i])),
     nulls: sorted.map(([k]) => Buffer.from(`${JSON.stringify(k)}:null,`)),
     nodes: sorted.map(([, p]) => compile(p, mapEnums)),
   };
@@ -102,6 +106,7 @@ const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 
 const UNKNOWN_FUTURE_VALUE = Buffer.from('"unknownFutureValue"');
+const NULL = Buffer.from('null');
 
 /** The index of the quote that closes the string whose opening quote is at `i`. */
 function stringClose(t: string, i: number): number {
@@ -143,17 +148,6 @@ function valueEnd(t: string, i: number): number {
   return j;
 }
 
-/** Compares t[start, start + len) with `key` by character (here: by byte). */
-function compareKey(t: string, start: number, len: number, key: string): number {
-  if (len === key.length && t.startsWith(key, start)) return 0;
-  const n = Math.min(len, key.length);
-  for (let k = 0; k < n; k++) {
-    const d = t.charCodeAt(start + k) - key.charCodeAt(k);
-    if (d !== 0) return d;
-  }
-  return len - key.length;
-}
-
 /** Where a CSV column's value bytes are: in the record, or shaped into the scratch sink. */
 const IN_RECORD = 0;
 const IN_SCRATCH = 1;
@@ -174,6 +168,8 @@ class Shaper {
   colStart: Int32Array;
   colEnd: Int32Array;
   readonly scratch = new ByteSink(1 << 16);
+  /** CSV and Graph modes: the top-level members outside the schema, as [start, end) pairs. */
+  readonly extras: number[] = [];
 
   constructor(
     out: ByteSink,
@@ -278,32 +274,28 @@ class Shaper {
         // Escaped keys would need decoding to compare with the schema's.
         if (ke < 0 || t.charCodeAt(ke - 1) === BACKSLASH || t.charCodeAt(ke + 1) !== COLON)
           throw NOT_CANONICAL;
-        const len = ke - ks - 1;
-        // Schema properties that sort before this key are missing from the record: null.
+        // The key as a string (of its Latin-1 reading): found in the schema by a hash lookup
+        // and ordered by the engine's string comparison, which is byte order here.
+        const key = t.slice(ks + 1, ke);
         const p0 = p;
-        let cmp = 1;
-        while (p < n) {
-          cmp = compareKey(t, ks + 1, len, keys[p]!);
-          if (cmp <= 0) break;
-          p++;
-        }
-        const p1 = p;
+        const index = node.index.get(key) ?? -1;
         let child: Node = LEAF;
-        let index = -1;
-        if (p < n && cmp === 0) {
-          index = p++;
+        if (index >= 0) {
+          // Schema properties that sort before this key are missing from the record: null.
+          if (index < p || (lastKey !== undefined && key <= lastKey)) throw NOT_CANONICAL;
+          p = index + 1;
           child = nodes[index]!;
-          if (lastKey !== undefined && compareKey(t, ks + 1, len, lastKey) <= 0) throw NOT_CANONICAL;
           lastKey = undefined;
           lastKnown = index;
         } else {
           // A property outside the schema: kept as it is, if the keys are still in order.
-          const key = t.slice(ks + 1, ke);
           if ((lastKey !== undefined && key <= lastKey) || (lastKnown >= 0 && key <= keys[lastKnown]!)) {
             throw NOT_CANONICAL;
           }
+          while (p < n && keys[p]! < key) p++;
           lastKey = key;
         }
+        const p1 = index >= 0 ? index : p;
         this.i = ke + 2;
         const isOmitted = index >= 0 && index === omit;
         if (columns) {
@@ -332,6 +324,8 @@ class Shaper {
             }
           } else {
             this.i = valueEnd(t, this.i);
+            // A property outside the schema, whole (`"key":value`), for Graph's beta body.
+            if (index < 0) this.extras.push(ks, this.i);
           }
         } else if (isOmitted) {
           this.i = valueEnd(t, this.i);
@@ -381,6 +375,11 @@ class Shaper {
 }
 
 export interface ByteShaper {
+  /**
+   * Appends the record as a Graph page or entity shows it (shape() then select()): top-level
+   * properties in the schema's order (or `$select`'s), nested objects in canonical key order.
+   */
+  graph(record: Buffer, out: ByteSink, fields?: readonly string[]): void;
   /** Appends the record (canonical JSON bytes) in the Graph beta shape, as canonical JSON. */
   json(record: Buffer, out: ByteSink): void;
   /** Appends the record's CSV line (without the line break): one field per column. */
@@ -439,25 +438,86 @@ function csvFromJson(src: Buffer, text: string, a: number, b: number, out: ByteS
 
 const shapers = new Map<string, ByteShaper>();
 
-/** The byte shaper for a log type (beta, the export's version) and a caller's options. */
-export function byteShaper(type: LogType, opts: ShapeOptions): ByteShaper {
-  const key = `${type.category}:${opts.includeUnknownEnumMembers}:${opts.readsConditionalAccess}`;
+/**
+ * The byte shaper for a log type, a Graph version (beta is the export's) and a caller's options.
+ * In v1.0 the beta-only properties are not the schema's, so they count among the extras, which
+ * v1.0 leaves out at the top level (as shape()).
+ */
+export function byteShaper(type: LogType, opts: ShapeOptions, version: GraphVersion = 'beta'): ByteShaper {
+  const key = `${type.category}:${version}:${opts.includeUnknownEnumMembers}:${opts.readsConditionalAccess}`;
   const cached = shapers.get(key);
   if (cached) return cached;
-  const root = objectNode(
-    Object.entries(type.schema.properties as Record<string, TSchema>),
-    !opts.includeUnknownEnumMembers,
+  const betaOnly = new Set(version === 'beta' ? [] : (type.graph?.betaOnly ?? []));
+  const props = Object.entries(type.schema.properties as Record<string, TSchema>).filter(
+    ([p]) => !betaOnly.has(p),
   );
+  const root = objectNode(props, !opts.includeUnknownEnumMembers);
   const omitName = opts.readsConditionalAccess ? undefined : 'appliedConditionalAccessPolicies';
   const omit = omitName === undefined ? -1 : root.keys.indexOf(omitName);
   // What the caller may not see (Conditional Access details) is not a column either.
-  const columns = Object.keys(type.schema.properties).filter((c) => c !== omitName);
+  const columns = props.map(([c]) => c).filter((c) => c !== omitName);
   /** Each column's index among the sorted properties. */
   const at = columns.map((c) => root.keys.indexOf(c));
   // One shaper state, reused for every record: shaping is synchronous, record by record.
   const st = new Shaper(new ByteSink(1), root);
-  const shaped = (record: Buffer) => shape(type, 'beta', JSON.parse(record.toString('utf8')) as Json, opts);
+  const shaped = (record: Buffer) => shape(type, version, JSON.parse(record.toString('utf8')) as Json, opts);
+  /** Graph's member prefixes (`"name":`) by sorted property index. */
+  const names = root.keys.map((k) => Buffer.from(`${JSON.stringify(k)}:`));
+  const index = new Map(root.keys.map((k, i) => [k, i]));
+  /** The body's properties in schema order, as sorted indexes. */
+  const all = at;
+  const selections = new Map<string, number[] | null>();
+  /** `$select`'s properties as sorted indexes; null when one is not a schema property (slow path). */
+  const selected = (fields: readonly string[]): number[] | null => {
+    const key = fields.join(',');
+    let list = selections.get(key);
+    if (list === undefined) {
+      // A name asked twice is one member, as select()'s object has it once.
+      const idx = [...new Set(fields)].map((f) => (f === omitName ? -2 : (index.get(f) ?? -1)));
+      list = idx.includes(-1) ? null : idx.filter((i) => i >= 0);
+      selections.set(key, list);
+    }
+    return list;
+  };
+  const keepExtras = version === 'beta';
   const shaper: ByteShaper = {
+    graph(record, out, fields) {
+      const { colWhere, colStart, colEnd, scratch, extras } = st;
+      const list = fields && fields.length > 0 ? selected(fields) : all;
+      const mark = out.len;
+      colStart.fill(-1);
+      scratch.len = 0;
+      extras.length = 0;
+      try {
+        if (list === null || record[0] !== OPEN_BRACE) throw NOT_CANONICAL;
+        st.start(record, out);
+        st.object(root, omit, true);
+        if (st.i !== record.length) throw NOT_CANONICAL;
+      } catch (err) {
+        if (err !== NOT_CANONICAL) throw err;
+        shaper.slow++;
+        out.len = mark;
+        out.text(JSON.stringify(select(shaped(record), fields)));
+        return;
+      }
+      out.byte(OPEN_BRACE);
+      for (let c = 0; c < list.length; c++) {
+        if (c > 0) out.byte(COMMA);
+        const p = list[c]!;
+        out.put(names[p]!);
+        const start = colStart[p]!;
+        if (start < 0) out.put(NULL);
+        else if (colWhere[p] === IN_RECORD) out.copy(record, start, colEnd[p]!);
+        else out.copy(scratch.buf, start, colEnd[p]!);
+      }
+      if (keepExtras && list === all) {
+        for (let e = 0; e < extras.length; e += 2) {
+          if (list.length > 0 || e > 0) out.byte(COMMA);
+          out.copy(record, extras[e]!, extras[e + 1]!);
+        }
+      }
+      out.byte(CLOSE_BRACE);
+    },
     header: columns.map(csvField).join(','),
     slow: 0,
     json(record, out) {
@@ -479,6 +539,7 @@ export function byteShaper(type: LogType, opts: ShapeOptions): ByteShaper {
       const { colWhere, colStart, scratch } = st;
       colStart.fill(-1);
       scratch.len = 0;
+      st.extras.length = 0;
       try {
         if (record[0] !== OPEN_BRACE) throw NOT_CANONICAL;
         st.start(record, out);
