@@ -39,7 +39,10 @@ export function windowsFor(span: number | undefined): number[] {
 
 function remember(store: Store, key: string, span: number): void {
   let m = hints.get(store);
-  if (!m) hints.set(store, (m = new Map()));
+  if (!m) {
+    m = new Map();
+    hints.set(store, m);
+  }
   m.delete(key);
   m.set(key, span);
   if (m.size > MAX_HINTS) m.delete(m.keys().next().value!);
