@@ -33,6 +33,8 @@ type Watchlist = {
     createdBy: { name: string };
     updatedBy: { name: string };
     columns: string[];
+    labels: string[];
+    sourceType: string;
   };
 };
 type Item = {
@@ -183,6 +185,46 @@ describe('watchlists API', () => {
     );
   });
 
+  it("takes Sentinel's optional properties: labels, sourceType 'Local file', the alias repeated, and TSV content", async () => {
+    const res = await put('Tsv', {
+      properties: {
+        watchlistAlias: 'Tsv',
+        displayName: 'Service accounts',
+        provider: 'Microsoft',
+        source: 'accounts.tsv',
+        sourceType: 'Local file',
+        labels: ['Identity', 'Tier 0'],
+        itemsSearchKey: 'Account',
+        rawContent: 'Account\tOwner, team\nsvc-backup@contoso.com\tops, "infra"\n',
+        contentType: 'Text/TSV',
+      },
+    });
+    assert.equal(res.status, 201);
+    const w = (await res.json()) as Watchlist;
+    assert.deepEqual(w.properties.labels, ['Identity', 'Tier 0']);
+    assert.equal(w.properties.sourceType, 'Local file');
+    assert.equal(w.properties.contentType, 'text/tsv');
+    assert.deepEqual(w.properties.columns, ['Account', 'Owner, team']);
+    assert.deepEqual(
+      (await items('Tsv')).value.map((i) => i.properties.itemsKeyValue),
+      [{ Account: 'svc-backup@contoso.com', 'Owner, team': 'ops, "infra"' }],
+    );
+    await assertGraphError(
+      await put('Tsv', vip({ watchlistAlias: 'Other' })),
+      400,
+      'BadRequest',
+      /'watchlistAlias' 'Other' is not the alias of the URL \('Tsv'\)/,
+    );
+    await assertGraphError(
+      await put('Tsv', vip({ sourceType: 'Remote storage' })),
+      400,
+      'BadRequest',
+      /'sourceType' 'Remote storage' is not supported/,
+    );
+    assert.equal((await getJson<Watchlist>('/api/v1/watchlists/Tsv')).properties.watchlistItemsCount, 1);
+    assert.equal((await server.send('DELETE', '/api/v1/watchlists/Tsv', undefined, admin)).status, 204);
+  });
+
   it('replaces a watchlist (200) atomically: new items, same id and creation, queries see the new CSV', async () => {
     const before = await getJson<Watchlist>('/api/v1/watchlists/VIPUsers');
     const oldIds = (await items('VIPUsers')).value.map((i) => i.name);
@@ -226,6 +268,8 @@ describe('watchlists API', () => {
         /'Email' is not a column of the CSV header \(UserPrincipalName, Department, Tier\)/,
       ],
       ['VIPUsers', vip({ contentType: 'application/json' }), /contentType.*text\/csv/],
+      ['VIPUsers', vip({ labels: ['ok', ' '] }), /'labels' has a blank label/],
+      ['VIPUsers', vip({ labels: 'Identity' }), /labels/],
       [
         'VIPUsers',
         vip({ rawContent: 'UserPrincipalName,Department\nalice@contoso.com\n' }),

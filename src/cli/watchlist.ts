@@ -32,7 +32,7 @@ export function watchlistCommand(): Command {
   wl.command('put')
     .description('create or replace a watchlist from a CSV file (the first line is the header)')
     .argument('<alias>', "the name queries use: _GetWatchlist('alias')")
-    .argument('<file>', 'CSV file')
+    .argument('<file>', 'CSV file (or .tsv, tab-separated)')
     .requiredOption('--search-key <column>', 'the header column that is the SearchKey')
     .option('--display-name <name>', 'display name (default: the alias)')
     .option('--description <text>', 'description')
@@ -64,7 +64,8 @@ export function watchlistCommand(): Command {
           source: path.basename(file),
           itemsSearchKey: opts.searchKey,
           rawContent: readFileSync(file, 'utf8'),
-          contentType: 'text/csv',
+          // A .tsv file is tab-separated (Sentinel's text/tsv); anything else is CSV.
+          contentType: /\.tsv$/i.test(file) ? 'text/tsv' : 'text/csv',
           numberOfLinesToSkip: Number(opts.skipLines),
           by: 'cli',
         });

@@ -198,6 +198,8 @@ export interface WatchlistRow {
   itemsSearchKey: string;
   contentType: string;
   numberOfLinesToSkip: number;
+  /** Sentinel's labels (free text tags). */
+  labels: string[];
   /** The CSV header's column names, in order. */
   columns: string[];
   itemCount: number;

@@ -27,6 +27,9 @@ export interface WatchlistInput {
   contentType: string;
   description?: string | null;
   numberOfLinesToSkip?: number;
+  labels?: string[];
+  /** Sentinel's 'Local file' (the content is in rawContent); 'Remote storage' (a SAS URI) is not supported. */
+  sourceType?: string;
   /** Who creates or replaces it. */
   by: string;
 }
@@ -38,13 +41,22 @@ export function buildWatchlist(input: WatchlistInput): Parameters<WatchlistStore
   if (!ALIAS.test(input.alias)) throw new WatchlistInputError(ALIAS_RULE);
   for (const f of ['displayName', 'provider', 'source', 'itemsSearchKey'] as const)
     if (!input[f].trim()) throw new WatchlistInputError(`'${f}' is blank`);
-  // Sentinel's one content type for rawContent.
-  if (input.contentType.trim().toLowerCase() !== 'text/csv')
-    throw new WatchlistInputError(`'contentType' must be 'text/csv', not '${input.contentType}'`);
+  // Sentinel's content types for rawContent (its docs: "text/csv or text/tsv").
+  const contentType = input.contentType.trim().toLowerCase();
+  if (contentType !== 'text/csv' && contentType !== 'text/tsv')
+    throw new WatchlistInputError(
+      `'contentType' must be 'text/csv' or 'text/tsv', not '${input.contentType}'`,
+    );
+  if (input.sourceType !== undefined && input.sourceType !== 'Local file')
+    throw new WatchlistInputError(
+      `'sourceType' '${input.sourceType}' is not supported: send the file's content in 'rawContent' ('Local file')`,
+    );
+  const labels = (input.labels ?? []).map((l) => l.trim());
+  if (labels.some((l) => !l)) throw new WatchlistInputError("'labels' has a blank label");
   const skip = input.numberOfLinesToSkip ?? 0;
   let csv: ReturnType<typeof parseWatchlistCsv>;
   try {
-    csv = parseWatchlistCsv(input.rawContent, skip);
+    csv = parseWatchlistCsv(input.rawContent, skip, contentType === 'text/tsv' ? 'tsv' : 'csv');
   } catch (e) {
     if (e instanceof WatchlistCsvError) throw new WatchlistInputError(e.message);
     throw e;
@@ -64,8 +76,9 @@ export function buildWatchlist(input: WatchlistInput): Parameters<WatchlistStore
       provider: input.provider.trim(),
       source: input.source.trim(),
       itemsSearchKey: key,
-      contentType: 'text/csv',
+      contentType,
       numberOfLinesToSkip: skip,
+      labels,
       columns: csv.columns,
       by: input.by,
     },

@@ -1,5 +1,5 @@
 /**
- * A watchlist's CSV (Microsoft Sentinel's `rawContent`): parsed with csv-parse (RFC 4180 quoting,
+ * A watchlist's CSV or TSV (Microsoft Sentinel's `rawContent`): parsed with csv-parse (RFC 4180 quoting,
  * CRLF or LF, a UTF-8 BOM), after skipping `numberOfLinesToSkip` lines as Sentinel's API does.
  * The first remaining line is the header; every field stays a string, as in Sentinel.
  */
@@ -27,7 +27,15 @@ export interface ParsedCsv {
   rows: string[][];
 }
 
-export function parseWatchlistCsv(raw: string, numberOfLinesToSkip = 0): ParsedCsv {
+/**
+ * `format` 'csv' (text/csv: comma-separated, RFC 4180 quoting) or 'tsv' (text/tsv: IANA's
+ * tab-separated values, which have no quoting — a quote is an ordinary character).
+ */
+export function parseWatchlistCsv(
+  raw: string,
+  numberOfLinesToSkip = 0,
+  format: 'csv' | 'tsv' = 'csv',
+): ParsedCsv {
   const bytes = Buffer.byteLength(raw, 'utf8');
   if (bytes > WATCHLIST_LIMITS.bytes)
     throw new WatchlistCsvError(
@@ -37,6 +45,7 @@ export function parseWatchlistCsv(raw: string, numberOfLinesToSkip = 0): ParsedC
   try {
     records = parse(raw, {
       bom: true,
+      ...(format === 'tsv' ? { delimiter: '\t', quote: false } : {}),
       from_line: numberOfLinesToSkip + 1,
       skip_empty_lines: true,
       // CRLF, LF or CR, even mixed in one file (an edited export).
@@ -45,7 +54,8 @@ export function parseWatchlistCsv(raw: string, numberOfLinesToSkip = 0): ParsedC
       to: WATCHLIST_LIMITS.rows + 2,
     }) as string[][];
   } catch (e) {
-    if (e instanceof CsvError) throw new WatchlistCsvError(`rawContent is not valid CSV: ${e.message}`);
+    if (e instanceof CsvError)
+      throw new WatchlistCsvError(`rawContent is not valid ${format.toUpperCase()}: ${e.message}`);
     throw e;
   }
   const [header, ...rows] = records;

@@ -22,6 +22,7 @@ const meta = (tenant: string, alias: string, columns: string[]): Put[0] => ({
   itemsSearchKey: columns[0]!,
   contentType: 'text/csv',
   numberOfLinesToSkip: 0,
+  labels: ['test'],
   columns,
   by: 'test',
 });

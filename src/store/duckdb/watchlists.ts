@@ -29,14 +29,15 @@ export async function putWatchlist(
     const now = new Date().toISOString();
     await conn.run(
       `INSERT INTO ${LISTS} (tenant, alias, watchlist_id, display_name, description, provider, source,
-         items_search_key, content_type, number_of_lines_to_skip, columns, item_count, created_at,
-         created_by, updated_at, updated_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, from_json($11, '["VARCHAR"]'), $12,
-         CAST($13 AS TIMESTAMP), $14, CAST($13 AS TIMESTAMP), $14)
+         items_search_key, content_type, number_of_lines_to_skip, labels, columns, item_count,
+         created_at, created_by, updated_at, updated_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, from_json($15, '["VARCHAR"]'),
+         from_json($11, '["VARCHAR"]'), $12, CAST($13 AS TIMESTAMP), $14, CAST($13 AS TIMESTAMP), $14)
        ON CONFLICT (tenant, alias) DO UPDATE SET display_name = excluded.display_name,
          description = excluded.description, provider = excluded.provider, source = excluded.source,
          items_search_key = excluded.items_search_key, content_type = excluded.content_type,
-         number_of_lines_to_skip = excluded.number_of_lines_to_skip, columns = excluded.columns,
+         number_of_lines_to_skip = excluded.number_of_lines_to_skip, labels = excluded.labels,
+         columns = excluded.columns,
          item_count = excluded.item_count, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
       [
         w.tenant,
@@ -53,6 +54,7 @@ export async function putWatchlist(
         items.length,
         now,
         w.by,
+        JSON.stringify(w.labels),
       ] as never,
     );
     await conn.run(`DELETE FROM ${ITEMS} WHERE tenant = $1 AND alias = $2`, [w.tenant, w.alias]);
@@ -106,7 +108,7 @@ export async function listWatchlists(read: Read, tenant: string, alias?: string)
   const r = await read(
     `SELECT tenant, alias, watchlist_id, display_name, description, provider, source, items_search_key,
        content_type, number_of_lines_to_skip, to_json(columns)::VARCHAR, item_count, ${iso('created_at')},
-       created_by, ${iso('updated_at')}, updated_by
+       created_by, ${iso('updated_at')}, updated_by, to_json(labels)::VARCHAR
      FROM ${LISTS} WHERE tenant = $1 ${alias === undefined ? '' : 'AND alias = $2'} ORDER BY lower(alias), alias`,
     alias === undefined ? [tenant] : [tenant, alias],
   );
@@ -127,6 +129,7 @@ export async function listWatchlists(read: Read, tenant: string, alias?: string)
     createdBy: String(x[13]),
     updatedAt: String(x[14]),
     updatedBy: String(x[15]),
+    labels: JSON.parse(String(x[16])) as string[],
   }));
 }
 

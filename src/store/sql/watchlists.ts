@@ -15,7 +15,8 @@ export function watchlistTablesSql(): string[] {
        tenant VARCHAR NOT NULL, alias VARCHAR NOT NULL, watchlist_id VARCHAR NOT NULL,
        display_name VARCHAR NOT NULL, description VARCHAR, provider VARCHAR NOT NULL,
        source VARCHAR NOT NULL, items_search_key VARCHAR NOT NULL, content_type VARCHAR NOT NULL,
-       number_of_lines_to_skip INTEGER NOT NULL, columns VARCHAR[] NOT NULL, item_count BIGINT NOT NULL,
+       number_of_lines_to_skip INTEGER NOT NULL, labels VARCHAR[] NOT NULL, columns VARCHAR[] NOT NULL,
+       item_count BIGINT NOT NULL,
        created_at TIMESTAMP NOT NULL, created_by VARCHAR NOT NULL,
        updated_at TIMESTAMP NOT NULL, updated_by VARCHAR NOT NULL, PRIMARY KEY (tenant, alias))`,
     // No key constraint: a replace deletes and inserts the same (tenant, alias) rows in one

@@ -38,6 +38,8 @@ export const resource = (w: WatchlistRow) => ({
     itemsSearchKey: w.itemsSearchKey,
     contentType: w.contentType,
     numberOfLinesToSkip: w.numberOfLinesToSkip,
+    labels: w.labels,
+    sourceType: 'Local file',
     watchlistItemsCount: w.itemCount,
     created: w.createdAt,
     updated: w.updatedAt,
@@ -58,6 +60,10 @@ const Properties = Type.Object(
     contentType: Type.String({ minLength: 1, maxLength: 64 }),
     description: Type.Optional(Type.Union([Type.String({ maxLength: 4096 }), Type.Null()])),
     numberOfLinesToSkip: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+    labels: Type.Optional(Type.Array(Type.String({ maxLength: 256 }), { maxItems: 50 })),
+    sourceType: Type.Optional(Type.String({ maxLength: 64 })),
+    // Sentinel clients often repeat the alias here; it must then be the URL's.
+    watchlistAlias: Type.Optional(Type.String({ maxLength: 100 })),
   },
   // Sentinel's read-only and unsupported properties (watchlistId, created, labels, …) are refused
   // rather than silently ignored.
@@ -66,7 +72,7 @@ const Properties = Type.Object(
 const checkProperties = TypeCompiler.Compile(Properties);
 
 const SHAPE =
-  'the body must be a JSON object: {"properties": {displayName, provider, source, itemsSearchKey, rawContent, contentType: "text/csv", description?, numberOfLinesToSkip?}} (or those properties at the top level)';
+  'the body must be a JSON object: {"properties": {displayName, provider, source, itemsSearchKey, rawContent, contentType: "text/csv", description?, numberOfLinesToSkip?, labels?}} (or those properties at the top level)';
 
 /** Sentinel's request body `{"properties": {…}}`, or the same properties at the top level. */
 export function parseBody(text: string | undefined): Static<typeof Properties> {

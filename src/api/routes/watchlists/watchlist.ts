@@ -23,7 +23,13 @@ export const watchlistRoutes =
 
     app.put<ByAlias>('/api/v1/watchlists/:alias', writers, async (req, reply) => {
       checkAlias(req.params.alias);
-      const b = parseBody(req.body);
+      const { watchlistAlias, ...b } = parseBody(req.body);
+      if (watchlistAlias !== undefined && watchlistAlias !== req.params.alias)
+        throw new ApiError(
+          400,
+          'BadRequest',
+          `invalid watchlist: 'watchlistAlias' '${watchlistAlias}' is not the alias of the URL ('${req.params.alias}')`,
+        );
       const p = req.principal!;
       let args: ReturnType<typeof buildWatchlist>;
       try {
