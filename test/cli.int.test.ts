@@ -124,6 +124,63 @@ describe('bin/idtrail', () => {
     );
   });
 
+  it('watchlist put/list/delete manage a watchlist that query joins with; bad files are refused', async () => {
+    const upn = String(interactiveSignIn.userPrincipalName);
+    const csvFile = path.join(data.dir, 'vip.csv');
+    writeFileSync(
+      csvFile,
+      `\uFEFFexported by HR\r\nUserPrincipalName,Title\r\n${upn},"Director, Finance"\r\nnobody@contoso.com,Intern\r\n`,
+    );
+    const put = await idtrail([
+      'watchlist',
+      'put',
+      'VIPUsers',
+      csvFile,
+      '--search-key',
+      'UserPrincipalName',
+      '--skip-lines',
+      '1',
+      '--display-name',
+      'VIP users',
+      '--data',
+      data.dir,
+    ]);
+    assert.match(put.stderr, /created watchlist 'VIPUsers': 2 items, columns UserPrincipalName, Title/);
+    const list = await idtrail(['watchlist', 'list', '--data', data.dir]);
+    assert.match(list.stdout, /^VIPUsers\t2\tUserPrincipalName\tVIP users\t\d{4}-/);
+    const kql = `SigninLogs | join kind=inner (_GetWatchlist('VIPUsers')) on $left.UserPrincipalName == $right.SearchKey
+| summarize SignIns = count() by UserPrincipalName, Title`;
+    const json = await idtrail(['query', kql, '--format', 'json', '--data', data.dir]);
+    assert.deepEqual(JSON.parse(json.stdout).tables[0].rows, [[upn, 'Director, Finance', 250]]);
+    await assert.rejects(
+      idtrail([
+        'watchlist',
+        'put',
+        'Other',
+        csvFile,
+        '--search-key',
+        'Email',
+        '--skip-lines',
+        '1',
+        '--data',
+        data.dir,
+      ]),
+      (err: Error & { stderr: string }) => {
+        assert.match(
+          err.stderr,
+          /'itemsSearchKey' 'Email' is not a column of the CSV header \(UserPrincipalName, Title\)/,
+        );
+        return true;
+      },
+    );
+    await idtrail(['watchlist', 'delete', 'VIPUsers', '--data', data.dir]);
+    assert.equal((await idtrail(['watchlist', 'list', '--data', data.dir])).stdout, '');
+    await assert.rejects(
+      idtrail(['watchlist', 'delete', 'VIPUsers', '--data', data.dir]),
+      /no watchlist 'VIPUsers'/,
+    );
+  });
+
   it('serve opens the same data; a key made by the CLI works against it', async () => {
     const { stdout } = await idtrail(['keys', 'create', '--data', data.dir, '--role', 'ingest']);
     const key = stdout.trim();

@@ -195,6 +195,57 @@ describe('Log Analytics query API', () => {
     assert.deepEqual(alice[4], ['Office 365 Exchange Online']);
   });
 
+  it("runs a Sentinel watchlist join from the client: the watchlist's typed columns come through", async () => {
+    const admin = await server.key(['Security Administrator'], TENANT);
+    const put = await server.send(
+      'PUT',
+      '/api/v1/watchlists/VIPUsers',
+      {
+        properties: {
+          displayName: 'VIP users',
+          provider: 'Custom',
+          source: 'vip.csv',
+          itemsSearchKey: 'UserPrincipalName',
+          rawContent: 'UserPrincipalName,Tier\nalice@contoso.com,1\ncarol@contoso.com,2\n',
+          contentType: 'text/csv',
+        },
+      },
+      admin,
+    );
+    assert.equal(put.status, 201);
+    const res = await client(server, reader).queryWorkspace(
+      TENANT,
+      `SigninLogs | where ResultType != "0"
+| join kind=inner (_GetWatchlist('VIPUsers')) on $left.UserPrincipalName == $right.SearchKey
+| summarize Failures = count(), Listed = max(LastUpdatedTimeUTC), Item = take_any(WatchlistItem) by UserPrincipalName, Tier
+| sort by UserPrincipalName asc`,
+      { duration: 'P3650D' },
+    );
+    assert.equal(res.status, LogsQueryResultStatus.Success);
+    if (res.status !== LogsQueryResultStatus.Success) return;
+    const t = res.tables[0]!;
+    assert.deepEqual(
+      t.columnDescriptors.map((c) => [c.name, c.type]),
+      [
+        ['UserPrincipalName', 'string'],
+        ['Tier', 'string'],
+        ['Failures', 'long'],
+        ['Listed', 'datetime'],
+        ['Item', 'dynamic'],
+      ],
+    );
+    // Failures are i % 5 == 0 (i = 0, 5, …, 25); alice is i % 3 == 0 (0, 15), carol i % 3 == 2 (5, 20).
+    assert.deepEqual(
+      t.rows.map((r) => [r[0], r[1], r[2]]),
+      [
+        ['alice@contoso.com', '1', 2],
+        ['carol@contoso.com', '2', 2],
+      ],
+    );
+    assert.ok(t.rows[0]![3] instanceof Date);
+    assert.deepEqual(t.rows[0]![4], { UserPrincipalName: 'alice@contoso.com', Tier: '1' });
+  });
+
   it('surfaces a query error through the client', async () => {
     const c = client(server, reader);
     await assert.rejects(

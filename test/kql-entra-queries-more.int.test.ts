@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { geoInfo } from '../src/query/kql/geo.ts';
+import { buildWatchlist } from '../src/watchlists/build.ts';
 import {
   binTime,
   byAll,
@@ -21,6 +22,7 @@ import {
   type R,
   recs,
   signIns,
+  TENANT,
   TO,
 } from './helpers/kql-entra.ts';
 import { anomalies, decompose, outliers } from './helpers/series-reference.ts';
@@ -66,7 +68,126 @@ const outTime = (t: string) => {
   return `${new Date(Math.floor(us / 1000)).toISOString().slice(0, 19)}${frac ? `.${String(frac).padStart(6, '0')}` : ''}Z`;
 };
 
+// --- Watchlists (Sentinel's _GetWatchlist), made from the dataset in plain JS -------------------
+/** A CSV field, quoted when it needs to be (RFC 4180). */
+const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+const csv = (header: string[], rows: string[][]) =>
+  [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n');
+/** Every 5th user (sorted): the VIPs, with a title that needs quoting and a tier. */
+const vips = () =>
+  users(signIns())
+    .sort()
+    .filter((_, i) => i % 5 === 0)
+    .map((u, i) => [u, `Director, ${['Finance', 'Sales', 'IT', 'Legal', 'HR'][i % 5]}`, String((i % 2) + 1)]);
+/** Every 4th sign-in address (sorted), with a reason. */
+const suspiciousIps = () =>
+  distinct(signIns().map((r) => r.ipAddress as string))
+    .sort()
+    .filter((_, i) => i % 4 === 0)
+    .map((ip, i) => [ip, i % 2 ? 'password spray source' : 'TOR exit node']);
+/** The first two service principals by name (sorted), by app id, with an owner. */
+const highValueApps = () =>
+  distinct(spSignIns().map((r) => `${r.servicePrincipalName}\t${r.appId}`))
+    .sort()
+    .slice(0, 2)
+    .map((x, i) => [x.split('\t')[1]!, `owner${i}@contoso.com`]);
+const vipOf = (upn: string) => vips().find((v) => v[0] === upn);
+const ipReason = (ip: string) => suspiciousIps().find((v) => v[0] === ip)?.[1];
+
+async function createWatchlists(db: {
+  putWatchlist: (...a: ReturnType<typeof buildWatchlist>) => Promise<void>;
+}) {
+  const make = (alias: string, key: string, rawContent: string, numberOfLinesToSkip = 0) =>
+    db.putWatchlist(
+      ...buildWatchlist({
+        tenant: TENANT,
+        alias,
+        displayName: alias,
+        provider: 'Custom',
+        source: `${alias}.csv`,
+        itemsSearchKey: key,
+        rawContent,
+        contentType: 'text/csv',
+        numberOfLinesToSkip,
+        by: 'test',
+      }),
+    );
+  await make('VIPUsers', 'UserPrincipalName', csv(['UserPrincipalName', 'Title', 'Tier'], vips()));
+  await make('SuspiciousIPs', 'IPAddress', csv(['IPAddress', 'Reason'], suspiciousIps()));
+  await make(
+    'HighValueApps',
+    'AppId',
+    `# exported from the CMDB\r\n${csv(['AppId', 'Owner'], highValueApps())}`,
+    1,
+  );
+}
+
 const CASES: Case[] = [
+  // --- watchlists (_GetWatchlist): Sentinel detection patterns ----------------------------------
+  {
+    name: "VIP users' failed sign-ins (let of _GetWatchlist SearchKey, then in)",
+    kql: `let VIPs = _GetWatchlist('VIPUsers') | project SearchKey;
+SigninLogs | where ResultType != "0" and UserPrincipalName in (VIPs)
+| summarize Failures = count() by UserPrincipalName`,
+    expect: () =>
+      countBy(
+        signIns().filter((r) => failed(r) && vipOf(r.userPrincipalName)),
+        (r) => r.userPrincipalName,
+      ),
+  },
+  {
+    name: "VIP users' sign-ins with their title and tier (join kind=inner on $right.SearchKey)",
+    kql: `SigninLogs
+| join kind=inner (_GetWatchlist('VIPUsers')) on $left.UserPrincipalName == $right.SearchKey
+| summarize SignIns = count(), Apps = dcount(AppDisplayName) by UserPrincipalName, Title, Tier`,
+    expect: () =>
+      users(signIns())
+        .filter((u) => vipOf(u))
+        .map((u) => {
+          const rows = signIns().filter((r) => r.userPrincipalName === u);
+          const [, title, tier] = vipOf(u)!;
+          return [u, title, tier, rows.length, distinct(rows.map((r) => r.appDisplayName)).length];
+        }),
+  },
+  {
+    name: 'sign-ins from addresses on a watchlist: attempts, users and failures per address and reason',
+    kql: `SigninLogs
+| join kind=inner (_GetWatchlist('SuspiciousIPs') | project SearchKey, Reason) on $left.IPAddress == $right.SearchKey
+| summarize Attempts = count(), Users = dcount(UserPrincipalName), Failures = countif(ResultType != "0") by IPAddress, Reason`,
+    expect: () =>
+      distinct(signIns().map((r) => r.ipAddress as string))
+        .filter((ip) => ipReason(ip))
+        .map((ip) => {
+          const rows = signIns().filter((r) => r.ipAddress === ip);
+          return [ip, ipReason(ip), rows.length, users(rows).length, rows.filter(failed).length];
+        }),
+  },
+  {
+    name: 'service principals on a high-value-asset watchlist (lookup kind=inner, header after a skipped line)',
+    kql: `AADServicePrincipalSignInLogs
+| lookup kind=inner (_GetWatchlist('HighValueApps') | project AppId = SearchKey, Owner) on AppId
+| summarize SignIns = count(), IPs = dcount(IPAddress) by ServicePrincipalName, Owner`,
+    expect: () =>
+      highValueApps().map(([appId, owner]) => {
+        const rows = spSignIns().filter((r) => r.appId === appId);
+        return [
+          rows[0]!.servicePrincipalName,
+          owner,
+          rows.length,
+          distinct(rows.map((r) => r.ipAddress)).length,
+        ];
+      }),
+  },
+  {
+    name: 'users who are not VIPs but signed in from a watchlisted address (!in, then in, over two watchlists)',
+    kql: `let VIPs = _GetWatchlist('VIPUsers') | project UserPrincipalName;
+let BadIPs = _GetWatchlist('SuspiciousIPs') | project SearchKey;
+SigninLogs | where UserPrincipalName !in (VIPs) and IPAddress in (BadIPs)
+| distinct UserPrincipalName`,
+    expect: () =>
+      users(signIns().filter((r) => !vipOf(r.userPrincipalName) && ipReason(r.ipAddress))).map((u) => [u]),
+  },
+
   // --- SigninLogs: seed 002/003 questions and Sentinel detections ------------------------------
   {
     name: 'MFA share of sign-ins per app (countif over AuthenticationRequirement)',
@@ -1332,4 +1453,4 @@ SigninLogs
   },
 ];
 
-describeCases('more realistic Entra queries over a fixed dataset', CASES);
+describeCases('more realistic Entra queries over a fixed dataset', CASES, createWatchlists);

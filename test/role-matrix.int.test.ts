@@ -47,6 +47,7 @@ const SAMPLES: Record<string, string> = {
   workspaceId: TENANT,
   name: 'matrix',
   file: 'index.html',
+  alias: 'no-such-watchlist',
 };
 const BODIES: Record<string, string> = {
   'POST /api/v1/keys': JSON.stringify({ roles: ['Reports Reader'], name: 'matrix' }),
@@ -54,6 +55,16 @@ const BODIES: Record<string, string> = {
   'POST /api/v1/ingest/{category}': '[]',
   'PUT /api/v1/destinations/{name}': JSON.stringify({ type: 'webhook', url: 'http://127.0.0.1:9/hook' }),
   'PUT /api/v1/diagnosticSettings/{name}': JSON.stringify({ properties: { logs: [] } }),
+  'PUT /api/v1/watchlists/{alias}': JSON.stringify({
+    properties: {
+      displayName: 'Matrix',
+      provider: 'Custom',
+      source: 'matrix.csv',
+      itemsSearchKey: 'UserPrincipalName',
+      rawContent: 'UserPrincipalName\nceo@contoso.com\n',
+      contentType: 'text/csv',
+    },
+  }),
   'POST /v1/workspaces/{workspaceId}/query': JSON.stringify({ query: 'datatable(x:long)[1] | take 1' }),
 };
 const pattern = (p: string) => p.replace(/\{[^}]+\}|:[A-Za-z]+/g, ':p');

@@ -40,6 +40,9 @@ import {
 } from './routes/portal.ts';
 import { retentionRoutes } from './routes/retention.ts';
 import { savedQueriesRoutes } from './routes/saved-queries.ts';
+import { watchlistItemsRoute } from './routes/watchlists/items.ts';
+import { watchlistsRoute } from './routes/watchlists/list.ts';
+import { watchlistRoutes } from './routes/watchlists/watchlist.ts';
 import { laErrorHandler } from './routes/workspace/la-errors.ts';
 import { workspaceMetadataRoute } from './routes/workspace/metadata.ts';
 import { workspaceQueryRoute } from './routes/workspace/query.ts';
@@ -198,6 +201,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await secured.register(exportRoute(deps));
     await secured.register(histogramRoute(deps));
     await secured.register(savedQueriesRoutes(deps));
+    await secured.register(watchlistsRoute(deps));
+    await secured.register(watchlistRoutes(deps));
+    await secured.register(watchlistItemsRoute(deps));
   });
   // The Log Analytics query API: its own scope, so that every error has LA's shape.
   await app.register(async (workspace) => {

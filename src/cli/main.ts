@@ -1,4 +1,4 @@
-/** `idtrail` — the command line (serve, ingest, keys, simulate, verify, query, compact). Every command takes --data DIR (env IDTRAIL_DATA, default ./.idtrail). */
+/** `idtrail` — the command line (serve, ingest, keys, simulate, verify, query, compact, watchlist). Every command takes --data DIR (env IDTRAIL_DATA, default ./.idtrail). */
 import { Command } from 'commander';
 import { compactCommand } from './compact.ts';
 import { ingestCommand } from './ingest.ts';
@@ -7,6 +7,7 @@ import { queryCommand } from './query.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
 import { verifyCommand } from './verify.ts';
+import { watchlistCommand } from './watchlist.ts';
 
 const program = new Command('idtrail')
   .description('Self-hosted identity activity logs, wire-compatible with Microsoft Entra ID')
@@ -19,6 +20,7 @@ program.addCommand(simulateCommand());
 program.addCommand(verifyCommand());
 program.addCommand(queryCommand());
 program.addCommand(compactCommand());
+program.addCommand(watchlistCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`idtrail: ${err instanceof Error ? err.message : String(err)}\n`);

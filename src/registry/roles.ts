@@ -73,6 +73,13 @@ export const SAVED_QUERY_WRITER_ROLES: readonly RoleName[] = [
   'Security Administrator',
 ];
 
+/**
+ * Roles that may create, replace and delete watchlists (KQL's `_GetWatchlist`): Sentinel gives
+ * that to its Contributor, the role of those who manage detections — here the administrators who
+ * save shared queries. Every workspace reader may read watchlists and use them in queries.
+ */
+export const WATCHLIST_WRITER_ROLES: readonly RoleName[] = SAVED_QUERY_WRITER_ROLES;
+
 /** Resolves a role given by name (any case) or by template id. */
 export function parseRole(input: string): RoleName | undefined {
   const needle = input.trim().toLowerCase();

@@ -186,7 +186,63 @@ export interface SavedQueryStore {
   deleteSavedQuery(tenant: string, id: string): Promise<boolean>;
 }
 
-export interface Store extends KeyStore, IntegrityStore, RouterStore, SavedQueryStore {
+/** A watchlist (Microsoft Sentinel's): a CSV reference list that KQL reads with `_GetWatchlist`. */
+export interface WatchlistRow {
+  tenant: string;
+  alias: string;
+  watchlistId: string;
+  displayName: string;
+  description: string | null;
+  provider: string;
+  source: string;
+  itemsSearchKey: string;
+  contentType: string;
+  numberOfLinesToSkip: number;
+  /** Sentinel's labels (free text tags). */
+  labels: string[];
+  /** The CSV header's column names, in order. */
+  columns: string[];
+  itemCount: number;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** One CSV row of a watchlist. */
+export interface WatchlistItemRow {
+  /** Position in the CSV (0-based): the items' order and paging key. */
+  ord: number;
+  itemId: string;
+  searchKey: string;
+  /** The fields in header order. */
+  values: string[];
+  updatedAt: string;
+}
+
+export interface WatchlistStore {
+  /**
+   * Creates or replaces a watchlist and all its items in one transaction (a replace keeps the
+   * watchlist's id and creation); `created` says which.
+   */
+  putWatchlist(
+    w: Omit<
+      WatchlistRow,
+      'watchlistId' | 'itemCount' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy'
+    > & {
+      by: string;
+    },
+    items: readonly { itemId: string; searchKey: string; values: readonly string[] }[],
+  ): Promise<{ created: boolean }>;
+  listWatchlists(tenant: string): Promise<WatchlistRow[]>;
+  getWatchlist(tenant: string, alias: string): Promise<WatchlistRow | undefined>;
+  /** Deletes a watchlist and its items. */
+  deleteWatchlist(tenant: string, alias: string): Promise<boolean>;
+  /** Items in CSV order, from position `from` on, at most `limit`. */
+  listWatchlistItems(tenant: string, alias: string, from: number, limit: number): Promise<WatchlistItemRow[]>;
+}
+
+export interface Store extends KeyStore, IntegrityStore, RouterStore, SavedQueryStore, WatchlistStore {
   readonly engine: string;
   /** Applies pending schema migrations; safe to call on every start. */
   migrate(): Promise<void>;

@@ -59,8 +59,11 @@ export interface Case {
   mayBeEmpty?: boolean;
 }
 
-/** Loads the dataset once and runs each case as a test, comparing with its JS expectation. */
-export function describeCases(title: string, cases: Case[]): void {
+/**
+ * Loads the dataset once and runs each case as a test, comparing with its JS expectation.
+ * `setup` runs after the records are stored (e.g. to create watchlists from them).
+ */
+export function describeCases(title: string, cases: Case[], setup?: (db: TestDb) => Promise<void>): void {
   describe(title, () => {
     let db: TestDb;
     before(async () => {
@@ -75,6 +78,7 @@ export function describeCases(title: string, cases: Case[]): void {
         );
       db = await TestDb.open(LOG_TYPES);
       for (const [category, list] of data) await db.insert(logType(category), TENANT, list);
+      await setup?.(db);
     });
     after(() => db.conn.closeSync());
 

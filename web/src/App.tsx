@@ -1,13 +1,14 @@
 /** The shell: sign-in with an API key, then the left navigation and the current view. */
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { DIAGNOSTIC_SETTINGS_ROLES } from '../../src/registry/roles.ts';
+import { DIAGNOSTIC_SETTINGS_ROLES, LOG_READER_ROLES } from '../../src/registry/roles.ts';
 import { ListPage } from './components/ListPage.tsx';
 import { SignIn } from './components/SignIn.tsx';
-import { fetchMe, type Me, session } from './lib/api.ts';
+import { ATTRIBUTE_LOG_ROLES, fetchMe, type Me, session } from './lib/api.ts';
 import { CALLBACK_PATH, completeOidcSignIn, fetchAuthConfig } from './lib/oidc.ts';
 import { navigate, useLocation } from './lib/router.ts';
 import { DiagnosticSettingsPage } from './pages/DiagnosticSettingsPage.tsx';
 import { RetentionPage } from './pages/RetentionPage.tsx';
+import { WatchlistsPage } from './pages/WatchlistsPage.tsx';
 import { auditView } from './views/audit.tsx';
 import { provisioningView } from './views/provisioning.tsx';
 import { riskDetectionsView, riskyUsersView } from './views/risk.tsx';
@@ -27,6 +28,13 @@ const ALL_PAGES: Array<{ id: string; path: string; title: string; roles?: readon
     path: '/diagnostic-settings',
     title: 'Diagnostic settings',
     roles: DIAGNOSTIC_SETTINGS_ROLES,
+  },
+  // Whoever may query the workspace reads watchlists (the API's readers).
+  {
+    id: 'watchlists',
+    path: '/watchlists',
+    title: 'Watchlists',
+    roles: [...LOG_READER_ROLES, ...ATTRIBUTE_LOG_ROLES],
   },
 ];
 /** The Logs page (KQL), loaded on first visit: the other views never load Monaco. */
@@ -179,6 +187,8 @@ export function App() {
           </Suspense>
         ) : page?.id === 'diagnostic-settings' ? (
           <DiagnosticSettingsPage />
+        ) : page?.id === 'watchlists' ? (
+          <WatchlistsPage me={me} />
         ) : page ? (
           <RetentionPage />
         ) : (

@@ -40,6 +40,11 @@ export interface CompileContext {
    * runner runs it and compiles again.
    */
   discovered?(sql: string): unknown[][] | undefined;
+  /**
+   * `_GetWatchlist(alias)`: the caller's watchlist of that alias, or undefined when it has none.
+   * May throw NeedsDiscovery (the tenant's watchlists are read first).
+   */
+  watchlist?(alias: string): Rel | undefined;
 }
 
 /** Thrown when the query's output schema depends on data: run `sql`, then compile again. */
@@ -191,7 +196,7 @@ class Compiler {
 
   /** Whether a call of `name` gives a table: `table()`, or a let function whose body is tabular. */
   private returnsTable(name: string): boolean {
-    if (name.toLowerCase() === 'table') return true;
+    if (name.toLowerCase() === 'table' || name.toLowerCase() === '_getwatchlist') return true;
     const f = this.lets.get(name);
     if (f?.kind !== 'function') return false;
     const body = f.value.body;
@@ -324,6 +329,7 @@ class Compiler {
             throw new KqlError('table(): expected one constant table name', t.pos, t.len);
           return this.tabular({ kind: 'table', name: v.value, pos: a.pos, len: a.len });
         }
+        if (t.name.toLowerCase() === '_getwatchlist' && !this.lets.has(t.name)) return getWatchlist(this, t);
         if (this.lets.get(t.name)?.kind === 'function')
           return this.invoke(t.name, t.args, t, (body) => {
             if (body.kind === 'tabular') return this.tabular(body.query);
@@ -490,3 +496,4 @@ import {
 } from './names.ts';
 import { datatable as _datatable, operator as _operator, union as _union } from './operators.ts';
 import { aggregate } from './summarize.ts';
+import { getWatchlist } from './watchlist.ts';

@@ -13,6 +13,7 @@ import { parseKql } from './parse.ts';
 import type { KqlDialect } from './sql/dialect.ts';
 import { duckdbKql } from './sql/duckdb.ts';
 import { laViewSql } from './sql/la-views.ts';
+import { watchlistHeadersSql, watchlistRel } from './sql/watchlists.ts';
 import { formatTimespan } from './timespan.ts';
 
 export type ReadSql = (sql: string, params: readonly unknown[]) => Promise<unknown[][]>;
@@ -95,6 +96,17 @@ export function compileRequest(
     },
     tableNames: () => [...byName.keys()],
     discovered: (sql) => discovered?.get(sql),
+    watchlist(alias): Rel | undefined {
+      // The headers of all the tenant's watchlists, read once per query (a discovery query, bound
+      // to the caller's tenant only).
+      const sql = watchlistHeadersSql(d, '$1');
+      const rows = discovered?.get(sql);
+      if (!rows) throw new NeedsDiscovery(sql);
+      const found = rows.find((r) => r[0] === alias);
+      if (!found) return undefined;
+      usesTenant = true;
+      return watchlistRel(d, alias, JSON.parse(String(found[1])) as string[], '$1');
+    },
   });
   return {
     sql: outputSql(d, compiled),

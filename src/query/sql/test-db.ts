@@ -8,7 +8,10 @@ import { columnValue, recordKey } from '../../ingest/prepare.ts';
 import type { Json } from '../../records/envelope.ts';
 import type { LogType } from '../../registry/types.ts';
 import { canonicalJson } from '../../security/canonical-json.ts';
+import { putWatchlist } from '../../store/duckdb/watchlists.ts';
 import { createTableSql, duckdbDialect, tableColumns } from '../../store/sql/dialect.ts';
+import { watchlistTablesSql } from '../../store/sql/watchlists.ts';
+import type { WatchlistStore } from '../../store/store.ts';
 import { pageOf } from '../cursor.ts';
 import type { Query } from '../plan.ts';
 import { compileCountDuckDb } from './duckdb.ts';
@@ -35,6 +38,7 @@ export class TestDb {
       // As migration 5 leaves a table's older rows: no compact form, so pages read `record`.
       await conn.run(`ALTER TABLE ${duckdbDialect.quote(t.table)} ADD COLUMN record_z BLOB`);
     }
+    for (const sql of watchlistTablesSql()) await conn.run(sql);
     return new TestDb(instance, conn);
   }
 
@@ -68,6 +72,11 @@ export class TestDb {
       });
       await this.conn.run(sql, [...base, ...values]);
     }
+  }
+
+  /** Creates or replaces a watchlist, as the store does (src/watchlists/build.ts makes the arguments). */
+  async putWatchlist(...args: Parameters<WatchlistStore['putWatchlist']>): Promise<void> {
+    await putWatchlist(this.conn, ...args);
   }
 
   /** Runs a compiled page query; returns all rows (limit + 1 at most). */

@@ -29,8 +29,12 @@ import type {
   StagedAppend,
   Store,
   StoredRecord,
+  WatchlistItemRow,
+  WatchlistRow,
+  WatchlistStore,
 } from '../store.ts';
 import { MIGRATIONS } from './migrations.ts';
+import * as watchlists from './watchlists.ts';
 
 const q = duckdbDialect.quote;
 const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
@@ -876,6 +880,42 @@ export class DuckDbStore implements Store {
       const r = await conn.run('DELETE FROM saved_queries WHERE tenant = $1 AND id = $2', [tenant, id]);
       return r.rowsChanged > 0;
     });
+  }
+
+  // --- watchlists (KQL's _GetWatchlist) ----------------------------------------------------------
+  // On the settings connection too: one PUT's replace is one transaction, serialised with others.
+
+  putWatchlist(...args: Parameters<WatchlistStore['putWatchlist']>): Promise<{ created: boolean }> {
+    return this.withRouterConn((conn) => watchlists.putWatchlist(conn, ...args));
+  }
+
+  listWatchlists(tenant: string): Promise<WatchlistRow[]> {
+    return watchlists.listWatchlists((sql, p) => this.read(sql, p as DuckDBValue[]), tenant);
+  }
+
+  async getWatchlist(tenant: string, alias: string): Promise<WatchlistRow | undefined> {
+    return (
+      await watchlists.listWatchlists((sql, p) => this.read(sql, p as DuckDBValue[]), tenant, alias)
+    )[0];
+  }
+
+  deleteWatchlist(tenant: string, alias: string): Promise<boolean> {
+    return this.withRouterConn((conn) => watchlists.deleteWatchlist(conn, tenant, alias));
+  }
+
+  listWatchlistItems(
+    tenant: string,
+    alias: string,
+    from: number,
+    limit: number,
+  ): Promise<WatchlistItemRow[]> {
+    return watchlists.listWatchlistItems(
+      (sql, p) => this.read(sql, p as DuckDBValue[]),
+      tenant,
+      alias,
+      from,
+      limit,
+    );
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import { LOG_TYPES } from '../../registry/log-types.ts';
 import { createTableSql, duckdbDialect } from '../sql/dialect.ts';
+import { watchlistTablesSql } from '../sql/watchlists.ts';
 
 export interface Migration {
   version: number;
@@ -98,5 +99,11 @@ export const MIGRATIONS: readonly Migration[] = [
          id INTEGER PRIMARY KEY, tbl VARCHAR NOT NULL, dict BLOB NOT NULL,
          created_at TIMESTAMP NOT NULL DEFAULT current_timestamp)`,
     ],
+  },
+  {
+    version: 6,
+    name: 'watchlists',
+    // Sentinel-style watchlists and their items (src/store/sql/watchlists.ts).
+    statements: () => watchlistTablesSql(),
   },
 ];
