@@ -63,8 +63,9 @@ export class JsonWriter {
   lines = 0;
   private static readonly literals = new WeakMap<TemplateStringsArray, Uint8Array[]>();
 
-  constructor(size = 1 << 20) {
-    this.buf = new Uint8Array(size);
+  /** A new buffer of `size` bytes, or the given one (e.g. aligned memory from NdjsonFile). */
+  constructor(size: number | Uint8Array = 1 << 20) {
+    this.buf = typeof size === 'number' ? new Uint8Array(size) : size;
   }
 
   private room(n: number): void {
