@@ -41,8 +41,8 @@ export class NdjsonFile {
   /** Size of each buffer: a chunk and the slack. */
   private readonly size: number;
   /** The buffer the writer was given (it may have grown past it since: see `spill`). */
-  private current: Uint8Array;
-  private readonly spare: Uint8Array[] = [];
+  private current: Buffer;
+  private readonly spare: Buffer[] = [];
   private readonly pending = new Set<Promise<void>>();
   private failure: unknown;
   private closed = false;
@@ -56,7 +56,7 @@ export class NdjsonFile {
     this.size = this.chunk + Math.max(BLOCK, opts.slack ?? 1 << 20);
     const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
     let fd = -1;
-    let first: Uint8Array | undefined;
+    let first: Buffer | undefined;
     // O_DIRECT is Linux's (undefined elsewhere); a filesystem without it refuses the open (EINVAL).
     if (opts.direct !== false && constants.O_DIRECT) {
       try {
@@ -69,7 +69,7 @@ export class NdjsonFile {
     }
     this.direct = first !== undefined;
     this.fd = this.direct ? fd : openSync(path, flags);
-    this.current = first ?? new Uint8Array(this.size);
+    this.current = first ?? Buffer.alloc(this.size);
     this.writer = new JsonWriter(this.current);
   }
 
@@ -118,7 +118,7 @@ export class NdjsonFile {
     const end = this.direct || !all ? w.pos - (w.pos % BLOCK) : w.pos;
     if (end === 0) return;
     const src = w.buf;
-    let next: Uint8Array;
+    let next: Buffer;
     if (src === this.current) {
       this.write(src, end);
       next = this.take();
@@ -141,7 +141,7 @@ export class NdjsonFile {
     w.pos = rest;
   }
 
-  private write(buf: Uint8Array, n: number): void {
+  private write(buf: Buffer, n: number): void {
     const at = this.sent;
     this.sent += n;
     const p = new Promise<void>((resolve) => {
@@ -162,11 +162,9 @@ export class NdjsonFile {
     void p.then(() => this.pending.delete(p));
   }
 
-  private take(): Uint8Array {
+  private take(): Buffer {
     // A new buffer's alignment probe writes at `sent`, which later data always overwrites.
-    return (
-      this.spare.pop() ?? (this.direct ? arena(this.fd, this.size, this.sent) : new Uint8Array(this.size))
-    );
+    return this.spare.pop() ?? (this.direct ? arena(this.fd, this.size, this.sent) : Buffer.alloc(this.size));
   }
 }
 
@@ -182,8 +180,8 @@ function writeAll(fd: number, buf: Uint8Array, n: number, position: number): voi
  * probe writes at `position`, a block of the file that real data later overwrites (or `close`
  * cuts off). Throws if no offset works (the filesystem does not take direct writes after all).
  */
-function arena(fd: number, size: number, position: number): Uint8Array {
-  const raw = new Uint8Array(size + BLOCK);
+function arena(fd: number, size: number, position: number): Buffer {
+  const raw = Buffer.alloc(size + BLOCK);
   for (let k = 0; k < BLOCK; k += 8) {
     try {
       writeSync(fd, raw, k, BLOCK, position);

@@ -41,7 +41,7 @@ import {
   SIGN_IN_ERRORS,
   type SignInErrorCode,
 } from '../reference-data.ts';
-import { hash32, Rng } from '../rng.ts';
+import { Bits128, hash32, Rng } from '../rng.ts';
 import type {
   ConditionalAccessPolicy,
   Device,
@@ -53,7 +53,18 @@ import type {
 import { type Emit, type Generator, HOUR, type SimContext, type SimRecord, workdayRhythm } from '../types.ts';
 import { arrivalsAround, departuresAround, JOINER_START_DELAY, staleAttemptRate } from './lifecycle.ts';
 import type { Joiner } from './provisioning.ts';
-import { copyStrings, fmtTime, frozen, guid, keyGuid, requestId, tokenId } from './risk-state.ts';
+import {
+  copyStrings,
+  fmtTime,
+  frozen,
+  guid,
+  keyGuid,
+  requestId,
+  tokenId,
+  writeId,
+  writeTime,
+  writeTokenId,
+} from './risk-state.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Rates
@@ -183,6 +194,8 @@ interface DeviceModel {
   niCum: number[];
   sessionDay: number;
   sessionId: string;
+  /** The session id's bytes for the NDJSON path (made with the id, once a day). */
+  sessionBytes: Uint8Array;
 }
 
 export interface UserModel {
@@ -489,6 +502,7 @@ function userModel(
       niCum: cumulative(niWeights),
       sessionDay: -1,
       sessionId: '',
+      sessionBytes: NONE_BYTES,
     };
   });
   const isGuest = u.userType === 'guest';
@@ -659,9 +673,12 @@ function sessionId(um: UserModel, dm: DeviceModel, t: number): string {
     dm.sessionId = keyGuid(
       `${um.user.id}:${dm.device.id || dm.device.displayName || um.devices.indexOf(dm)}:${day}`,
     );
+    dm.sessionBytes = fragment(dm.sessionId);
   }
   return dm.sessionId;
 }
+
+const NONE_BYTES = new Uint8Array(0);
 
 // ---------------------------------------------------------------------------------------------
 // Conditional access
@@ -1118,7 +1135,6 @@ const leanNetFrags = new WeakMap<NetPoint, Uint8Array>();
 const fullNetFrags = new WeakMap<NetPoint, Uint8Array>();
 const viewFrags = new WeakMap<DeviceView, Uint8Array>();
 const caFrags = new WeakMap<CaOutcome, Uint8Array>();
-const appliedCaFrags = new WeakMap<CaOutcome, Uint8Array>();
 const riskFrags = new WeakMap<RiskFields, Uint8Array>();
 /** status objects by success detail, then error code. */
 const statusFrags = new Map<string | null, Map<number, Uint8Array>>();
@@ -1155,16 +1171,15 @@ const viewFrag = (view: DeviceView) =>
       deviceDetail: deviceDetailOf(view),
     }),
   );
-const riskFrag = (risk: RiskFields) =>
-  cachedFragment(riskFrags, risk, () =>
-    fields({
-      riskDetail: risk.riskDetail,
-      riskLevelAggregated: risk.riskLevelAggregated,
-      riskLevelDuringSignIn: risk.riskLevelDuringSignIn,
-      riskState: risk.riskState,
-      riskEventTypes_v2: risk.riskEventTypes_v2,
-    }),
-  );
+const riskFields = (risk: RiskFields) =>
+  fields({
+    riskDetail: risk.riskDetail,
+    riskLevelAggregated: risk.riskLevelAggregated,
+    riskLevelDuringSignIn: risk.riskLevelDuringSignIn,
+    riskState: risk.riskState,
+    riskEventTypes_v2: risk.riskEventTypes_v2,
+  });
+const riskFrag = (risk: RiskFields) => cachedFragment(riskFrags, risk, riskFields);
 
 function statusFrag(code: number, successDetail: string | null): Uint8Array {
   let byCode = statusFrags.get(successDetail);
@@ -1182,12 +1197,6 @@ function statusFrag(code: number, successDetail: string | null): Uint8Array {
 
 const MFA_REQUIREMENT_POLICIES = fragment(JSON.stringify(mfaRequirementPolicies()));
 const NONE = fragment('[]');
-/** A lean claim step's JSON around its time, by MFA. */
-const LEAN_CLAIM = [false, true].map((mfa) => {
-  const json = JSON.stringify([leanClaimStep(hole(0), mfa)]);
-  const [before, after] = json.split(JSON.stringify(hole(0)).slice(1, -1));
-  return { before: fragment(before!), after: fragment(after!) };
-});
 
 /** Writes a user sign-in as `JSON.stringify(userSignIn(s))` would (same Rng draws). */
 export function writeUserSignIn(w: JsonWriter, s: UserSignInSpec): void {
@@ -1203,16 +1212,123 @@ export function writeUserSignIn(w: JsonWriter, s: UserSignInSpec): void {
   w.line`{"id":"${s.id}","createdDateTime":"${s.time}",${userFrag(um)},${appFrag(s.app)},${resourceFrag(s.resource)},${tenants},${fullNetFrag(s.net)},${viewFrag(s.view)},"correlationId":"${s.correlationId}","originalRequestId":"${s.originalRequestId}","sessionId":"${s.sessionId}","uniqueTokenIdentifier":"${tokenId(s.rng)}","isInteractive":${s.interactive},"signInEventTypes":["${s.interactive ? 'interactiveUser' : 'nonInteractiveUser'}"],"tokenIssuerType":"AzureAD","tokenIssuerName":"","incomingTokenType":"${s.incomingTokenType}","authenticationProtocol":"none","crossTenantAccessType":"${um.crossTenantAccessType}","status":${statusFrag(s.errorCode, s.successDetail)},"conditionalAccessStatus":"${s.ca.status}","appliedConditionalAccessPolicies":${ca},"authenticationRequirement":"${s.authenticationRequirement}","authenticationRequirementPolicies":${mfaPolicies},"authenticationDetails":${steps},${riskFrag(s.risk)},"processingTimeInMilliseconds":${s.processingMs}}`;
 }
 
+/** A lean claim step's JSON around its time, as text, by MFA. */
+const LEAN_CLAIM_TEXT = [false, true].map((mfa) => {
+  const [before, after] = JSON.stringify([leanClaimStep(hole(0), mfa)]).split(
+    JSON.stringify(hole(0)).slice(1, -1),
+  );
+  return { before: before!, after: after! };
+});
+
 /**
- * Writes a non-interactive sign-in as `JSON.stringify(nonInteractiveSignIn(s))` would, where
- * `s.authenticationDetails` is `[leanClaimStep(s.time, mfa)]` when `claimMfa` is a boolean and
- * empty when it is null (the line path never builds the step).
+ * The end of a non-interactive line from the token id's closing quote on: constant for a
+ * conditional access outcome and an error code (status, policies, requirement, the claim step but
+ * its time, no risk), so it is made once as two fragments around the claim step's time (`b` null
+ * when the record has no step).
  */
-export function writeNonInteractive(w: JsonWriter, s: UserSignInSpec, claimMfa: boolean | null): void {
-  const { um, m } = s;
-  const ca = cachedFragment(appliedCaFrags, s.ca, (c) => JSON.stringify(caPolicies(m, c, true)));
-  const claim = claimMfa === null ? null : LEAN_CLAIM[claimMfa ? 1 : 0]!;
-  w.line`{"id":"${s.id}","createdDateTime":"${s.time}",${userFrag(um)},${appFrag(s.app)},${resourceFrag(s.resource)},${leanNetFrag(s.net)},${viewFrag(s.view)},"correlationId":"${s.correlationId}","originalRequestId":"${s.originalRequestId}","sessionId":"${s.sessionId}","uniqueTokenIdentifier":"${tokenId(s.rng)}","isInteractive":false,"signInEventTypes":["nonInteractiveUser"],"tokenIssuerType":"AzureAD","status":${statusFrag(s.errorCode, s.successDetail)},"conditionalAccessStatus":"${s.ca.status}","appliedConditionalAccessPolicies":${ca},"authenticationRequirement":"${s.authenticationRequirement}","authenticationDetails":${claim ? claim.before : NONE}${claim ? s.time : ''}${claim ? claim.after : ''},${riskFrag(s.risk)}}`;
+interface NiTail {
+  a: Uint8Array;
+  b: Uint8Array | null;
+}
+const niTails = new WeakMap<CaOutcome, Map<number, NiTail>>();
+
+function niTail(m: TenantModel, ca: CaOutcome, code: number): NiTail {
+  let byCode = niTails.get(ca);
+  if (!byCode) {
+    byCode = new Map();
+    niTails.set(ca, byCode);
+  }
+  let tail = byCode.get(code);
+  if (tail) return tail;
+  const ok = code === 0;
+  const requirement =
+    ca.mfaRequired && code !== 70043 ? 'multiFactorAuthentication' : 'singleFactorAuthentication';
+  const head =
+    '","isInteractive":false,"signInEventTypes":["nonInteractiveUser"],"tokenIssuerType":"AzureAD"' +
+    `,"status":${JSON.stringify(status(code, ok && ca.mfaRequired ? MFA_BY_CLAIM : null))}` +
+    `,"conditionalAccessStatus":${JSON.stringify(ca.status)}` +
+    `,"appliedConditionalAccessPolicies":${JSON.stringify(caPolicies(m, ca, true))}` +
+    `,"authenticationRequirement":${JSON.stringify(requirement)},"authenticationDetails":`;
+  const end = `,${riskFields(NO_RISK)}}`;
+  if (ok) {
+    const claim = LEAN_CLAIM_TEXT[ca.mfaRequired ? 1 : 0]!;
+    tail = { a: fragment(head + claim.before), b: fragment(claim.after + end) };
+  } else tail = { a: fragment(`${head}[]${end}`), b: null };
+  byCode.set(code, tail);
+  return tail;
+}
+
+const NI_ID = new Bits128();
+const NI_CORRELATION = new Bits128();
+const NI = [
+  '{"id":"',
+  '","createdDateTime":"',
+  '",',
+  ',',
+  ',"correlationId":"',
+  '","originalRequestId":"',
+  '","sessionId":"',
+  '","uniqueTokenIdentifier":"',
+].map(fragment) as [
+  Uint8Array,
+  Uint8Array,
+  Uint8Array,
+  Uint8Array,
+  Uint8Array,
+  Uint8Array,
+  Uint8Array,
+  Uint8Array,
+];
+
+/**
+ * Writes a non-interactive sign-in as `JSON.stringify(nonInteractiveSignIn(spec))` would, for the
+ * spec `nonInteractive` builds on the object path: the request and correlation ids come as drawn
+ * bits (NI_ID, NI_CORRELATION), the times as milliseconds, the token id is drawn here (last, as
+ * the record builder draws it), and everything after it is one cached tail (`niTail`).
+ */
+function writeNonInteractive(
+  w: JsonWriter,
+  m: TenantModel,
+  um: UserModel,
+  t: number,
+  app: AppInfo,
+  resource: ResourceInfo,
+  net: NetPoint,
+  view: DeviceView,
+  session: Uint8Array,
+  code: number,
+  ca: CaOutcome,
+  rng: Rng,
+): void {
+  const tail = niTail(m, ca, code);
+  w.bytes(NI[0]);
+  writeId(w, NI_ID, true);
+  w.bytes(NI[1]);
+  writeTime(w, t);
+  w.bytes(NI[2]);
+  w.bytes(userFrag(um));
+  w.bytes(NI[3]);
+  w.bytes(appFrag(app));
+  w.bytes(NI[3]);
+  w.bytes(resourceFrag(resource));
+  w.bytes(NI[3]);
+  w.bytes(leanNetFrag(net));
+  w.bytes(NI[3]);
+  w.bytes(viewFrag(view));
+  w.bytes(NI[4]);
+  writeId(w, NI_CORRELATION, false);
+  w.bytes(NI[5]);
+  writeId(w, NI_ID, true);
+  w.bytes(NI[6]);
+  w.bytes(session);
+  w.bytes(NI[7]);
+  writeTokenId(w, rng);
+  w.bytes(tail.a);
+  if (tail.b) {
+    writeTime(w, t);
+    w.bytes(tail.b);
+  }
+  w.newline();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1559,8 +1675,11 @@ function nonInteractive(
   const app = dm.niApps[ai]!;
   const browser = isBrowserApp(app);
   const net = pickNet(um, rhythm, dm.mobile, rng);
-  const time = fmtTime(t);
-  const id = requestId(rng);
+  const out = emit.out;
+  // The NDJSON path draws the ids as bits and writes them, and the times, straight into its buffer.
+  let id = '';
+  if (out) NI_ID.draw(rng);
+  else id = requestId(rng);
   let code = 0;
   if (disabled || !um.user.enabled) code = 50057;
   else if (rng.next() < NI_FAILURE_RATE) code = rng.weighted(NI_FAILURES, NI_FAILURE_WEIGHTS);
@@ -1579,8 +1698,16 @@ function nonInteractive(
   const resource = pickResource(app, rng);
   const view = browser ? dm.browserView : dm.clientView;
   const sid = sessionId(um, dm, t);
-  const correlationId = guid(rng);
+  let correlationId = '';
+  if (out) NI_CORRELATION.draw(rng);
+  else correlationId = guid(rng);
   const processingMs = 20 + Math.floor(rng.next() * 180);
+  if (out) {
+    const w = out('NonInteractiveUserSignInLogs');
+    writeNonInteractive(w, m, um, t, app, resource, net, view, dm.sessionBytes, code, ca, rng);
+    return;
+  }
+  const time = fmtTime(t);
   const spec: UserSignInSpec = {
     m,
     um,
@@ -1605,10 +1732,6 @@ function nonInteractive(
     incomingTokenType: dm.windows && dm.device.isManaged ? 'primaryRefreshToken' : 'refreshToken',
     processingMs,
   };
-  if (emit.out) {
-    writeNonInteractive(emit.out('NonInteractiveUserSignInLogs'), spec, ok ? ca.mfaRequired : null);
-    return;
-  }
   spec.authenticationDetails = ok ? [leanClaimStep(time, ca.mfaRequired)] : [];
   emit(
     'NonInteractiveUserSignInLogs',
