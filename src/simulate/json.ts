@@ -111,6 +111,16 @@ export class JsonWriter {
     this.pos = p;
   }
 
+  /**
+   * A string made by the simulator's own id and time formatters (hex digits, '-', base64url,
+   * digits, ':', '.', 'T', 'Z'), copied natively without the per-character check of `safe`
+   * (~45 ns against ~130 ns for a GUID): never model text, which goes through `safe` or fragments.
+   */
+  ascii(s: string): void {
+    this.room(s.length);
+    this.pos += this.buf.write(s, this.pos, 'latin1');
+  }
+
   /** Room for `n` more bytes; returns the position to write them at (then advance `pos`). */
   reserve(n: number): number {
     this.room(n);
@@ -216,19 +226,24 @@ export class Template {
 
   /** Writes the record with its holes filled, then the newline. */
   write(w: JsonWriter, values: readonly Part[]): void {
-    const p = this.pieces;
-    const o = this.order;
     const start = w.pos;
     try {
-      w.bytes(p[0]!);
-      for (let i = 0; i < o.length; i++) {
-        w.part(values[o[i]!]!);
-        w.bytes(p[i + 1]!);
-      }
+      this.fill(w, values);
     } catch (err) {
       w.pos = start; // no half line
       throw err;
     }
     w.newline();
+  }
+
+  /** Writes the JSON with its holes filled (a value inside a line: no newline). */
+  fill(w: JsonWriter, values: readonly Part[]): void {
+    const p = this.pieces;
+    const o = this.order;
+    w.bytes(p[0]!);
+    for (let i = 0; i < o.length; i++) {
+      w.part(values[o[i]!]!);
+      w.bytes(p[i + 1]!);
+    }
   }
 }

@@ -1198,8 +1198,40 @@ function statusFrag(code: number, successDetail: string | null): Uint8Array {
 const MFA_REQUIREMENT_POLICIES = fragment(JSON.stringify(mfaRequirementPolicies()));
 const NONE = fragment('[]');
 
-/** Writes a user sign-in as `JSON.stringify(userSignIn(s))` would (same Rng draws). */
-export function writeUserSignIn(w: JsonWriter, s: UserSignInSpec): void {
+const UI = [
+  '{"id":"',
+  '","createdDateTime":"',
+  '",',
+  ',',
+  ',"correlationId":"',
+  '","originalRequestId":"',
+  '","sessionId":"',
+  '","uniqueTokenIdentifier":"',
+  '","isInteractive":true,"signInEventTypes":["interactiveUser"]',
+  '","isInteractive":false,"signInEventTypes":["nonInteractiveUser"]',
+  ',"tokenIssuerType":"AzureAD","tokenIssuerName":"","incomingTokenType":"',
+  '","authenticationProtocol":"none","crossTenantAccessType":"',
+  '","status":',
+  ',"conditionalAccessStatus":"',
+  '","appliedConditionalAccessPolicies":',
+  ',"authenticationRequirement":"',
+  '","authenticationRequirementPolicies":',
+  ',"authenticationDetails":',
+  ',"processingTimeInMilliseconds":',
+  '}',
+].map(fragment);
+
+/**
+ * Writes a user sign-in as `JSON.stringify(userSignIn(s))` would (same Rng draws). The steps are
+ * `s.authenticationDetails`, or, when `steps` is given, the flow's steps from a template made once
+ * per kind (and per user for MFA steps, which carry the user's method) with the flow's first time
+ * and this record's time in its holes.
+ */
+export function writeUserSignIn(
+  w: JsonWriter,
+  s: UserSignInSpec,
+  steps?: { kind: Steps; first: string },
+): void {
   const { um, m } = s;
   const tenants = cachedFragment(tenantFrags, um, () =>
     fields({ resourceTenantId: m.tenant.id, homeTenantId: um.homeTenantId }),
@@ -1207,9 +1239,81 @@ export function writeUserSignIn(w: JsonWriter, s: UserSignInSpec): void {
   const ca = cachedFragment(caFrags, s.ca, (c) => JSON.stringify(caPolicies(m, c)));
   const mfaPolicies =
     s.authenticationRequirement === 'multiFactorAuthentication' ? MFA_REQUIREMENT_POLICIES : NONE;
-  // Steps carry times and the user's MFA method: few records, serialised as built.
-  const steps = fragment(JSON.stringify(s.authenticationDetails));
-  w.line`{"id":"${s.id}","createdDateTime":"${s.time}",${userFrag(um)},${appFrag(s.app)},${resourceFrag(s.resource)},${tenants},${fullNetFrag(s.net)},${viewFrag(s.view)},"correlationId":"${s.correlationId}","originalRequestId":"${s.originalRequestId}","sessionId":"${s.sessionId}","uniqueTokenIdentifier":"${tokenId(s.rng)}","isInteractive":${s.interactive},"signInEventTypes":["${s.interactive ? 'interactiveUser' : 'nonInteractiveUser'}"],"tokenIssuerType":"AzureAD","tokenIssuerName":"","incomingTokenType":"${s.incomingTokenType}","authenticationProtocol":"none","crossTenantAccessType":"${um.crossTenantAccessType}","status":${statusFrag(s.errorCode, s.successDetail)},"conditionalAccessStatus":"${s.ca.status}","appliedConditionalAccessPolicies":${ca},"authenticationRequirement":"${s.authenticationRequirement}","authenticationRequirementPolicies":${mfaPolicies},"authenticationDetails":${steps},${riskFrag(s.risk)},"processingTimeInMilliseconds":${s.processingMs}}`;
+  const start = w.pos;
+  try {
+    w.bytes(UI[0]!);
+    w.ascii(s.id);
+    w.bytes(UI[1]!);
+    w.ascii(s.time);
+    w.bytes(UI[2]!);
+    w.bytes(userFrag(um));
+    w.bytes(UI[3]!);
+    w.bytes(appFrag(s.app));
+    w.bytes(UI[3]!);
+    w.bytes(resourceFrag(s.resource));
+    w.bytes(UI[3]!);
+    w.bytes(tenants);
+    w.bytes(UI[3]!);
+    w.bytes(fullNetFrag(s.net));
+    w.bytes(UI[3]!);
+    w.bytes(viewFrag(s.view));
+    w.bytes(UI[4]!);
+    w.ascii(s.correlationId);
+    w.bytes(UI[5]!);
+    w.ascii(s.originalRequestId);
+    w.bytes(UI[6]!);
+    w.ascii(s.sessionId);
+    w.bytes(UI[7]!);
+    writeTokenId(w, s.rng);
+    w.bytes(s.interactive ? UI[8]! : UI[9]!);
+    w.bytes(UI[10]!);
+    w.safe(s.incomingTokenType);
+    w.bytes(UI[11]!);
+    w.safe(um.crossTenantAccessType);
+    w.bytes(UI[12]!);
+    w.bytes(statusFrag(s.errorCode, s.successDetail));
+    w.bytes(UI[13]!);
+    w.safe(s.ca.status);
+    w.bytes(UI[14]!);
+    w.bytes(ca);
+    w.bytes(UI[15]!);
+    w.safe(s.authenticationRequirement);
+    w.bytes(UI[16]!);
+    w.bytes(mfaPolicies);
+    w.bytes(UI[17]!);
+    if (steps) stepsTemplate(steps.kind, um).fill(w, [steps.first, s.time]);
+    else w.json(JSON.stringify(s.authenticationDetails));
+    w.bytes(UI[3]!);
+    w.bytes(riskFrag(s.risk));
+    w.bytes(UI[18]!);
+    w.safe(String(s.processingMs));
+    w.bytes(UI[19]!);
+  } catch (err) {
+    w.pos = start; // no half line
+    throw err;
+  }
+  w.newline();
+}
+
+/** Steps templates of the kinds without MFA (the same for every user), by kind. */
+const plainSteps: Template[] = [];
+/** Steps templates of the MFA kinds, by user then kind. */
+const mfaSteps = new WeakMap<UserModel, Template[]>();
+
+function stepsTemplate(kind: Steps, um: UserModel): Template {
+  const mfa =
+    kind === Steps.PasswordMfa || kind === Steps.PasswordMfaDenied || kind === Steps.PasswordMfaTimeout;
+  let byKind = plainSteps;
+  if (mfa) {
+    byKind = mfaSteps.get(um) ?? [];
+    mfaSteps.set(um, byKind);
+  }
+  let t = byKind[kind];
+  if (!t) {
+    t = new Template(JSON.stringify(stepsOf(kind, hole(0), hole(1), um)), 2);
+    byKind[kind] = t;
+  }
+  return t;
 }
 
 /** A lean claim step's JSON around its time, as text, by MFA. */
@@ -1372,6 +1476,30 @@ enum Steps {
   ClaimClaimMfa,
 }
 
+/** Authentication steps of a record of an interactive flow (`first`: the flow's first time). */
+function stepsOf(kind: Steps, first: string, time: string, um: UserModel): Step[] {
+  switch (kind) {
+    case Steps.Password:
+      return [passwordStep(first, true)];
+    case Steps.BadPassword:
+      return [passwordStep(first, false)];
+    case Steps.Locked:
+      return [lockedStep(first)];
+    case Steps.PasswordMfa:
+      return [passwordStep(first, true), mfaStep(time, um, 'ok')];
+    case Steps.PasswordMfaDenied:
+      return [passwordStep(first, true), mfaStep(time, um, 'denied')];
+    case Steps.PasswordMfaTimeout:
+      return [passwordStep(first, true), mfaStep(time, um, 'timeout')];
+    case Steps.PasswordClaimMfa:
+      return [passwordStep(first, true), claimStep(time, true)];
+    case Steps.Claim:
+      return [claimStep(time, false)];
+    case Steps.ClaimClaimMfa:
+      return [claimStep(time, false), claimStep(time, true)];
+  }
+}
+
 /**
  * One interactive sign-in event: a user opening an app, and the records it leaves — interrupts and
  * the completing sign-in share the correlationId, and `originalRequestId` is the first request's id.
@@ -1425,30 +1553,6 @@ class InteractiveFlow {
     this.mfaCode = this.net === um.office ? 50074 : 50076;
   }
 
-  steps(kind: Steps, time: string): Step[] {
-    const first = this.firstTime;
-    switch (kind) {
-      case Steps.Password:
-        return [passwordStep(first, true)];
-      case Steps.BadPassword:
-        return [passwordStep(first, false)];
-      case Steps.Locked:
-        return [lockedStep(first)];
-      case Steps.PasswordMfa:
-        return [passwordStep(first, true), mfaStep(time, this.um, 'ok')];
-      case Steps.PasswordMfaDenied:
-        return [passwordStep(first, true), mfaStep(time, this.um, 'denied')];
-      case Steps.PasswordMfaTimeout:
-        return [passwordStep(first, true), mfaStep(time, this.um, 'timeout')];
-      case Steps.PasswordClaimMfa:
-        return [passwordStep(first, true), claimStep(time, true)];
-      case Steps.Claim:
-        return [claimStep(time, false)];
-      case Steps.ClaimClaimMfa:
-        return [claimStep(time, false), claimStep(time, true)];
-    }
-  }
-
   /** Emits one record of the flow and moves the clock on by a few seconds. */
   record(
     code: number,
@@ -1463,6 +1567,7 @@ class InteractiveFlow {
     const ca = evaluateCa(this.m, this.ca);
     const rng = this.rng;
     const dm = this.dm;
+    const out = this.emit.out;
     const spec: UserSignInSpec = {
       m: this.m,
       um: this.um,
@@ -1482,13 +1587,12 @@ class InteractiveFlow {
       ca,
       authenticationRequirement:
         !firstFactorFailed && ca.mfaRequired ? 'multiFactorAuthentication' : 'singleFactorAuthentication',
-      authenticationDetails: this.steps(kind, time),
+      authenticationDetails: out ? NO_STEPS : stepsOf(kind, this.firstTime, time, this.um),
       risk: NO_RISK,
       incomingTokenType: dm.windows && dm.device.isManaged && !this.browser ? 'primaryRefreshToken' : 'none',
       processingMs: 40 + Math.floor(rng.next() * (code === 0 ? 400 : 150)),
     };
-    const out = this.emit.out;
-    if (out) writeUserSignIn(out('SignInLogs'), spec);
+    if (out) writeUserSignIn(out('SignInLogs'), spec, { kind, first: this.firstTime });
     else this.emit('SignInLogs', userSignIn(spec, this.emit.immutable ? SHARED_PARTS : FRESH_PARTS));
     this.n++;
     this.t += 2_000 + rng.next() * 20_000;
