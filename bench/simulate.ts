@@ -60,7 +60,8 @@ function hourBytes(
 if (!isMainThread) {
   // Each worker takes every W-th hour and appends its lines to its own shard file: nothing large
   // crosses threads, the main thread only counts. The file is the one `simulate --out` writes
-  // (NdjsonFile: 4 MiB chunks in the background, direct to the disk where the filesystem allows).
+  // (NdjsonFile: 4 MiB chunks in the background, direct to the disk where the filesystem allows),
+  // with buffers for an hour of chunks: they come back only between hours, when the loop turns.
   const {
     job,
     shard,
@@ -68,7 +69,7 @@ if (!isMainThread) {
     file: shardFile,
   } = workerData as { job: Job; shard: number; shards: number; file: string };
   const ctx = context(job);
-  const file = new NdjsonFile(shardFile, { chunk: CHUNK });
+  const file = new NdjsonFile(shardFile, { chunk: CHUNK, buffers: 20 });
   let stop = false;
   parentPort!.on('message', () => {
     stop = true;

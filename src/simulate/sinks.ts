@@ -92,7 +92,7 @@ export function ndjsonSink(dir: string): Sink {
         if (!file) {
           if (started.has(category)) throw new Error(`${category}: its bulk NDJSON file is already complete`);
           // 1 MiB chunks: a file per category, each with a buffer or two.
-          file = new NdjsonFile(fileOf(category), { chunk: 1 << 20, slack: 256 << 10 });
+          file = new NdjsonFile(fileOf(category), { chunk: 1 << 20, slack: 256 << 10, buffers: 4 });
           bulk.set(category, file);
           started.add(category);
         }
