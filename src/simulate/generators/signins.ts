@@ -1225,7 +1225,8 @@ const UI = [
  * Writes a user sign-in as `JSON.stringify(userSignIn(s))` would (same Rng draws). The steps are
  * `s.authenticationDetails`, or, when `steps` is given, the flow's steps from a template made once
  * per kind (and per user for MFA steps, which carry the user's method) with the flow's first time
- * and this record's time in its holes.
+ * and this record's time in its holes. The spec's ids, session id and time are copied unchecked
+ * (`JsonWriter.ascii`): they must come from the id and time formatters, as the generators' do.
  */
 export function writeUserSignIn(
   w: JsonWriter,
