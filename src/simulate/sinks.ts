@@ -91,7 +91,7 @@ export function ndjsonSink(dir: string): Sink {
         let file = bulk.get(category);
         if (!file) {
           if (started.has(category)) throw new Error(`${category}: its bulk NDJSON file is already complete`);
-          // 1 MiB chunks: a file per category, each with a buffer or two.
+          // 1 MiB chunks, 4 buffers (~5 MiB) a category; more only while the disk lags.
           file = new NdjsonFile(fileOf(category), { chunk: 1 << 20, slack: 256 << 10, buffers: 4 });
           bulk.set(category, file);
           started.add(category);
