@@ -23,6 +23,8 @@ describe('fragment lines', () => {
     const day = from + 7 * DAY; // the second Monday
     const counts = new Map<string, number>();
     const codes = new Map<string, Set<number>>();
+    /** Interactive authentication steps seen (method: result), each kind written from a template. */
+    const details = new Set<string>();
     let lines = 0;
     for (let h = day; h < day + DAY; h += HOUR) {
       const objects = generateHour(ctx, GENERATORS, h);
@@ -46,6 +48,9 @@ describe('fragment lines', () => {
           `${category} #${k} of ${new Date(h).toISOString()}`,
         );
         counts.set(category, (counts.get(category) ?? 0) + 1);
+        if (category === 'SignInLogs')
+          for (const step of (record.authenticationDetails as Array<Record<string, unknown>>) ?? [])
+            details.add(`${step.authenticationMethod}: ${step.authenticationStepResultDetail}`);
         const code = (record.status as { errorCode?: number } | undefined)?.errorCode;
         if (code !== undefined) {
           const set = codes.get(category) ?? new Set<number>();
@@ -73,6 +78,21 @@ describe('fragment lines', () => {
       assert.ok(codes.get('SignInLogs')?.has(code), `interactive ${code}`);
     }
     assert.ok((codes.get('NonInteractiveUserSignInLogs')?.size ?? 0) >= 3, 'non-interactive failures');
+    // Every kind of interactive step, MFA ones (per user's method) included, was compared above.
+    const seen = [...details].join('\n');
+    for (const d of [
+      'Password: Correct password',
+      'Password: Invalid username or password',
+      'Previously satisfied: MFA requirement satisfied by claim in the token',
+      'Previously satisfied: First factor requirement satisfied by claim in the token',
+      ': MFA successfully completed',
+      ': MFA denied; user declined the authentication',
+    ])
+      assert.ok(seen.includes(d), `a step "${d}" in the day:\n${seen}`);
+    assert.ok(
+      /: MFA denied; (user did not respond|phone call not answered|invalid verification code)/.test(seen),
+      `an MFA timeout step in the day:\n${seen}`,
+    );
     assert.ok(lines > 30_000, `${lines} lines`);
   });
 

@@ -42,4 +42,29 @@ describe('ndjsonSink', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('after the bulk files, live records (follow) append to them', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'idtrail-ndjson-'));
+    try {
+      const sink = ndjsonSink(dir);
+      const to = Date.UTC(2026, 2, 10);
+      await run({ seed: 'append', users: 30, from: to - 6 * 3_600_000, to, generators: GENERATORS }, sink);
+      await sink.close?.(); // what `simulate --out --follow` does before following
+      const file = path.join(dir, 'NonInteractiveUserSignInLogs.ndjson');
+      const bulk = readFileSync(file, 'utf8');
+      assert.ok(bulk.length > 0);
+      const live = [{ id: 'live-1', createdDateTime: '2026-03-10T00:00:01.0000000Z' }, { id: 'live-2' }];
+      await sink.write('NonInteractiveUserSignInLogs', live);
+      await sink.write('NonInteractiveUserSignInLogs', [{ id: 'live-3' }]);
+      await sink.write('Brand-newCategory', [{ id: 'x' }]);
+      await sink.close?.();
+      assert.equal(
+        readFileSync(file, 'utf8'),
+        `${bulk}${live.map((r) => JSON.stringify(r)).join('\n')}\n{"id":"live-3"}\n`,
+      );
+      assert.equal(readFileSync(path.join(dir, 'Brand-newCategory.ndjson'), 'utf8'), '{"id":"x"}\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

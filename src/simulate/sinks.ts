@@ -1,10 +1,11 @@
 /** Where simulated records go: the in-process ingest pipeline, a running server, or NDJSON files. */
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { IngestService } from '../ingest/service.ts';
 import { logType } from '../registry/log-types.ts';
 import type { Sink } from './engine.ts';
-import { JsonWriter } from './json.ts';
+import { NdjsonFile } from './ndjson-file.ts';
 import type { SimRecord } from './types.ts';
 
 /**
@@ -62,46 +63,50 @@ export function httpSink(url: string, key: string, inFlight = 4): Sink {
 
 /**
  * One `<Category>.ndjson` file per category in a folder (Graph-shaped records, one per line).
- * `run` writes its lines from fragments (`lines`); `write` takes objects (`follow`).
+ * `run` writes its lines from fragments (`lines`) into an NdjsonFile per category: large chunks
+ * written in the background, direct to the disk where the filesystem allows. `write` takes objects
+ * (`follow`'s live trickle) and appends them, after the category's bulk file is complete.
  */
 export function ndjsonSink(dir: string): Sink {
   mkdirSync(dir, { recursive: true });
-  const files = new Map<string, WriteStream>();
-  const writers = new Map<string, JsonWriter>();
-  const file = (category: string) => {
-    let out = files.get(category);
-    if (!out) {
-      out = createWriteStream(path.join(dir, `${category}.ndjson`));
-      files.set(category, out);
-    }
-    return out;
-  };
-  const send = async (category: string, bytes: Uint8Array | string) => {
-    const out = file(category);
-    if (!out.write(bytes)) await new Promise<void>((r) => out.once('drain', () => r()));
-  };
+  const bulk = new Map<string, NdjsonFile>();
+  /** Categories whose file this sink has created (a later write appends). */
+  const started = new Set<string>();
+  const fileOf = (category: string) => path.join(dir, `${category}.ndjson`);
   return {
     async write(category, records) {
+      const open = bulk.get(category);
+      if (open) {
+        bulk.delete(category);
+        await open.close();
+      }
       let text = '';
       for (const r of records) text += `${JSON.stringify(r)}\n`;
-      await send(category, text);
+      if (started.has(category)) await appendFile(fileOf(category), text);
+      else await writeFile(fileOf(category), text);
+      started.add(category);
     },
     lines: {
       writer(category) {
-        let w = writers.get(category);
-        if (!w) {
-          w = new JsonWriter(1 << 20);
-          writers.set(category, w);
+        let file = bulk.get(category);
+        if (!file) {
+          if (started.has(category)) throw new Error(`${category}: its bulk NDJSON file is already complete`);
+          // 1 MiB chunks, 4 buffers (~5 MiB) a category; more only while the disk lags.
+          file = new NdjsonFile(fileOf(category), { chunk: 1 << 20, slack: 256 << 10, buffers: 4 });
+          bulk.set(category, file);
+          started.add(category);
         }
-        return w;
+        file.spill();
+        return file.writer;
       },
       async flush() {
-        // take() hands the buffer to the stream and starts a fresh one.
-        for (const [category, w] of writers) if (w.pos > 0) await send(category, w.take());
+        for (const file of bulk.values()) await file.drain();
       },
     },
     async close() {
-      await Promise.all([...files.values()].map((f) => new Promise<void>((r) => f.end(() => r()))));
+      const files = [...bulk.values()];
+      bulk.clear();
+      await Promise.all(files.map((f) => f.close()));
     },
   };
 }

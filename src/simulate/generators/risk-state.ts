@@ -8,8 +8,10 @@
  * signInEventTypes included), so no object or array may be shared between records. Frozen
  * templates (`frozen`) are copied into records, never placed in them.
  */
+
+import type { JsonWriter } from '../json.ts';
 import type { City } from '../reference-data.ts';
-import { formatGuid, guid, type Rng, stableGuid, u32 } from '../rng.ts';
+import { Bits128, formatGuid, guid, type Rng, stableGuid, u32, writeGuid } from '../rng.ts';
 import { HOUR, type SimRecord } from '../types.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -69,6 +71,46 @@ export function tokenId(rng: Rng): string {
     B64[(d >>> 2) & 63]!,
     B64[(d & 3) << 4]!,
   );
+}
+
+const TOKEN = new Bits128();
+
+/** Writes a GUID from drawn bits (`formatGuid` of them; a request id when `requestId`). */
+export function writeId(w: JsonWriter, x: Bits128, requestId: boolean): void {
+  const p = w.reserve(36);
+  writeGuid(w.buf, p, x, requestId);
+  w.pos = p + 36;
+}
+
+/** Draws a token id (as `tokenId` does) and writes it into the writer: no string made. */
+export function writeTokenId(w: JsonWriter, rng: Rng): void {
+  const x = TOKEN.draw(rng);
+  const p = w.reserve(22);
+  const buf = w.buf;
+  const { a, b, c, d } = x;
+  buf[p] = B64[a >>> 26]!;
+  buf[p + 1] = B64[(a >>> 20) & 63]!;
+  buf[p + 2] = B64[(a >>> 14) & 63]!;
+  buf[p + 3] = B64[(a >>> 8) & 63]!;
+  buf[p + 4] = B64[(a >>> 2) & 63]!;
+  buf[p + 5] = B64[((a & 3) << 4) | (b >>> 28)]!;
+  buf[p + 6] = B64[(b >>> 22) & 63]!;
+  buf[p + 7] = B64[(b >>> 16) & 63]!;
+  buf[p + 8] = B64[(b >>> 10) & 63]!;
+  buf[p + 9] = B64[(b >>> 4) & 63]!;
+  buf[p + 10] = B64[((b & 15) << 2) | (c >>> 30)]!;
+  buf[p + 11] = B64[(c >>> 24) & 63]!;
+  buf[p + 12] = B64[(c >>> 18) & 63]!;
+  buf[p + 13] = B64[(c >>> 12) & 63]!;
+  buf[p + 14] = B64[(c >>> 6) & 63]!;
+  buf[p + 15] = B64[c & 63]!;
+  buf[p + 16] = B64[d >>> 26]!;
+  buf[p + 17] = B64[(d >>> 20) & 63]!;
+  buf[p + 18] = B64[(d >>> 14) & 63]!;
+  buf[p + 19] = B64[(d >>> 8) & 63]!;
+  buf[p + 20] = B64[(d >>> 2) & 63]!;
+  buf[p + 21] = B64[(d & 3) << 4]!;
+  w.pos = p + 22;
 }
 
 /** Lower-case hex of n characters (ID Protection detection ids are 64 hex characters). */
@@ -134,6 +176,40 @@ export function fmtTime(ms: number): string {
     ZERO + (f % 10),
     90, // 'Z'
   );
+}
+
+/** Writes `fmtTime(ms)` into the writer (28 bytes) without making the string. */
+export function writeTime(w: JsonWriter, ms: number): void {
+  const whole = Math.floor(ms);
+  const hour = whole - (((whole % HOUR) + HOUR) % HOUR);
+  if (hour !== cachedHour) {
+    cachedHour = hour;
+    const p = new Date(hour).toISOString();
+    for (let i = 0; i < 14; i++) prefix[i] = p.charCodeAt(i);
+  }
+  const off = whole - hour;
+  const min = Math.floor(off / 60_000);
+  const sec = Math.floor((off % 60_000) / 1000);
+  const f = Math.floor((ms - Math.floor(ms / 1000) * 1000) * 10_000);
+  const P = prefix;
+  const p = w.reserve(28);
+  const buf = w.buf;
+  for (let i = 0; i < 14; i++) buf[p + i] = P[i]!;
+  buf[p + 14] = ZERO + Math.floor(min / 10);
+  buf[p + 15] = ZERO + (min % 10);
+  buf[p + 16] = 58; // ':'
+  buf[p + 17] = ZERO + Math.floor(sec / 10);
+  buf[p + 18] = ZERO + (sec % 10);
+  buf[p + 19] = 46; // '.'
+  buf[p + 20] = ZERO + Math.floor(f / 1_000_000);
+  buf[p + 21] = ZERO + (Math.floor(f / 100_000) % 10);
+  buf[p + 22] = ZERO + (Math.floor(f / 10_000) % 10);
+  buf[p + 23] = ZERO + (Math.floor(f / 1000) % 10);
+  buf[p + 24] = ZERO + (Math.floor(f / 100) % 10);
+  buf[p + 25] = ZERO + (Math.floor(f / 10) % 10);
+  buf[p + 26] = ZERO + (f % 10);
+  buf[p + 27] = 90; // 'Z'
+  w.pos = p + 28;
 }
 
 // ---------------------------------------------------------------------------------------------

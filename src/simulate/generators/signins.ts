@@ -41,7 +41,7 @@ import {
   SIGN_IN_ERRORS,
   type SignInErrorCode,
 } from '../reference-data.ts';
-import { hash32, Rng } from '../rng.ts';
+import { Bits128, hash32, Rng } from '../rng.ts';
 import type {
   ConditionalAccessPolicy,
   Device,
@@ -53,7 +53,18 @@ import type {
 import { type Emit, type Generator, HOUR, type SimContext, type SimRecord, workdayRhythm } from '../types.ts';
 import { arrivalsAround, departuresAround, JOINER_START_DELAY, staleAttemptRate } from './lifecycle.ts';
 import type { Joiner } from './provisioning.ts';
-import { copyStrings, fmtTime, frozen, guid, keyGuid, requestId, tokenId } from './risk-state.ts';
+import {
+  copyStrings,
+  fmtTime,
+  frozen,
+  guid,
+  keyGuid,
+  requestId,
+  tokenId,
+  writeId,
+  writeTime,
+  writeTokenId,
+} from './risk-state.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Rates
@@ -183,6 +194,8 @@ interface DeviceModel {
   niCum: number[];
   sessionDay: number;
   sessionId: string;
+  /** The session id's bytes for the NDJSON path (made with the id, once a day). */
+  sessionBytes: Uint8Array;
 }
 
 export interface UserModel {
@@ -489,6 +502,7 @@ function userModel(
       niCum: cumulative(niWeights),
       sessionDay: -1,
       sessionId: '',
+      sessionBytes: NONE_BYTES,
     };
   });
   const isGuest = u.userType === 'guest';
@@ -659,9 +673,12 @@ function sessionId(um: UserModel, dm: DeviceModel, t: number): string {
     dm.sessionId = keyGuid(
       `${um.user.id}:${dm.device.id || dm.device.displayName || um.devices.indexOf(dm)}:${day}`,
     );
+    dm.sessionBytes = fragment(dm.sessionId);
   }
   return dm.sessionId;
 }
+
+const NONE_BYTES = new Uint8Array(0);
 
 // ---------------------------------------------------------------------------------------------
 // Conditional access
@@ -1118,53 +1135,51 @@ const leanNetFrags = new WeakMap<NetPoint, Uint8Array>();
 const fullNetFrags = new WeakMap<NetPoint, Uint8Array>();
 const viewFrags = new WeakMap<DeviceView, Uint8Array>();
 const caFrags = new WeakMap<CaOutcome, Uint8Array>();
-const appliedCaFrags = new WeakMap<CaOutcome, Uint8Array>();
 const riskFrags = new WeakMap<RiskFields, Uint8Array>();
 /** status objects by success detail, then error code. */
 const statusFrags = new Map<string | null, Map<number, Uint8Array>>();
 
-const userFrag = (um: UserModel) =>
-  cachedFragment(userFrags, um, () =>
-    fields({
-      userDisplayName: um.user.displayName,
-      userPrincipalName: um.upn,
-      userId: um.user.id,
-      userType: um.user.userType,
-    }),
-  );
-const appFrag = (app: { appId: string; displayName: string }) =>
-  cachedFragment(appFrags, app, () => fields({ appId: app.appId, appDisplayName: app.displayName }));
-const resourceFrag = (r: ResourceInfo) =>
-  cachedFragment(resourceFrags, r, () => fields({ resourceDisplayName: r.displayName, resourceId: r.id }));
-const leanNetFrag = (net: NetPoint) =>
-  cachedFragment(leanNetFrags, net, () => fields({ ipAddress: net.ip, location: locationOf(net, false) }));
-const fullNetFrag = (net: NetPoint) =>
-  cachedFragment(fullNetFrags, net, () =>
-    fields({
-      ipAddress: net.ip,
-      autonomousSystemNumber: net.asn,
-      location: locationOf(net, true),
-      networkLocationDetails: networkDetailsOf(net),
-    }),
-  );
-const viewFrag = (view: DeviceView) =>
-  cachedFragment(viewFrags, view, () =>
-    fields({
-      clientAppUsed: view.clientAppUsed,
-      userAgent: view.userAgent,
-      deviceDetail: deviceDetailOf(view),
-    }),
-  );
-const riskFrag = (risk: RiskFields) =>
-  cachedFragment(riskFrags, risk, () =>
-    fields({
-      riskDetail: risk.riskDetail,
-      riskLevelAggregated: risk.riskLevelAggregated,
-      riskLevelDuringSignIn: risk.riskLevelDuringSignIn,
-      riskState: risk.riskState,
-      riskEventTypes_v2: risk.riskEventTypes_v2,
-    }),
-  );
+// The makers take their key rather than close over it: a closure per call (cache hit or not)
+// was ~85 bytes of garbage a fragment, the largest share of the NDJSON path's allocations.
+const userFields = (um: UserModel) =>
+  fields({
+    userDisplayName: um.user.displayName,
+    userPrincipalName: um.upn,
+    userId: um.user.id,
+    userType: um.user.userType,
+  });
+const appFields = (app: { appId: string; displayName: string }) =>
+  fields({ appId: app.appId, appDisplayName: app.displayName });
+const resourceFields = (r: ResourceInfo) => fields({ resourceDisplayName: r.displayName, resourceId: r.id });
+const leanNetFields = (net: NetPoint) => fields({ ipAddress: net.ip, location: locationOf(net, false) });
+const fullNetFields = (net: NetPoint) =>
+  fields({
+    ipAddress: net.ip,
+    autonomousSystemNumber: net.asn,
+    location: locationOf(net, true),
+    networkLocationDetails: networkDetailsOf(net),
+  });
+const viewFields = (view: DeviceView) =>
+  fields({
+    clientAppUsed: view.clientAppUsed,
+    userAgent: view.userAgent,
+    deviceDetail: deviceDetailOf(view),
+  });
+const userFrag = (um: UserModel) => cachedFragment(userFrags, um, userFields);
+const appFrag = (app: { appId: string; displayName: string }) => cachedFragment(appFrags, app, appFields);
+const resourceFrag = (r: ResourceInfo) => cachedFragment(resourceFrags, r, resourceFields);
+const leanNetFrag = (net: NetPoint) => cachedFragment(leanNetFrags, net, leanNetFields);
+const fullNetFrag = (net: NetPoint) => cachedFragment(fullNetFrags, net, fullNetFields);
+const viewFrag = (view: DeviceView) => cachedFragment(viewFrags, view, viewFields);
+const riskFields = (risk: RiskFields) =>
+  fields({
+    riskDetail: risk.riskDetail,
+    riskLevelAggregated: risk.riskLevelAggregated,
+    riskLevelDuringSignIn: risk.riskLevelDuringSignIn,
+    riskState: risk.riskState,
+    riskEventTypes_v2: risk.riskEventTypes_v2,
+  });
+const riskFrag = (risk: RiskFields) => cachedFragment(riskFrags, risk, riskFields);
 
 function statusFrag(code: number, successDetail: string | null): Uint8Array {
   let byCode = statusFrags.get(successDetail);
@@ -1182,37 +1197,246 @@ function statusFrag(code: number, successDetail: string | null): Uint8Array {
 
 const MFA_REQUIREMENT_POLICIES = fragment(JSON.stringify(mfaRequirementPolicies()));
 const NONE = fragment('[]');
-/** A lean claim step's JSON around its time, by MFA. */
-const LEAN_CLAIM = [false, true].map((mfa) => {
-  const json = JSON.stringify([leanClaimStep(hole(0), mfa)]);
-  const [before, after] = json.split(JSON.stringify(hole(0)).slice(1, -1));
-  return { before: fragment(before!), after: fragment(after!) };
-});
 
-/** Writes a user sign-in as `JSON.stringify(userSignIn(s))` would (same Rng draws). */
-export function writeUserSignIn(w: JsonWriter, s: UserSignInSpec): void {
-  const { um, m } = s;
-  const tenants = cachedFragment(tenantFrags, um, () =>
-    fields({ resourceTenantId: m.tenant.id, homeTenantId: um.homeTenantId }),
-  );
-  const ca = cachedFragment(caFrags, s.ca, (c) => JSON.stringify(caPolicies(m, c)));
-  const mfaPolicies =
-    s.authenticationRequirement === 'multiFactorAuthentication' ? MFA_REQUIREMENT_POLICIES : NONE;
-  // Steps carry times and the user's MFA method: few records, serialised as built.
-  const steps = fragment(JSON.stringify(s.authenticationDetails));
-  w.line`{"id":"${s.id}","createdDateTime":"${s.time}",${userFrag(um)},${appFrag(s.app)},${resourceFrag(s.resource)},${tenants},${fullNetFrag(s.net)},${viewFrag(s.view)},"correlationId":"${s.correlationId}","originalRequestId":"${s.originalRequestId}","sessionId":"${s.sessionId}","uniqueTokenIdentifier":"${tokenId(s.rng)}","isInteractive":${s.interactive},"signInEventTypes":["${s.interactive ? 'interactiveUser' : 'nonInteractiveUser'}"],"tokenIssuerType":"AzureAD","tokenIssuerName":"","incomingTokenType":"${s.incomingTokenType}","authenticationProtocol":"none","crossTenantAccessType":"${um.crossTenantAccessType}","status":${statusFrag(s.errorCode, s.successDetail)},"conditionalAccessStatus":"${s.ca.status}","appliedConditionalAccessPolicies":${ca},"authenticationRequirement":"${s.authenticationRequirement}","authenticationRequirementPolicies":${mfaPolicies},"authenticationDetails":${steps},${riskFrag(s.risk)},"processingTimeInMilliseconds":${s.processingMs}}`;
-}
+const UI = [
+  '{"id":"',
+  '","createdDateTime":"',
+  '",',
+  ',',
+  ',"correlationId":"',
+  '","originalRequestId":"',
+  '","sessionId":"',
+  '","uniqueTokenIdentifier":"',
+  '","isInteractive":true,"signInEventTypes":["interactiveUser"]',
+  '","isInteractive":false,"signInEventTypes":["nonInteractiveUser"]',
+  ',"tokenIssuerType":"AzureAD","tokenIssuerName":"","incomingTokenType":"',
+  '","authenticationProtocol":"none","crossTenantAccessType":"',
+  '","status":',
+  ',"conditionalAccessStatus":"',
+  '","appliedConditionalAccessPolicies":',
+  ',"authenticationRequirement":"',
+  '","authenticationRequirementPolicies":',
+  ',"authenticationDetails":',
+  ',"processingTimeInMilliseconds":',
+  '}',
+].map(fragment);
 
 /**
- * Writes a non-interactive sign-in as `JSON.stringify(nonInteractiveSignIn(s))` would, where
- * `s.authenticationDetails` is `[leanClaimStep(s.time, mfa)]` when `claimMfa` is a boolean and
- * empty when it is null (the line path never builds the step).
+ * Writes a user sign-in as `JSON.stringify(userSignIn(s))` would (same Rng draws). The steps are
+ * `s.authenticationDetails`, or, when `steps` is given, the flow's steps from a template made once
+ * per kind (and per user for MFA steps, which carry the user's method) with the flow's first time
+ * and this record's time in its holes. The spec's ids, session id and time are copied unchecked
+ * (`JsonWriter.ascii`): they must come from the id and time formatters, as the generators' do.
  */
-export function writeNonInteractive(w: JsonWriter, s: UserSignInSpec, claimMfa: boolean | null): void {
+export function writeUserSignIn(
+  w: JsonWriter,
+  s: UserSignInSpec,
+  steps?: { kind: Steps; first: string },
+): void {
   const { um, m } = s;
-  const ca = cachedFragment(appliedCaFrags, s.ca, (c) => JSON.stringify(caPolicies(m, c, true)));
-  const claim = claimMfa === null ? null : LEAN_CLAIM[claimMfa ? 1 : 0]!;
-  w.line`{"id":"${s.id}","createdDateTime":"${s.time}",${userFrag(um)},${appFrag(s.app)},${resourceFrag(s.resource)},${leanNetFrag(s.net)},${viewFrag(s.view)},"correlationId":"${s.correlationId}","originalRequestId":"${s.originalRequestId}","sessionId":"${s.sessionId}","uniqueTokenIdentifier":"${tokenId(s.rng)}","isInteractive":false,"signInEventTypes":["nonInteractiveUser"],"tokenIssuerType":"AzureAD","status":${statusFrag(s.errorCode, s.successDetail)},"conditionalAccessStatus":"${s.ca.status}","appliedConditionalAccessPolicies":${ca},"authenticationRequirement":"${s.authenticationRequirement}","authenticationDetails":${claim ? claim.before : NONE}${claim ? s.time : ''}${claim ? claim.after : ''},${riskFrag(s.risk)}}`;
+  // Closures only on a miss (see userFields).
+  const tenants =
+    tenantFrags.get(um) ??
+    cachedFragment(tenantFrags, um, () =>
+      fields({ resourceTenantId: m.tenant.id, homeTenantId: um.homeTenantId }),
+    );
+  const ca = caFrags.get(s.ca) ?? cachedFragment(caFrags, s.ca, (c) => JSON.stringify(caPolicies(m, c)));
+  const mfaPolicies =
+    s.authenticationRequirement === 'multiFactorAuthentication' ? MFA_REQUIREMENT_POLICIES : NONE;
+  const start = w.pos;
+  try {
+    w.bytes(UI[0]!);
+    w.ascii(s.id);
+    w.bytes(UI[1]!);
+    w.ascii(s.time);
+    w.bytes(UI[2]!);
+    w.bytes(userFrag(um));
+    w.bytes(UI[3]!);
+    w.bytes(appFrag(s.app));
+    w.bytes(UI[3]!);
+    w.bytes(resourceFrag(s.resource));
+    w.bytes(UI[3]!);
+    w.bytes(tenants);
+    w.bytes(UI[3]!);
+    w.bytes(fullNetFrag(s.net));
+    w.bytes(UI[3]!);
+    w.bytes(viewFrag(s.view));
+    w.bytes(UI[4]!);
+    w.ascii(s.correlationId);
+    w.bytes(UI[5]!);
+    w.ascii(s.originalRequestId);
+    w.bytes(UI[6]!);
+    w.ascii(s.sessionId);
+    w.bytes(UI[7]!);
+    writeTokenId(w, s.rng);
+    w.bytes(s.interactive ? UI[8]! : UI[9]!);
+    w.bytes(UI[10]!);
+    w.safe(s.incomingTokenType);
+    w.bytes(UI[11]!);
+    w.safe(um.crossTenantAccessType);
+    w.bytes(UI[12]!);
+    w.bytes(statusFrag(s.errorCode, s.successDetail));
+    w.bytes(UI[13]!);
+    w.safe(s.ca.status);
+    w.bytes(UI[14]!);
+    w.bytes(ca);
+    w.bytes(UI[15]!);
+    w.safe(s.authenticationRequirement);
+    w.bytes(UI[16]!);
+    w.bytes(mfaPolicies);
+    w.bytes(UI[17]!);
+    if (steps) stepsTemplate(steps.kind, um).fill(w, [steps.first, s.time]);
+    else w.json(JSON.stringify(s.authenticationDetails));
+    w.bytes(UI[3]!);
+    w.bytes(riskFrag(s.risk));
+    w.bytes(UI[18]!);
+    w.safe(String(s.processingMs));
+    w.bytes(UI[19]!);
+  } catch (err) {
+    w.pos = start; // no half line
+    throw err;
+  }
+  w.newline();
+}
+
+/** Steps templates of the kinds without MFA (the same for every user), by kind. */
+const plainSteps: Template[] = [];
+/** Steps templates of the MFA kinds, by user then kind. */
+const mfaSteps = new WeakMap<UserModel, Template[]>();
+
+function stepsTemplate(kind: Steps, um: UserModel): Template {
+  const mfa =
+    kind === Steps.PasswordMfa || kind === Steps.PasswordMfaDenied || kind === Steps.PasswordMfaTimeout;
+  let byKind = plainSteps;
+  if (mfa) {
+    byKind = mfaSteps.get(um) ?? [];
+    mfaSteps.set(um, byKind);
+  }
+  let t = byKind[kind];
+  if (!t) {
+    t = new Template(JSON.stringify(stepsOf(kind, hole(0), hole(1), um)), 2);
+    byKind[kind] = t;
+  }
+  return t;
+}
+
+/** A lean claim step's JSON around its time, as text, by MFA. */
+const LEAN_CLAIM_TEXT = [false, true].map((mfa) => {
+  const [before, after] = JSON.stringify([leanClaimStep(hole(0), mfa)]).split(
+    JSON.stringify(hole(0)).slice(1, -1),
+  );
+  return { before: before!, after: after! };
+});
+
+/**
+ * The end of a non-interactive line from the token id's closing quote on: constant for a
+ * conditional access outcome and an error code (status, policies, requirement, the claim step but
+ * its time, no risk), so it is made once as two fragments around the claim step's time (`b` null
+ * when the record has no step).
+ */
+interface NiTail {
+  a: Uint8Array;
+  b: Uint8Array | null;
+}
+const niTails = new WeakMap<CaOutcome, Map<number, NiTail>>();
+
+function niTail(m: TenantModel, ca: CaOutcome, code: number): NiTail {
+  let byCode = niTails.get(ca);
+  if (!byCode) {
+    byCode = new Map();
+    niTails.set(ca, byCode);
+  }
+  let tail = byCode.get(code);
+  if (tail) return tail;
+  const ok = code === 0;
+  const requirement =
+    ca.mfaRequired && code !== 70043 ? 'multiFactorAuthentication' : 'singleFactorAuthentication';
+  const head =
+    '","isInteractive":false,"signInEventTypes":["nonInteractiveUser"],"tokenIssuerType":"AzureAD"' +
+    `,"status":${JSON.stringify(status(code, ok && ca.mfaRequired ? MFA_BY_CLAIM : null))}` +
+    `,"conditionalAccessStatus":${JSON.stringify(ca.status)}` +
+    `,"appliedConditionalAccessPolicies":${JSON.stringify(caPolicies(m, ca, true))}` +
+    `,"authenticationRequirement":${JSON.stringify(requirement)},"authenticationDetails":`;
+  const end = `,${riskFields(NO_RISK)}}`;
+  if (ok) {
+    const claim = LEAN_CLAIM_TEXT[ca.mfaRequired ? 1 : 0]!;
+    tail = { a: fragment(head + claim.before), b: fragment(claim.after + end) };
+  } else tail = { a: fragment(`${head}[]${end}`), b: null };
+  byCode.set(code, tail);
+  return tail;
+}
+
+const NI_ID = new Bits128();
+const NI_CORRELATION = new Bits128();
+const NI = [
+  '{"id":"',
+  '","createdDateTime":"',
+  '",',
+  ',',
+  ',"correlationId":"',
+  '","originalRequestId":"',
+  '","sessionId":"',
+  '","uniqueTokenIdentifier":"',
+].map(fragment) as [
+  Uint8Array,
+  Uint8Array,
+  Uint8Array,
+  Uint8Array,
+  Uint8Array,
+  Uint8Array,
+  Uint8Array,
+  Uint8Array,
+];
+
+/**
+ * Writes a non-interactive sign-in as `JSON.stringify(nonInteractiveSignIn(spec))` would, for the
+ * spec `nonInteractive` builds on the object path: the request and correlation ids come as drawn
+ * bits (NI_ID, NI_CORRELATION), the times as milliseconds, the token id is drawn here (last, as
+ * the record builder draws it), and everything after it is one cached tail (`niTail`).
+ */
+function writeNonInteractive(
+  w: JsonWriter,
+  m: TenantModel,
+  um: UserModel,
+  t: number,
+  app: AppInfo,
+  resource: ResourceInfo,
+  net: NetPoint,
+  view: DeviceView,
+  session: Uint8Array,
+  code: number,
+  ca: CaOutcome,
+  rng: Rng,
+): void {
+  const tail = niTail(m, ca, code);
+  w.bytes(NI[0]);
+  writeId(w, NI_ID, true);
+  w.bytes(NI[1]);
+  writeTime(w, t);
+  w.bytes(NI[2]);
+  w.bytes(userFrag(um));
+  w.bytes(NI[3]);
+  w.bytes(appFrag(app));
+  w.bytes(NI[3]);
+  w.bytes(resourceFrag(resource));
+  w.bytes(NI[3]);
+  w.bytes(leanNetFrag(net));
+  w.bytes(NI[3]);
+  w.bytes(viewFrag(view));
+  w.bytes(NI[4]);
+  writeId(w, NI_CORRELATION, false);
+  w.bytes(NI[5]);
+  writeId(w, NI_ID, true);
+  w.bytes(NI[6]);
+  w.bytes(session);
+  w.bytes(NI[7]);
+  writeTokenId(w, rng);
+  w.bytes(tail.a);
+  if (tail.b) {
+    writeTime(w, t);
+    w.bytes(tail.b);
+  }
+  w.newline();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1254,6 +1478,30 @@ enum Steps {
   PasswordClaimMfa,
   Claim,
   ClaimClaimMfa,
+}
+
+/** Authentication steps of a record of an interactive flow (`first`: the flow's first time). */
+function stepsOf(kind: Steps, first: string, time: string, um: UserModel): Step[] {
+  switch (kind) {
+    case Steps.Password:
+      return [passwordStep(first, true)];
+    case Steps.BadPassword:
+      return [passwordStep(first, false)];
+    case Steps.Locked:
+      return [lockedStep(first)];
+    case Steps.PasswordMfa:
+      return [passwordStep(first, true), mfaStep(time, um, 'ok')];
+    case Steps.PasswordMfaDenied:
+      return [passwordStep(first, true), mfaStep(time, um, 'denied')];
+    case Steps.PasswordMfaTimeout:
+      return [passwordStep(first, true), mfaStep(time, um, 'timeout')];
+    case Steps.PasswordClaimMfa:
+      return [passwordStep(first, true), claimStep(time, true)];
+    case Steps.Claim:
+      return [claimStep(time, false)];
+    case Steps.ClaimClaimMfa:
+      return [claimStep(time, false), claimStep(time, true)];
+  }
 }
 
 /**
@@ -1309,30 +1557,6 @@ class InteractiveFlow {
     this.mfaCode = this.net === um.office ? 50074 : 50076;
   }
 
-  steps(kind: Steps, time: string): Step[] {
-    const first = this.firstTime;
-    switch (kind) {
-      case Steps.Password:
-        return [passwordStep(first, true)];
-      case Steps.BadPassword:
-        return [passwordStep(first, false)];
-      case Steps.Locked:
-        return [lockedStep(first)];
-      case Steps.PasswordMfa:
-        return [passwordStep(first, true), mfaStep(time, this.um, 'ok')];
-      case Steps.PasswordMfaDenied:
-        return [passwordStep(first, true), mfaStep(time, this.um, 'denied')];
-      case Steps.PasswordMfaTimeout:
-        return [passwordStep(first, true), mfaStep(time, this.um, 'timeout')];
-      case Steps.PasswordClaimMfa:
-        return [passwordStep(first, true), claimStep(time, true)];
-      case Steps.Claim:
-        return [claimStep(time, false)];
-      case Steps.ClaimClaimMfa:
-        return [claimStep(time, false), claimStep(time, true)];
-    }
-  }
-
   /** Emits one record of the flow and moves the clock on by a few seconds. */
   record(
     code: number,
@@ -1347,6 +1571,7 @@ class InteractiveFlow {
     const ca = evaluateCa(this.m, this.ca);
     const rng = this.rng;
     const dm = this.dm;
+    const out = this.emit.out;
     const spec: UserSignInSpec = {
       m: this.m,
       um: this.um,
@@ -1366,13 +1591,12 @@ class InteractiveFlow {
       ca,
       authenticationRequirement:
         !firstFactorFailed && ca.mfaRequired ? 'multiFactorAuthentication' : 'singleFactorAuthentication',
-      authenticationDetails: this.steps(kind, time),
+      authenticationDetails: out ? NO_STEPS : stepsOf(kind, this.firstTime, time, this.um),
       risk: NO_RISK,
       incomingTokenType: dm.windows && dm.device.isManaged && !this.browser ? 'primaryRefreshToken' : 'none',
       processingMs: 40 + Math.floor(rng.next() * (code === 0 ? 400 : 150)),
     };
-    const out = this.emit.out;
-    if (out) writeUserSignIn(out('SignInLogs'), spec);
+    if (out) writeUserSignIn(out('SignInLogs'), spec, { kind, first: this.firstTime });
     else this.emit('SignInLogs', userSignIn(spec, this.emit.immutable ? SHARED_PARTS : FRESH_PARTS));
     this.n++;
     this.t += 2_000 + rng.next() * 20_000;
@@ -1559,28 +1783,38 @@ function nonInteractive(
   const app = dm.niApps[ai]!;
   const browser = isBrowserApp(app);
   const net = pickNet(um, rhythm, dm.mobile, rng);
-  const time = fmtTime(t);
-  const id = requestId(rng);
+  const out = emit.out;
+  // The NDJSON path draws the ids as bits and writes them, and the times, straight into its buffer.
+  let id = '';
+  if (out) NI_ID.draw(rng);
+  else id = requestId(rng);
   let code = 0;
   if (disabled || !um.user.enabled) code = 50057;
   else if (rng.next() < NI_FAILURE_RATE) code = rng.weighted(NI_FAILURES, NI_FAILURE_WEIGHTS);
   const ok = code === 0;
-  const ca = evaluateCa(m, {
-    admin: um.isAdmin,
-    guest: um.isGuest,
-    mfaExcluded: um.mfaExcluded,
-    legacy: false,
-    compliant: dm.device.isCompliant,
-    risky: false,
-    stage: ok ? Stage.Ok : Stage.Pre,
-  });
+  // One input object reused (evaluateCa keeps none): not an allocation per refresh.
+  const input = NI_CA_INPUT;
+  input.admin = um.isAdmin;
+  input.guest = um.isGuest;
+  input.mfaExcluded = um.mfaExcluded;
+  input.compliant = dm.device.isCompliant;
+  input.stage = ok ? Stage.Ok : Stage.Pre;
+  const ca = evaluateCa(m, input);
   // The Rng draws in the order the record builder has always made them (resource, correlation id,
   // processing time, then the token id inside the builder), so both paths give the same record.
   const resource = pickResource(app, rng);
   const view = browser ? dm.browserView : dm.clientView;
   const sid = sessionId(um, dm, t);
-  const correlationId = guid(rng);
+  let correlationId = '';
+  if (out) NI_CORRELATION.draw(rng);
+  else correlationId = guid(rng);
   const processingMs = 20 + Math.floor(rng.next() * 180);
+  if (out) {
+    const w = out('NonInteractiveUserSignInLogs');
+    writeNonInteractive(w, m, um, t, app, resource, net, view, dm.sessionBytes, code, ca, rng);
+    return;
+  }
+  const time = fmtTime(t);
   const spec: UserSignInSpec = {
     m,
     um,
@@ -1605,16 +1839,22 @@ function nonInteractive(
     incomingTokenType: dm.windows && dm.device.isManaged ? 'primaryRefreshToken' : 'refreshToken',
     processingMs,
   };
-  if (emit.out) {
-    writeNonInteractive(emit.out('NonInteractiveUserSignInLogs'), spec, ok ? ca.mfaRequired : null);
-    return;
-  }
   spec.authenticationDetails = ok ? [leanClaimStep(time, ca.mfaRequired)] : [];
   emit(
     'NonInteractiveUserSignInLogs',
     nonInteractiveSignIn(spec, emit.immutable ? SHARED_PARTS : FRESH_PARTS),
   );
 }
+
+const NI_CA_INPUT: CaInput = {
+  admin: false,
+  guest: false,
+  mfaExcluded: false,
+  legacy: false,
+  compliant: false,
+  risky: false,
+  stage: Stage.Ok,
+};
 
 /** Placeholder for a spec's steps on the line path (never placed in a record). */
 const NO_STEPS: Step[] = Object.freeze([]) as unknown as Step[];
