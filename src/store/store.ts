@@ -4,6 +4,9 @@
  * compiled by src/query/sql/<engine>.ts and run through `readSql`; no other module writes SQL.
  */
 import type { LogType } from '../registry/types.ts';
+import type { RecordDictionary } from './record-codec.ts';
+
+export type { RecordDictionary };
 
 /** A record ready to store: sealed (seq + chained hash) and flattened into its typed columns. */
 export interface SealedRow {
@@ -17,6 +20,12 @@ export interface SealedRow {
   record: string;
   /** Typed column values, in the order of the log type's `columns`. */
   values: unknown[];
+  /**
+   * The record's compact form made by the producer (a worker thread) with the store's current
+   * dictionary for its table (`recordDictionaries`). The store keeps it only when it names that
+   * dictionary, and compresses the record itself otherwise; the stored bytes are the same.
+   */
+  compact?: Uint8Array;
 }
 
 export interface ChainHead {
@@ -233,6 +242,12 @@ export interface Store extends KeyStore, IntegrityStore, RouterStore, SavedQuery
    * instead of `record`. Null for rows stored before the column existed: read `record` for those.
    */
   recordText(compact: unknown): string | null;
+  /**
+   * The dictionaries new compact forms are made with, one per table that has one (made from its
+   * first records, never changed): a producer with these can compress records off the main thread
+   * (`SealedRow.compact`). Empty for an engine without compact forms.
+   */
+  recordDictionaries(): RecordDictionary[];
   /**
    * Gives every record of a log type stored without a compact form (before migration 5) its
    * compact form, a range of rows per transaction; returns how many it filled. `bin/idtrail compact`.

@@ -24,6 +24,7 @@ import type {
   PurgeBoundary,
   PurgeRow,
   SavedQueryRow,
+  SealedRow,
   SettingRow,
   SignedRow,
   StagedAppend,
@@ -298,14 +299,15 @@ export class DuckDbStore implements Store {
       // raw newline or control character, so DuckDB can read the record file as delimited text
       // (no escaping to write or undo), and the two are joined by position. The stored record is
       // byte-for-byte the text the hash covers.
-      // Rows are stored in time order within a commit (the files are joined first, then sorted):
-      // a page's newest rows then share fewer of the 2,048-row vectors that ZSTD decodes whole
-      // (docs/benchmarks.md). Nothing reads rows in physical order: chains use ORDER BY seq.
+      // Rows are stored in time order within a commit: a page's newest rows then share fewer of the
+      // 2,048-row vectors that ZSTD decodes whole (docs/benchmarks.md). They are written to the
+      // files in that order (an ORDER BY in the INSERT made DuckDB sort the 4 KB records: ~8% of
+      // the demo's CPU). Nothing reads rows in physical order: chains use ORDER BY seq.
       const cols = tableColumns(b.type).filter((c) => c.name !== 'record');
       const names = cols.map((c) => c.name);
       let colsText = '';
       let recText = '';
-      for (const r of b.rows) {
+      for (const r of byTime(b.rows)) {
         const o: Record<string, unknown> = {
           tenant: r.tenant,
           seq: r.seq,
@@ -316,7 +318,12 @@ export class DuckDbStore implements Store {
         };
         for (let c = 0; c < b.type.columns.length; c++) o[b.type.columns[c]!.name] = r.values[c] ?? null;
         colsText += `${JSON.stringify(o)}\n`;
-        recText += `${r.record}\x01${this.codec.encode(b.type.table, r.record).toString('base64')}\n`;
+        // A compact form made by a worker with this table's current dictionary is the same bytes.
+        const z =
+          r.compact && this.codec.isCurrent(b.type.table, r.compact)
+            ? Buffer.from(r.compact.buffer, r.compact.byteOffset, r.compact.byteLength)
+            : this.codec.encode(b.type.table, r.record);
+        recText += `${r.record}\x01${z.toString('base64')}\n`;
       }
       const base = path.join(this.scratchDir, `commit-${process.pid}-${commit}-${i}`);
       const colsFile = `${base}.ndjson`;
@@ -330,8 +337,7 @@ export class DuckDbStore implements Store {
          SELECT ${names.map((n) => `c.${q(n)}`).join(', ')}, r.record, from_base64(r.z)
          FROM read_json(${lit(colsFile)}, format = 'newline_delimited', columns = {${spec}}) c
          POSITIONAL JOIN read_csv(${lit(recFile)}, columns = {'record': 'VARCHAR', 'z': 'VARCHAR'}, header = false,
-           delim = E'\\x01', quote = '', escape = '', auto_detect = false, max_line_size = 1000000000) r
-         ORDER BY c."time"`,
+           delim = E'\\x01', quote = '', escape = '', auto_detect = false, max_line_size = 1000000000) r`,
       );
     }
   }
@@ -415,6 +421,10 @@ export class DuckDbStore implements Store {
       onProgress?.(done, total);
     }
     return done;
+  }
+
+  recordDictionaries(): RecordDictionary[] {
+    return this.codec.current();
   }
 
   recordText(compact: unknown): string | null {
@@ -909,6 +919,17 @@ function tenantCategory(filter: { tenant?: string; category?: string }): {
   return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
 }
 const isoTs = (col: string) => `strftime(${col}, '%Y-%m-%dT%H:%M:%SZ')`;
+
+/**
+ * Rows by their time (a stable sort: ties keep seq order). Times compare as text: ingest stores them
+ * as UTC ISO 8601; where two differ only in fraction digits the order may be off by a millisecond,
+ * which costs nothing (the order is only for locality).
+ */
+function byTime(rows: readonly SealedRow[]): readonly SealedRow[] {
+  let sorted = true;
+  for (let i = 1; i < rows.length && sorted; i++) if (rows[i - 1]!.time > rows[i]!.time) sorted = false;
+  return sorted ? rows : [...rows].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+}
 
 function listLiteral(items: readonly string[]): string {
   return `[${items.map(lit).join(', ')}]::VARCHAR[]`;
