@@ -21,6 +21,8 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'string' },
     keep: { type: 'boolean', default: false },
     threads: { type: 'boolean', default: false },
+    /** V8/Node flags for the server, space-separated (e.g. GC settings to compare). */
+    'node-flags': { type: 'string', default: '' },
   },
 });
 
@@ -60,7 +62,10 @@ function perThread(pid: number): Map<string, number> {
 
 async function once(port: number): Promise<Run> {
   const data = mkdtempSync(path.join(tmpdir(), 'idtrail-demo-'));
-  const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['cpu-prof']] : [];
+  const nodeArgs = [
+    ...args['node-flags'].split(' ').filter(Boolean),
+    ...(args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['cpu-prof']] : []),
+  ];
   const child = spawn(
     process.execPath,
     [

@@ -21,7 +21,11 @@ import { FingerprintSet, fingerprint } from './fingerprint-set.ts';
 export interface PreparedRecord {
   id: string;
   time: string;
-  canonical: string;
+  /**
+   * The canonical JSON text, or its UTF-8 bytes: records prepared on a worker thread can come as
+   * views into one transferred buffer, so the main thread never holds them as JS strings.
+   */
+  canonical: string | Uint8Array;
   values: unknown[];
   /** Its compact form, made with one of the store's dictionaries (Store.recordDictionaries). */
   compact?: Uint8Array;

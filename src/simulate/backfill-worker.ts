@@ -11,6 +11,7 @@
  * back, and leaves the main thread to sealing and the store.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { PreparedRecord } from '../ingest/committer.ts';
 import { prepareItems } from '../ingest/prepare.ts';
 import { AuditCatalog } from '../registry/catalog/catalog.ts';
 import { logType } from '../registry/log-types.ts';
@@ -43,6 +44,18 @@ port.on('message', (m: FromMain) => {
 });
 
 const send = (m: ToMain) => port.postMessage(m);
+
+/** The UTF-8 bytes of each text, as views into one new ArrayBuffer (one transfer for all). */
+function utf8Views(texts: readonly string[]): Uint8Array[] {
+  const lengths = texts.map((t) => Buffer.byteLength(t));
+  const all = Buffer.from(new ArrayBuffer(lengths.reduce((a, b) => a + b, 0)));
+  let at = 0;
+  return texts.map((t, i) => {
+    all.write(t, at, 'utf8');
+    at += lengths[i]!;
+    return new Uint8Array(all.buffer, at - lengths[i]!, lengths[i]!);
+  });
+}
 
 try {
   const ctx: SimContext = {
@@ -77,15 +90,17 @@ try {
         catalogMode: job.catalogMode,
         normalized: job.normalized,
       });
-      if (job.compress && codec.dictionaryOf(type.table) !== undefined && prepared.records.length > 0) {
-        const compact = codec.encodeMany(
-          type.table,
-          prepared.records.map((r) => r.canonical),
-        );
-        prepared.records.forEach((r, i) => {
-          r.compact = compact[i]!;
-        });
-        transfer.push(compact[0]!.buffer as ArrayBuffer);
+      if (prepared.records.length > 0) {
+        // The canonical texts go to the main thread as UTF-8 in one transferred buffer: it hashes
+        // and writes them as bytes, and never holds them as strings on its heap (GC).
+        const texts = utf8Views(prepared.records.map((r) => r.canonical));
+        transfer.push(texts[0]!.buffer as ArrayBuffer);
+        if (job.compress && codec.dictionaryOf(type.table) !== undefined) {
+          const compact = codec.encodeMany(type.table, texts);
+          transfer.push(compact[0]!.buffer as ArrayBuffer);
+          for (const [i, r] of prepared.records.entries()) r.compact = compact[i]!;
+        }
+        for (const [i, r] of prepared.records.entries()) (r as PreparedRecord).canonical = texts[i]!;
       }
       batches.push({ category, received: records.length, ...prepared });
     }

@@ -93,9 +93,14 @@ export class RecordCodec {
     this.nextId = Math.max(this.nextId, d.id + 1);
   }
 
-  encode(table: string, text: string): Buffer {
+  /** Compresses a record's canonical text (or its UTF-8 bytes: the same result). */
+  encode(table: string, text: string | Uint8Array): Buffer {
     const entry = this.compressors.get(table);
-    const frame = (entry?.c ?? this.plainCompressor).compress(Buffer.from(text));
+    const bytes =
+      typeof text === 'string'
+        ? Buffer.from(text)
+        : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+    const frame = (entry?.c ?? this.plainCompressor).compress(bytes);
     const out = Buffer.allocUnsafe(2 + frame.length);
     out.writeUInt16BE(entry?.d.id ?? 0, 0);
     frame.copy(out, 2);
@@ -106,7 +111,7 @@ export class RecordCodec {
    * `encode` of many records, the results as views into one new ArrayBuffer: a worker thread
    * hands them to the main thread by transferring that one buffer instead of cloning each.
    */
-  encodeMany(table: string, texts: readonly string[]): Uint8Array[] {
+  encodeMany(table: string, texts: ReadonlyArray<string | Uint8Array>): Uint8Array[] {
     const parts = texts.map((t) => this.encode(table, t));
     const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;

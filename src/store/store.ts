@@ -16,8 +16,11 @@ export interface SealedRow {
   id: string;
   /** The record's own time (ISO 8601 UTC). */
   time: string;
-  /** The record as canonical JSON (RFC 8785): exactly the text the hash covers. */
-  record: string;
+  /**
+   * The record as canonical JSON (RFC 8785): exactly the text the hash covers; or that text's UTF-8
+   * bytes (records prepared on a worker thread arrive so, and are never decoded on the main thread).
+   */
+  record: string | Uint8Array;
   /** Typed column values, in the order of the log type's `columns`. */
   values: unknown[];
   /**

@@ -31,6 +31,7 @@ import type {
   Store,
   StoredRecord,
 } from '../store.ts';
+import { ByteWriter } from './byte-writer.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 const q = duckdbDialect.quote;
@@ -286,12 +287,8 @@ export class DuckDbStore implements Store {
     const commit = ++this.commitNo;
     const now = new Date().toISOString();
     // A table's first batch gives it its dictionary (record-codec.ts).
-    for (const b of work) {
-      this.ensureDictionary(
-        b.type.table,
-        b.rows.map((r) => r.record),
-      );
-    }
+    for (const b of work)
+      this.ensureDictionary(b.type.table, () => b.rows.map((r) => recordString(r.record)));
     inserts.push(...this.dictionaryInserts());
     for (const [i, b] of work.entries()) {
       // Two files per table: the typed columns as NDJSON, and the canonical records one per
@@ -305,8 +302,8 @@ export class DuckDbStore implements Store {
       // the demo's CPU). Nothing reads rows in physical order: chains use ORDER BY seq.
       const cols = tableColumns(b.type).filter((c) => c.name !== 'record');
       const names = cols.map((c) => c.name);
-      let colsText = '';
-      let recText = '';
+      const colsOut = new ByteWriter();
+      const recOut = new ByteWriter();
       for (const r of byTime(b.rows)) {
         const o: Record<string, unknown> = {
           tenant: r.tenant,
@@ -317,20 +314,25 @@ export class DuckDbStore implements Store {
           ingested_at: now,
         };
         for (let c = 0; c < b.type.columns.length; c++) o[b.type.columns[c]!.name] = r.values[c] ?? null;
-        colsText += `${JSON.stringify(o)}\n`;
+        colsOut.text(JSON.stringify(o));
+        colsOut.byte(0x0a);
         // A compact form made by a worker with this table's current dictionary is the same bytes.
         const z =
           r.compact && this.codec.isCurrent(b.type.table, r.compact)
             ? Buffer.from(r.compact.buffer, r.compact.byteOffset, r.compact.byteLength)
             : this.codec.encode(b.type.table, r.record);
-        recText += `${r.record}\x01${z.toString('base64')}\n`;
+        if (typeof r.record === 'string') recOut.text(r.record);
+        else recOut.bytes(r.record);
+        recOut.byte(0x01);
+        recOut.ascii(z.toString('base64'));
+        recOut.byte(0x0a);
       }
       const base = path.join(this.scratchDir, `commit-${process.pid}-${commit}-${i}`);
       const colsFile = `${base}.ndjson`;
       const recFile = `${base}.records.ndjson`;
       files.push(colsFile, recFile);
-      await Promise.all([writeFile(colsFile, colsText), writeFile(recFile, recText)]);
-      this.unCheckpointedBytes += colsText.length + recText.length;
+      await Promise.all([writeFile(colsFile, colsOut.view()), writeFile(recFile, recOut.view())]);
+      this.unCheckpointedBytes += colsOut.length + recOut.length;
       const spec = cols.map((c) => `${lit(c.name)}: ${lit(duckdbDialect.columnType(c.type))}`).join(', ');
       inserts.push(
         `INSERT INTO ${q(b.type.table)} (${[...names, 'record', 'record_z'].map(q).join(', ')})
@@ -354,9 +356,9 @@ export class DuckDbStore implements Store {
   }
 
   /** A dictionary for `table` from these records when it has none yet (see writeScratch). */
-  private ensureDictionary(table: string, records: readonly string[]): void {
+  private ensureDictionary(table: string, records: () => readonly string[]): void {
     if (this.codec.dictionaryOf(table) !== undefined) return;
-    const d = this.codec.makeDictionary(table, records);
+    const d = this.codec.makeDictionary(table, records());
     if (!d) return;
     this.codec.add(d);
     this.unstoredDictionaries.push(d);
@@ -385,10 +387,7 @@ export class DuckDbStore implements Store {
           `SELECT rowid, record FROM ${t} WHERE rowid BETWEEN ${from} AND ${to} AND record_z IS NULL`,
         );
         if (rows.length === 0) return 0;
-        this.ensureDictionary(
-          type.table,
-          rows.slice(0, 1000).map((r) => String(r[1])),
-        );
+        this.ensureDictionary(type.table, () => rows.slice(0, 1000).map((r) => String(r[1])));
         const dictionaries = [...this.unstoredDictionaries];
         let text = '';
         for (const r of rows)
@@ -930,6 +929,9 @@ function byTime(rows: readonly SealedRow[]): readonly SealedRow[] {
   for (let i = 1; i < rows.length && sorted; i++) if (rows[i - 1]!.time > rows[i]!.time) sorted = false;
   return sorted ? rows : [...rows].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
 }
+
+const recordString = (r: string | Uint8Array) =>
+  typeof r === 'string' ? r : Buffer.from(r.buffer, r.byteOffset, r.byteLength).toString('utf8');
 
 function listLiteral(items: readonly string[]): string {
   return `[${items.map(lit).join(', ')}]::VARCHAR[]`;
