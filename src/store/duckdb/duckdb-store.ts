@@ -71,6 +71,8 @@ export class DuckDbStore implements Store {
   private commitsNoted = 0;
   /** Dictionaries in use whose row no commit has stored yet: each staged append stores them. */
   private unstoredDictionaries: RecordDictionary[] = [];
+  /** Scratch buffers kept between commits (writeScratch). */
+  private readonly writers: ByteWriter[] = [];
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -302,8 +304,8 @@ export class DuckDbStore implements Store {
       // the demo's CPU). Nothing reads rows in physical order: chains use ORDER BY seq.
       const cols = tableColumns(b.type).filter((c) => c.name !== 'record');
       const names = cols.map((c) => c.name);
-      const colsOut = new ByteWriter();
-      const recOut = new ByteWriter();
+      const colsOut = this.writers.pop() ?? new ByteWriter();
+      const recOut = this.writers.pop() ?? new ByteWriter();
       for (const r of byTime(b.rows)) {
         const o: Record<string, unknown> = {
           tenant: r.tenant,
@@ -331,8 +333,16 @@ export class DuckDbStore implements Store {
       const colsFile = `${base}.ndjson`;
       const recFile = `${base}.records.ndjson`;
       files.push(colsFile, recFile);
-      await Promise.all([writeFile(colsFile, colsOut.view()), writeFile(recFile, recOut.view())]);
-      this.unCheckpointedBytes += colsOut.length + recOut.length;
+      try {
+        await Promise.all([writeFile(colsFile, colsOut.view()), writeFile(recFile, recOut.view())]);
+        this.unCheckpointedBytes += colsOut.length + recOut.length;
+      } finally {
+        // Kept for the next commit: a new buffer of tens of MB per commit, outside the heap, made
+        // V8 start a full GC about as often (its external-memory trigger).
+        colsOut.length = 0;
+        recOut.length = 0;
+        if (this.writers.length < 4) this.writers.push(colsOut, recOut);
+      }
       const spec = cols.map((c) => `${lit(c.name)}: ${lit(duckdbDialect.columnType(c.type))}`).join(', ');
       inserts.push(
         `INSERT INTO ${q(b.type.table)} (${[...names, 'record', 'record_z'].map(q).join(', ')})
