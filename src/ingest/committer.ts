@@ -29,6 +29,8 @@ export interface PreparedRecord {
   values: unknown[];
   /** Its compact form, made with one of the store's dictionaries (Store.recordDictionaries). */
   compact?: Uint8Array;
+  /** `values` serialised by the producer (SealedRow.columnsJson); `values` may then be empty. */
+  columnsJson?: Uint8Array;
 }
 
 export interface PreparedBatch {
@@ -300,6 +302,7 @@ export class Committer {
             values: r.values,
           };
           if (r.compact) row.compact = r.compact;
+          if (r.columnsJson) row.columnsJson = r.columnsJson;
           out.rows.push(row);
           sealedIds.add(r.id);
           res.accepted++;

@@ -16,6 +16,7 @@ import { prepareItems } from '../ingest/prepare.ts';
 import { AuditCatalog } from '../registry/catalog/catalog.ts';
 import { logType } from '../registry/log-types.ts';
 import { RecordCodec } from '../store/record-codec.ts';
+import { columnsJson } from '../store/row-json.ts';
 import type { BackfillJob, FromMain, PreparedCategory, ToMain } from './backfill.ts';
 import { generateHour, tenantFor } from './engine.ts';
 import { GENERATORS } from './generators/index.ts';
@@ -100,7 +101,15 @@ try {
           transfer.push(compact[0]!.buffer as ArrayBuffer);
           for (const [i, r] of prepared.records.entries()) r.compact = compact[i]!;
         }
-        for (const [i, r] of prepared.records.entries()) (r as PreparedRecord).canonical = texts[i]!;
+        // The typed values too, serialised here as the store writes them (row-json.ts): the main
+        // thread then neither clones nor serialises them.
+        const columns = utf8Views(prepared.records.map((r) => columnsJson(type, r.values)));
+        transfer.push(columns[0]!.buffer as ArrayBuffer);
+        for (const [i, r] of prepared.records.entries()) {
+          (r as PreparedRecord).canonical = texts[i]!;
+          r.columnsJson = columns[i]!;
+          r.values = [];
+        }
       }
       batches.push({ category, received: records.length, ...prepared });
     }

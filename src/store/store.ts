@@ -29,6 +29,11 @@ export interface SealedRow {
    * dictionary, and compresses the record itself otherwise; the stored bytes are the same.
    */
   compact?: Uint8Array;
+  /**
+   * The typed values already serialised by the producer: `columnsJson(type, values)` (row-json.ts)
+   * as UTF-8. When present the store takes the values from it, and `values` may be left empty.
+   */
+  columnsJson?: Uint8Array;
 }
 
 export interface ChainHead {

@@ -315,8 +315,17 @@ export class DuckDbStore implements Store {
           time: r.time,
           ingested_at: now,
         };
-        for (let c = 0; c < b.type.columns.length; c++) o[b.type.columns[c]!.name] = r.values[c] ?? null;
-        colsOut.text(JSON.stringify(o));
+        const pre = r.columnsJson;
+        if (pre && pre.length > 2) {
+          // The base columns, then the producer's `{"col":…}` without its opening brace.
+          colsOut.text(JSON.stringify(o).slice(0, -1));
+          colsOut.byte(0x2c);
+          colsOut.bytes(pre.subarray(1));
+        } else {
+          if (!pre)
+            for (let c = 0; c < b.type.columns.length; c++) o[b.type.columns[c]!.name] = r.values[c] ?? null;
+          colsOut.text(JSON.stringify(o));
+        }
         colsOut.byte(0x0a);
         // A compact form made by a worker with this table's current dictionary is the same bytes.
         const z =
