@@ -4,6 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { prepareItems } from '../src/ingest/prepare.ts';
 import type { IngestService } from '../src/ingest/service.ts';
@@ -18,6 +21,8 @@ import { type Joiner, lifecycleForDay } from '../src/simulate/generators/provisi
 import { startDemo } from '../src/simulate/run-demo.ts';
 import { httpSink, ingestSink } from '../src/simulate/sinks.ts';
 import { DAY, HOUR } from '../src/simulate/types.ts';
+import { DuckDbStore } from '../src/store/duckdb/duckdb-store.ts';
+import { RecordCodec } from '../src/store/record-codec.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
 type Rec = Record<string, unknown>;
@@ -397,6 +402,77 @@ describe('backfill on worker threads', () => {
     }
   });
 
+  it('compact forms and typed columns made on the workers are what the store makes itself', async () => {
+    // The workers compress with the store's dictionaries once a table has one; every stored
+    // compact form must be what the store's own codec makes of the record with that dictionary.
+    const tenant = '00000000-0000-0000-0000-0000000000b5';
+    let precompressed = 0;
+    const counting = {
+      submitPrepared: (...args: Parameters<IngestService['submitPrepared']>) => {
+        precompressed += args[3].filter((r) => r.compact).length;
+        return server.running.ingest.submitPrepared(...args);
+      },
+      recordDictionaries: () => server.running.ingest.recordDictionaries(),
+    } as IngestService;
+    const result = await backfill(counting, {
+      seed: 'same-compact',
+      users: 60,
+      from: UNTIL - DAY,
+      to: UNTIL,
+      tenant,
+      catalogMode: 'strict',
+      workers: 2,
+      chunkHours: 1, // the first chunks are prepared before any table has a dictionary
+    });
+    // Most records came compressed: all but those of the chunks prepared before the first commit.
+    assert.ok(precompressed > result.records / 2, `${precompressed} of ${result.records}`);
+    const codec = new RecordCodec(server.running.store.recordDictionaries());
+    const catalog = AuditCatalog.load();
+    const plain = await DuckDbStore.open({
+      file: ':memory:',
+      scratchDir: mkdtempSync(path.join(tmpdir(), 'idtrail-typed-')),
+    });
+    for (const [category, n] of Object.entries(result.byCategory)) {
+      const type = logType(category);
+      const rows = await server.running.store.readChain(type, tenant, 1, n + 1, { withCompact: true });
+      assert.equal(rows.length, n, category);
+      for (const r of rows) {
+        const z = Buffer.from(r.compact as Uint8Array);
+        if (z.readUInt16BE(0) === 0) continue; // the table had no dictionary yet: made on main
+        assert.deepEqual(z, codec.encode(type.table, r.record), `${category} seq ${r.seq}: compact bytes`);
+      }
+      // The typed columns the workers serialised (row-json.ts) against the same rows appended with
+      // plain values, serialised by the store itself.
+      const prepared = prepareItems(
+        type,
+        rows.map((r) => JSON.parse(r.record)),
+        { catalog, catalogMode: 'strict' },
+      );
+      assert.equal(prepared.errors.length, 0, category);
+      await plain.append([
+        {
+          type,
+          rows: rows.map((r, i) => ({
+            tenant,
+            seq: r.seq,
+            hash: r.hash,
+            id: r.id,
+            time: r.time,
+            record: r.record,
+            values: prepared.records[i]!.values,
+          })),
+        },
+      ]);
+      const typed = `SELECT * EXCLUDE (ingested_at, record_z) FROM "${type.table}" WHERE tenant = $1 ORDER BY seq`;
+      assert.deepEqual(
+        await server.running.store.readSql(typed, [tenant]),
+        await plain.readSql(typed, [tenant]),
+        `${category}: typed columns`,
+      );
+    }
+    await plain.close();
+  });
+
   it('stops between chunks when aborted; what it reports is what the store holds, a prefix of the window', async () => {
     const tenant = '00000000-0000-0000-0000-0000000000b2';
     const abort = new AbortController();
@@ -433,6 +509,7 @@ describe('backfill on worker threads', () => {
         if (++calls === 5) throw new Error('disk full');
         return server.running.ingest.submitPrepared(...args);
       },
+      recordDictionaries: () => server.running.ingest.recordDictionaries(),
     } as IngestService;
     await assert.rejects(
       backfill(failing, {

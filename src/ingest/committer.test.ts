@@ -8,7 +8,7 @@ import { logType } from '../registry/log-types.ts';
 import { verifyChain } from '../security/verify.ts';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.ts';
 import type { Store } from '../store/store.ts';
-import { Committer, type PreparedRecord } from './committer.ts';
+import { CommitSequence, Committer, type PreparedRecord } from './committer.ts';
 
 const SignInLogs = logType('SignInLogs');
 const rec = (id: string): PreparedRecord => ({
@@ -118,6 +118,43 @@ describe('Committer', () => {
     assert.deepEqual(await second, { accepted: 2, duplicates: 0, firstSeq: head + 1, lastSeq: head + 2 });
     assert.equal((await verifyChain(store, SignInLogs, 't1')).ok, true);
     assert.equal(calls >= 3, true, 'the second group was staged twice');
+    await c.close();
+  });
+
+  it('after a failed commit, the rest of a sequence is refused, not committed after the gap', async () => {
+    let calls = 0;
+    const flaky: Store = Object.create(store, {
+      stageAppend: {
+        value: async (batches: Parameters<Store['stageAppend']>[0]) => {
+          const staged = await store.stageAppend(batches);
+          if (++calls !== 1) return staged;
+          return {
+            commit: async () => {
+              await new Promise((r) => setTimeout(r, 50));
+              await staged.discard();
+              throw new Error('disk full');
+            },
+            discard: () => staged.discard(),
+          };
+        },
+      },
+    });
+    const c = new Committer(flaky);
+    const sequence = new CommitSequence();
+    const count = await store.count(SignInLogs, 't9');
+    const first = c.submit({ type: SignInLogs, tenant: 't9', records: [rec('s-1')], sequence });
+    await new Promise((r) => setTimeout(r, 10)); // the first group is committing now
+    const second = c.submit({ type: SignInLogs, tenant: 't9', records: [rec('s-2')], sequence });
+    const other = c.submit({ type: SignInLogs, tenant: 't9', records: [rec('o-1')] });
+    await assert.rejects(first, /disk full/);
+    await assert.rejects(second, /disk full/);
+    await assert.rejects(
+      c.submit({ type: SignInLogs, tenant: 't9', records: [rec('s-3')], sequence }),
+      /disk full/,
+    );
+    // Batches of no sequence go on as before.
+    assert.equal((await other).accepted, 1);
+    assert.equal(await store.count(SignInLogs, 't9'), count + 1);
     await c.close();
   });
 

@@ -7,21 +7,48 @@
  */
 import type { LogType } from '../registry/types.ts';
 import { chainHash, GENESIS_HASH } from '../security/hash-chain.ts';
-import type { AppendBatch, ChainHead, SealedRow, StagedAppend, Store } from '../store/store.ts';
+import type {
+  AppendBatch,
+  ChainHead,
+  RecordDictionary,
+  SealedRow,
+  StagedAppend,
+  Store,
+} from '../store/store.ts';
 import { FingerprintSet, fingerprint } from './fingerprint-set.ts';
 
 /** A record that passed validation, ready to seal. */
 export interface PreparedRecord {
   id: string;
   time: string;
-  canonical: string;
+  /**
+   * The canonical JSON text, or its UTF-8 bytes: records prepared on a worker thread can come as
+   * views into one transferred buffer, so the main thread never holds them as JS strings.
+   */
+  canonical: string | Uint8Array;
   values: unknown[];
+  /** Its compact form, made with one of the store's dictionaries (Store.recordDictionaries). */
+  compact?: Uint8Array;
+  /** `values` serialised by the producer (SealedRow.columnsJson); `values` may then be empty. */
+  columnsJson?: Uint8Array;
 }
 
 export interface PreparedBatch {
   type: LogType;
   tenant: string;
   records: PreparedRecord[];
+  /**
+   * Batches submitted in order by one producer that must land as a prefix of what it submitted
+   * (the simulator's backfill submits the next chunks before the last one committed, so that their
+   * sealing overlaps its commit). Once a commit holding one of its batches fails, every batch of
+   * the sequence still queued or staged is refused, never committed after the gap.
+   */
+  sequence?: CommitSequence;
+}
+
+/** An ordered stream of batches (see PreparedBatch.sequence). */
+export class CommitSequence {
+  failed: unknown = undefined;
 }
 
 export interface CommitResult {
@@ -93,12 +120,18 @@ export class Committer {
 
   submit(batch: PreparedBatch): Promise<CommitResult> {
     if (this.closed) return Promise.reject(new Error('the committer is shut down'));
+    if (batch.sequence?.failed !== undefined) return Promise.reject(batch.sequence.failed);
     return new Promise((resolve, reject) => {
       this.queue.push({ batch, resolve, reject });
       // Start on the next turn of the event loop, so that requests arriving together commit together.
       if (!this.running) this.running = new Promise((r) => setImmediate(r)).then(() => this.loop());
       else this.arrived?.();
     });
+  }
+
+  /** The store's dictionaries for compact forms, for producers that compress records themselves. */
+  recordDictionaries(): RecordDictionary[] {
+    return this.store.recordDictionaries();
   }
 
   /** Waits for everything queued so far to be committed (or refused), then refuses new work. */
@@ -136,6 +169,7 @@ export class Committer {
             this.queue.unshift(...next.group);
             next = null;
           }
+          if (!landed) this.refuseFailedSequences();
         }
         if (next) {
           const staged = next.staged;
@@ -151,6 +185,16 @@ export class Committer {
     } finally {
       this.running = null;
     }
+  }
+
+  /** Drops the queued batches of sequences a failed commit broke (see PreparedBatch.sequence). */
+  private refuseFailedSequences(): void {
+    this.queue = this.queue.filter((p) => {
+      const failed = p.batch.sequence?.failed;
+      if (failed === undefined) return true;
+      p.reject(failed);
+      return false;
+    });
   }
 
   private takeGroup(): Pending[] {
@@ -257,6 +301,8 @@ export class Committer {
             record: r.canonical,
             values: r.values,
           };
+          if (r.compact) row.compact = r.compact;
+          if (r.columnsJson) row.columnsJson = r.columnsJson;
           out.rows.push(row);
           sealedIds.add(r.id);
           res.accepted++;
@@ -276,6 +322,8 @@ export class Committer {
     } catch (err) {
       this.observer.onError?.(err);
       for (const p of group) p.reject(err);
+      markFailedSequences(group, err);
+      this.refuseFailedSequences();
       return null;
     }
   }
@@ -286,6 +334,7 @@ export class Committer {
     if (err) {
       this.observer.onError?.(err);
       for (const p of f.group) p.reject(err);
+      markFailedSequences(f.group, err);
       return false;
     }
     // Only now does the in-memory state move on.
@@ -310,6 +359,11 @@ export class Committer {
     for (const [i, p] of f.group.entries()) p.resolve(f.results[i]!);
     return true;
   }
+}
+
+function markFailedSequences(group: readonly Pending[], err: unknown): void {
+  for (const p of group)
+    if (p.batch.sequence && p.batch.sequence.failed === undefined) p.batch.sequence.failed = err;
 }
 
 function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {

@@ -81,9 +81,9 @@ export function prepareItems(
   type: LogType,
   items: readonly unknown[],
   opts: PrepareOptions,
-): { records: PreparedRecord[]; errors: RecordError[] } {
+): { records: Array<PreparedRecord & { canonical: string }>; errors: RecordError[] } {
   const normalize = compile(type.schema);
-  const records: PreparedRecord[] = [];
+  const records: Array<PreparedRecord & { canonical: string }> = [];
   const errors: RecordError[] = [];
   for (let index = 0; index < items.length; index++) {
     let item = items[index];

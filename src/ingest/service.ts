@@ -4,7 +4,8 @@
  * An invalid batch is refused whole and nothing of it is stored.
  */
 import type { LogType } from '../registry/types.ts';
-import type { CommitResult, Committer, PreparedRecord } from './committer.ts';
+import type { RecordDictionary } from '../store/store.ts';
+import type { CommitResult, CommitSequence, Committer, PreparedRecord } from './committer.ts';
 import { parseBody } from './parse.ts';
 import { type PrepareOptions, prepareItems } from './prepare.ts';
 import type { PreparePool } from './prepare-pool.ts';
@@ -73,6 +74,14 @@ export class IngestService {
     return this.submitPrepared(tenant, type, items.length, records, [...parseErrors, ...errors]);
   }
 
+  /**
+   * The store's dictionaries for the records' compact forms: a producer on a worker thread (the
+   * simulator's backfill) compresses with them and hands the result with each record.
+   */
+  recordDictionaries(): RecordDictionary[] {
+    return this.committer.recordDictionaries();
+  }
+
   private checkSize(received: number): void {
     if (received > this.maxRecords) {
       throw new IngestRefused(
@@ -93,6 +102,8 @@ export class IngestService {
     received: number,
     records: PreparedRecord[],
     errors: RecordError[],
+    /** Batches that must land as a prefix of their producer's stream (committer.ts). */
+    sequence?: CommitSequence,
   ): Promise<IngestOutcome> {
     this.checkSize(received);
     const all = [...errors].sort((a, b) => a.index - b.index);
@@ -103,7 +114,7 @@ export class IngestService {
         all.slice(0, 100),
       );
     }
-    const result = await this.committer.submit({ type, tenant, records });
+    const result = await this.committer.submit({ type, tenant, records, ...(sequence ? { sequence } : {}) });
     return { received, ...result };
   }
 }

@@ -13,7 +13,8 @@ export function chainHash(
   tenant: string,
   category: string,
   seq: number,
-  canonical: string,
+  /** The canonical text, or its UTF-8 bytes (the same hash). */
+  canonical: string | Uint8Array,
 ): string {
   return createHash('sha256')
     .update(`${prev}\n${tenant}\n${category}\n${seq}\n`)

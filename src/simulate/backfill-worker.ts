@@ -11,9 +11,12 @@
  * back, and leaves the main thread to sealing and the store.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { PreparedRecord } from '../ingest/committer.ts';
 import { prepareItems } from '../ingest/prepare.ts';
 import { AuditCatalog } from '../registry/catalog/catalog.ts';
 import { logType } from '../registry/log-types.ts';
+import { RecordCodec } from '../store/record-codec.ts';
+import { columnsJson } from '../store/row-json.ts';
 import type { BackfillJob, FromMain, PreparedCategory, ToMain } from './backfill.ts';
 import { generateHour, tenantFor } from './engine.ts';
 import { GENERATORS } from './generators/index.ts';
@@ -26,7 +29,15 @@ let aborted = false;
 let credit = job.inFlight;
 let waiting: (() => void) | null = null;
 
+// The store's dictionaries, to compress each record's compact form here rather than on the main
+// thread; the store keeps the bytes (the same it would make) when they name the table's current one.
+const codec = new RecordCodec(job.dictionaries);
+
 port.on('message', (m: FromMain) => {
+  if (m.kind === 'dictionaries') {
+    for (const d of m.list) if (codec.dictionaryOf(d.table) === undefined) codec.add(d);
+    return;
+  }
   if (m.kind === 'abort') aborted = true;
   else credit++;
   waiting?.();
@@ -34,6 +45,18 @@ port.on('message', (m: FromMain) => {
 });
 
 const send = (m: ToMain) => port.postMessage(m);
+
+/** The UTF-8 bytes of each text, as views into one new ArrayBuffer (one transfer for all). */
+function utf8Views(texts: readonly string[]): Uint8Array[] {
+  const lengths = texts.map((t) => Buffer.byteLength(t));
+  const all = Buffer.from(new ArrayBuffer(lengths.reduce((a, b) => a + b, 0)));
+  let at = 0;
+  return texts.map((t, i) => {
+    all.write(t, at, 'utf8');
+    at += lengths[i]!;
+    return new Uint8Array(all.buffer, at - lengths[i]!, lengths[i]!);
+  });
+}
 
 try {
   const ctx: SimContext = {
@@ -60,15 +83,37 @@ try {
       }
     }
     const batches: PreparedCategory[] = [];
+    const transfer: ArrayBuffer[] = [];
     for (const [category, records] of byCategory) {
-      const prepared = prepareItems(logType(category), records, {
+      const type = logType(category);
+      const prepared = prepareItems(type, records, {
         catalog,
         catalogMode: job.catalogMode,
         normalized: job.normalized,
       });
+      if (prepared.records.length > 0) {
+        // The canonical texts go to the main thread as UTF-8 in one transferred buffer: it hashes
+        // and writes them as bytes, and never holds them as strings on its heap (GC).
+        const texts = utf8Views(prepared.records.map((r) => r.canonical));
+        transfer.push(texts[0]!.buffer as ArrayBuffer);
+        if (job.compress && codec.dictionaryOf(type.table) !== undefined) {
+          const compact = codec.encodeMany(type.table, texts);
+          transfer.push(compact[0]!.buffer as ArrayBuffer);
+          for (const [i, r] of prepared.records.entries()) r.compact = compact[i]!;
+        }
+        // The typed values too, serialised here as the store writes them (row-json.ts): the main
+        // thread then neither clones nor serialises them.
+        const columns = utf8Views(prepared.records.map((r) => columnsJson(type, r.values)));
+        transfer.push(columns[0]!.buffer as ArrayBuffer);
+        for (const [i, r] of prepared.records.entries()) {
+          (r as PreparedRecord).canonical = texts[i]!;
+          r.columnsJson = columns[i]!;
+          r.values = [];
+        }
+      }
       batches.push({ category, received: records.length, ...prepared });
     }
-    send({ kind: 'chunk', index: c, hours: end - start, batches });
+    port.postMessage({ kind: 'chunk', index: c, hours: end - start, batches } satisfies ToMain, transfer);
   }
   send({ kind: 'done' });
 } catch (err) {

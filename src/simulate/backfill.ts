@@ -9,10 +9,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { PreparedRecord } from '../ingest/committer.ts';
+import { CommitSequence, type PreparedRecord } from '../ingest/committer.ts';
 import type { IngestService } from '../ingest/service.ts';
 import type { CatalogMode, RecordError } from '../ingest/validate.ts';
 import { logType } from '../registry/log-types.ts';
+import type { RecordDictionary } from '../store/store.ts';
 import { HOUR } from './types.ts';
 
 export interface BackfillJob {
@@ -30,7 +31,16 @@ export interface BackfillJob {
   inFlight: number;
   /** Records go to ingest as already normal, with shared immutable values (backfill-worker.ts). */
   normalized: boolean;
+  /** Workers compress records with the store's dictionaries (then also sent as they appear). */
+  compress: boolean;
+  dictionaries: RecordDictionary[];
 }
+
+/**
+ * Chunks submitted and not yet committed: one committing, the next sealed and staged meanwhile.
+ * More would only queue (and could not be stopped by an abort).
+ */
+const MAX_PENDING = 2;
 
 export interface PreparedCategory {
   category: string;
@@ -44,7 +54,11 @@ export type ToMain =
   | { kind: 'done' }
   | { kind: 'failed'; message: string };
 
-export type FromMain = { kind: 'ack' } | { kind: 'abort' };
+export type FromMain =
+  | { kind: 'ack' }
+  | { kind: 'abort' }
+  /** Dictionaries the store made since (a table's first commit makes its own). */
+  | { kind: 'dictionaries'; list: RecordDictionary[] };
 
 export interface BackfillOptions {
   seed: string;
@@ -60,6 +74,11 @@ export interface BackfillOptions {
   chunkHours?: number;
   /** Newest chunks first: what is stored at any moment is a suffix of the window, not a prefix. */
   newestFirst?: boolean;
+  /**
+   * Compress each record's compact form on the workers with the store's dictionaries (default
+   * true); records of a table prepared before it had one are compressed by the store as always.
+   */
+  compress?: boolean;
   /**
    * Hand ingest the records as already normal, sharing immutable model values (default true);
    * false takes ingest's general path (normalise, canonicalise every value), for comparison.
@@ -84,9 +103,20 @@ export function backfill(ingest: IngestService, opts: BackfillOptions): Promise<
     catalogMode: opts.catalogMode,
     chunkHours: opts.chunkHours ?? 6,
     newestFirst: opts.newestFirst ?? false,
-    inFlight: 2,
+    inFlight: 3,
     normalized: opts.normalized ?? true,
+    compress: opts.compress ?? true,
+    dictionaries: [],
   };
+  // Dictionaries the workers have: the store makes one per table from its first commit.
+  const sent = new Set<number>();
+  const newDictionaries = () => {
+    if (!job.compress) return [];
+    const fresh = ingest.recordDictionaries().filter((d) => !sent.has(d.id));
+    for (const d of fresh) sent.add(d.id);
+    return fresh;
+  };
+  job.dictionaries = newDictionaries();
   const totalHours = Math.max(0, (opts.to - opts.from) / HOUR);
   const chunks = Math.ceil(totalHours / job.chunkHours);
   const shards = Math.max(1, Math.min(opts.workers ?? Math.min(2, availableParallelism()), chunks));
@@ -107,10 +137,17 @@ export function backfill(ingest: IngestService, opts: BackfillOptions): Promise<
 
   return new Promise<BackfillResult>((resolve, reject) => {
     const ready = new Map<number, Extract<ToMain, { kind: 'chunk' }>>();
+    // Chunks are submitted as soon as they are next in order, before the previous one committed:
+    // the committer then seals and stages them while DuckDB commits the one before (and groups
+    // what queued meanwhile into one commit). The sequence makes them land as a prefix: after a
+    // failed commit, nothing later of this backfill is stored.
+    const sequence = new CommitSequence();
     let next = 0;
-    let committing = false;
+    let pending = 0; // chunks submitted, not yet committed
+    let failed = false;
     let finished = 0;
     let settled = false;
+    let reported = Promise.resolve();
     const settle = (err?: unknown) => {
       if (settled) return;
       settled = true;
@@ -119,55 +156,76 @@ export function backfill(ingest: IngestService, opts: BackfillOptions): Promise<
       if (err) reject(err);
       else resolve({ records, byCategory });
     };
-    const stopped = () => next >= chunks || (opts.signal?.aborted && finished === shards);
-    // Commits the next chunks in order as they become ready; one chunk's categories are submitted
-    // in the same turn, so the committer stores them in one transaction.
-    const drain = async () => {
-      if (committing) return;
-      committing = true;
-      try {
-        for (let chunk = ready.get(next); chunk; chunk = ready.get(next)) {
-          ready.delete(next);
-          await Promise.all(
-            chunk.batches.map((b) =>
-              ingest.submitPrepared(opts.tenant, logType(b.category), b.received, b.records, b.errors),
+    const fail = (err: unknown) => {
+      failed = true;
+      onAbort();
+      settle(err);
+    };
+    const maybeSettle = () => {
+      if (pending > 0 || failed) return;
+      if (next >= chunks || (opts.signal?.aborted && finished === shards)) settle();
+    };
+    const drain = () => {
+      for (
+        let chunk = ready.get(next);
+        chunk && !failed && !opts.signal?.aborted && pending < MAX_PENDING;
+        chunk = ready.get(next)
+      ) {
+        ready.delete(next);
+        const index = next++;
+        const c = chunk;
+        pending++;
+        const committed = Promise.all(
+          c.batches.map((b) =>
+            ingest.submitPrepared(
+              opts.tenant,
+              logType(b.category),
+              b.received,
+              b.records,
+              b.errors,
+              sequence,
             ),
-          );
-          for (const b of chunk.batches) {
-            byCategory[b.category] = (byCategory[b.category] ?? 0) + b.received;
-            records += b.received;
-          }
-          hoursDone += chunk.hours;
-          opts.onHour?.(hoursDone, totalHours, records);
-          workers[next % shards]!.postMessage({ kind: 'ack' } satisfies FromMain);
-          next++;
-        }
-      } catch (err) {
-        onAbort();
-        settle(err);
-        return;
-      } finally {
-        committing = false;
+          ),
+        );
+        // A chunk refused before it was queued (invalid records) must stop the chunks after it too.
+        if (c.batches.some((b) => b.errors.length > 0)) failed = true;
+        // Commits land in submission order; progress is reported in the same order.
+        reported = reported.then(() =>
+          committed.then(
+            () => {
+              if (failed) return;
+              for (const b of c.batches) {
+                byCategory[b.category] = (byCategory[b.category] ?? 0) + b.received;
+                records += b.received;
+              }
+              hoursDone += c.hours;
+              pending--;
+              opts.onHour?.(hoursDone, totalHours, records);
+              const list = newDictionaries();
+              if (list.length > 0)
+                for (const w of workers) w.postMessage({ kind: 'dictionaries', list } satisfies FromMain);
+              workers[index % shards]!.postMessage({ kind: 'ack' } satisfies FromMain);
+              drain();
+              maybeSettle();
+            },
+            (err: unknown) => fail(err),
+          ),
+        );
       }
-      if (stopped()) settle();
     };
     workers.forEach((w) => {
       w.on('message', (m: ToMain) => {
         if (m.kind === 'chunk') {
           ready.set(m.index, m);
-          void drain();
+          drain();
         } else if (m.kind === 'done') {
           finished++;
-          if (stopped()) settle();
+          maybeSettle();
         } else {
-          onAbort();
-          settle(new Error(`simulator worker failed: ${m.message}`));
+          fail(new Error(`simulator worker failed: ${m.message}`));
         }
       });
-      w.on('error', (err) => {
-        onAbort();
-        settle(err);
-      });
+      w.on('error', (err) => fail(err));
     });
     if (chunks === 0) settle();
   });

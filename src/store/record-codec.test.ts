@@ -58,4 +58,24 @@ describe('RecordCodec', () => {
     assert.throws(() => codec.decode(Buffer.from([0, 9, 1, 2])), /dictionary 9/);
     assert.throws(() => codec.decode(Buffer.from([0, 0, 1, 2])));
   });
+
+  it('a second codec given the dictionaries (a worker thread) makes the same bytes, one buffer for many', () => {
+    const store = new RecordCodec();
+    const d = store.makeDictionary(
+      'signin_logs',
+      Array.from({ length: 100 }, (_, i) => signIn(i)),
+    )!;
+    store.add(d);
+    const worker = new RecordCodec(store.current());
+    const texts = Array.from({ length: 20 }, (_, i) => signIn(1000 + i));
+    const many = worker.encodeMany('signin_logs', texts);
+    assert.equal(new Set(many.map((z) => z.buffer)).size, 1, 'views into one ArrayBuffer');
+    for (const [i, z] of many.entries()) {
+      assert.deepEqual(Buffer.from(z), store.encode('signin_logs', texts[i]!));
+      assert.equal(store.isCurrent('signin_logs', z), true);
+    }
+    // Bytes made before the table had a dictionary, or for another table, are not current.
+    assert.equal(store.isCurrent('signin_logs', new RecordCodec().encode('signin_logs', texts[0]!)), false);
+    assert.equal(store.isCurrent('audit_logs', many[0]!), false);
+  });
 });

@@ -32,7 +32,7 @@ const MIN_SAMPLE_BYTES = 16 * 1024;
 const LEVEL = 1;
 
 export class RecordCodec {
-  private readonly compressors = new Map<string, { id: number; c: Compressor }>();
+  private readonly compressors = new Map<string, { d: RecordDictionary; c: Compressor }>();
   private readonly decompressors = new Map<number, Decompressor>();
   private readonly plainCompressor = newCompressor();
   private readonly plainDecompressor = new Decompressor();
@@ -45,7 +45,22 @@ export class RecordCodec {
 
   /** The id new records of `table` are compressed with, or undefined while it has none. */
   dictionaryOf(table: string): number | undefined {
-    return this.compressors.get(table)?.id;
+    return this.compressors.get(table)?.d.id;
+  }
+
+  /** The dictionary of each table that has one: what new records are compressed with. */
+  current(): RecordDictionary[] {
+    return [...this.compressors.values()].map((e) => e.d);
+  }
+
+  /**
+   * Whether a compact form made elsewhere (a worker's codec holding the same dictionaries) is what
+   * `encode` would give here now: it names the table's current dictionary. Zstandard's output is a
+   * function of the input, the parameters and the dictionary, so the bytes are then identical.
+   */
+  isCurrent(table: string, compact: Uint8Array): boolean {
+    const id = this.compressors.get(table)?.d.id;
+    return id !== undefined && compact.length > 2 && ((compact[0]! << 8) | compact[1]!) === id;
   }
 
   /**
@@ -73,18 +88,38 @@ export class RecordCodec {
     c.loadDictionary(d.dict);
     const dz = new Decompressor();
     dz.loadDictionary(d.dict);
-    this.compressors.set(d.table, { id: d.id, c });
+    this.compressors.set(d.table, { d, c });
     this.decompressors.set(d.id, dz);
     this.nextId = Math.max(this.nextId, d.id + 1);
   }
 
-  encode(table: string, text: string): Buffer {
+  /** Compresses a record's canonical text (or its UTF-8 bytes: the same result). */
+  encode(table: string, text: string | Uint8Array): Buffer {
     const entry = this.compressors.get(table);
-    const frame = (entry?.c ?? this.plainCompressor).compress(Buffer.from(text));
+    const bytes =
+      typeof text === 'string'
+        ? Buffer.from(text)
+        : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+    const frame = (entry?.c ?? this.plainCompressor).compress(bytes);
     const out = Buffer.allocUnsafe(2 + frame.length);
-    out.writeUInt16BE(entry?.id ?? 0, 0);
+    out.writeUInt16BE(entry?.d.id ?? 0, 0);
     frame.copy(out, 2);
     return out;
+  }
+
+  /**
+   * `encode` of many records, the results as views into one new ArrayBuffer: a worker thread
+   * hands them to the main thread by transferring that one buffer instead of cloning each.
+   */
+  encodeMany(table: string, texts: ReadonlyArray<string | Uint8Array>): Uint8Array[] {
+    const parts = texts.map((t) => this.encode(table, t));
+    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    return parts.map((p) => {
+      all.set(p, at);
+      at += p.length;
+      return all.subarray(at - p.length, at);
+    });
   }
 
   decode(value: Uint8Array): string {

@@ -4,6 +4,9 @@
  * compiled by src/query/sql/<engine>.ts and run through `readSql`; no other module writes SQL.
  */
 import type { LogType } from '../registry/types.ts';
+import type { RecordDictionary } from './record-codec.ts';
+
+export type { RecordDictionary };
 
 /** A record ready to store: sealed (seq + chained hash) and flattened into its typed columns. */
 export interface SealedRow {
@@ -13,10 +16,24 @@ export interface SealedRow {
   id: string;
   /** The record's own time (ISO 8601 UTC). */
   time: string;
-  /** The record as canonical JSON (RFC 8785): exactly the text the hash covers. */
-  record: string;
+  /**
+   * The record as canonical JSON (RFC 8785): exactly the text the hash covers; or that text's UTF-8
+   * bytes (records prepared on a worker thread arrive so, and are never decoded on the main thread).
+   */
+  record: string | Uint8Array;
   /** Typed column values, in the order of the log type's `columns`. */
   values: unknown[];
+  /**
+   * The record's compact form made by the producer (a worker thread) with the store's current
+   * dictionary for its table (`recordDictionaries`). The store keeps it only when it names that
+   * dictionary, and compresses the record itself otherwise; the stored bytes are the same.
+   */
+  compact?: Uint8Array;
+  /**
+   * The typed values already serialised by the producer: `columnsJson(type, values)` (row-json.ts)
+   * as UTF-8. When present the store takes the values from it, and `values` may be left empty.
+   */
+  columnsJson?: Uint8Array;
 }
 
 export interface ChainHead {
@@ -291,6 +308,12 @@ export interface Store extends KeyStore, IntegrityStore, RouterStore, SavedQuery
   recordText(compact: unknown): string | null;
   /** The same as UTF-8 bytes, for readers that shape bytes (Graph pages). */
   recordBytes(compact: unknown): Buffer | null;
+  /**
+   * The dictionaries new compact forms are made with, one per table that has one (made from its
+   * first records, never changed): a producer with these can compress records off the main thread
+   * (`SealedRow.compact`). Empty for an engine without compact forms.
+   */
+  recordDictionaries(): RecordDictionary[];
   /**
    * Gives every record of a log type stored without a compact form (before migration 5) its
    * compact form, a range of rows per transaction; returns how many it filled. `bin/idtrail compact`.

@@ -24,6 +24,7 @@ import type {
   PurgeBoundary,
   PurgeRow,
   SavedQueryRow,
+  SealedRow,
   SettingRow,
   SignedRow,
   StagedAppend,
@@ -33,6 +34,7 @@ import type {
   WatchlistRow,
   WatchlistStore,
 } from '../store.ts';
+import { ByteWriter } from './byte-writer.ts';
 import { MIGRATIONS } from './migrations.ts';
 import * as watchlists from './watchlists.ts';
 
@@ -73,6 +75,8 @@ export class DuckDbStore implements Store {
   private commitsNoted = 0;
   /** Dictionaries in use whose row no commit has stored yet: each staged append stores them. */
   private unstoredDictionaries: RecordDictionary[] = [];
+  /** Scratch buffers kept between commits (writeScratch). */
+  private readonly writers: ByteWriter[] = [];
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -289,12 +293,8 @@ export class DuckDbStore implements Store {
     const commit = ++this.commitNo;
     const now = new Date().toISOString();
     // A table's first batch gives it its dictionary (record-codec.ts).
-    for (const b of work) {
-      this.ensureDictionary(
-        b.type.table,
-        b.rows.map((r) => r.record),
-      );
-    }
+    for (const b of work)
+      this.ensureDictionary(b.type.table, () => b.rows.map((r) => recordString(r.record)));
     inserts.push(...this.dictionaryInserts());
     for (const [i, b] of work.entries()) {
       // Two files per table: the typed columns as NDJSON, and the canonical records one per
@@ -302,14 +302,15 @@ export class DuckDbStore implements Store {
       // raw newline or control character, so DuckDB can read the record file as delimited text
       // (no escaping to write or undo), and the two are joined by position. The stored record is
       // byte-for-byte the text the hash covers.
-      // Rows are stored in time order within a commit (the files are joined first, then sorted):
-      // a page's newest rows then share fewer of the 2,048-row vectors that ZSTD decodes whole
-      // (docs/benchmarks.md). Nothing reads rows in physical order: chains use ORDER BY seq.
+      // Rows are stored in time order within a commit: a page's newest rows then share fewer of the
+      // 2,048-row vectors that ZSTD decodes whole (docs/benchmarks.md). They are written to the
+      // files in that order (an ORDER BY in the INSERT made DuckDB sort the 4 KB records: ~8% of
+      // the demo's CPU). Nothing reads rows in physical order: chains use ORDER BY seq.
       const cols = tableColumns(b.type).filter((c) => c.name !== 'record');
       const names = cols.map((c) => c.name);
-      let colsText = '';
-      let recText = '';
-      for (const r of b.rows) {
+      const colsOut = this.writers.pop() ?? new ByteWriter();
+      const recOut = this.writers.pop() ?? new ByteWriter();
+      for (const r of byTime(b.rows)) {
         const o: Record<string, unknown> = {
           tenant: r.tenant,
           seq: r.seq,
@@ -318,24 +319,50 @@ export class DuckDbStore implements Store {
           time: r.time,
           ingested_at: now,
         };
-        for (let c = 0; c < b.type.columns.length; c++) o[b.type.columns[c]!.name] = r.values[c] ?? null;
-        colsText += `${JSON.stringify(o)}\n`;
-        recText += `${r.record}\x01${this.codec.encode(b.type.table, r.record).toString('base64')}\n`;
+        const pre = r.columnsJson;
+        if (pre && pre.length > 2) {
+          // The base columns, then the producer's `{"col":…}` without its opening brace.
+          colsOut.text(JSON.stringify(o).slice(0, -1));
+          colsOut.byte(0x2c);
+          colsOut.bytes(pre.subarray(1));
+        } else {
+          if (!pre)
+            for (let c = 0; c < b.type.columns.length; c++) o[b.type.columns[c]!.name] = r.values[c] ?? null;
+          colsOut.text(JSON.stringify(o));
+        }
+        colsOut.byte(0x0a);
+        // A compact form made by a worker with this table's current dictionary is the same bytes.
+        const z =
+          r.compact && this.codec.isCurrent(b.type.table, r.compact)
+            ? Buffer.from(r.compact.buffer, r.compact.byteOffset, r.compact.byteLength)
+            : this.codec.encode(b.type.table, r.record);
+        if (typeof r.record === 'string') recOut.text(r.record);
+        else recOut.bytes(r.record);
+        recOut.byte(0x01);
+        recOut.ascii(z.toString('base64'));
+        recOut.byte(0x0a);
       }
       const base = path.join(this.scratchDir, `commit-${process.pid}-${commit}-${i}`);
       const colsFile = `${base}.ndjson`;
       const recFile = `${base}.records.ndjson`;
       files.push(colsFile, recFile);
-      await Promise.all([writeFile(colsFile, colsText), writeFile(recFile, recText)]);
-      this.unCheckpointedBytes += colsText.length + recText.length;
+      try {
+        await Promise.all([writeFile(colsFile, colsOut.view()), writeFile(recFile, recOut.view())]);
+        this.unCheckpointedBytes += colsOut.length + recOut.length;
+      } finally {
+        // Kept for the next commit: a new buffer of tens of MB per commit, outside the heap, made
+        // V8 start a full GC about as often (its external-memory trigger).
+        colsOut.length = 0;
+        recOut.length = 0;
+        if (this.writers.length < 4) this.writers.push(colsOut, recOut);
+      }
       const spec = cols.map((c) => `${lit(c.name)}: ${lit(duckdbDialect.columnType(c.type))}`).join(', ');
       inserts.push(
         `INSERT INTO ${q(b.type.table)} (${[...names, 'record', 'record_z'].map(q).join(', ')})
          SELECT ${names.map((n) => `c.${q(n)}`).join(', ')}, r.record, from_base64(r.z)
          FROM read_json(${lit(colsFile)}, format = 'newline_delimited', columns = {${spec}}) c
          POSITIONAL JOIN read_csv(${lit(recFile)}, columns = {'record': 'VARCHAR', 'z': 'VARCHAR'}, header = false,
-           delim = E'\\x01', quote = '', escape = '', auto_detect = false, max_line_size = 1000000000) r
-         ORDER BY c."time"`,
+           delim = E'\\x01', quote = '', escape = '', auto_detect = false, max_line_size = 1000000000) r`,
       );
     }
   }
@@ -352,9 +379,9 @@ export class DuckDbStore implements Store {
   }
 
   /** A dictionary for `table` from these records when it has none yet (see writeScratch). */
-  private ensureDictionary(table: string, records: readonly string[]): void {
+  private ensureDictionary(table: string, records: () => readonly string[]): void {
     if (this.codec.dictionaryOf(table) !== undefined) return;
-    const d = this.codec.makeDictionary(table, records);
+    const d = this.codec.makeDictionary(table, records());
     if (!d) return;
     this.codec.add(d);
     this.unstoredDictionaries.push(d);
@@ -383,10 +410,7 @@ export class DuckDbStore implements Store {
           `SELECT rowid, record FROM ${t} WHERE rowid BETWEEN ${from} AND ${to} AND record_z IS NULL`,
         );
         if (rows.length === 0) return 0;
-        this.ensureDictionary(
-          type.table,
-          rows.slice(0, 1000).map((r) => String(r[1])),
-        );
+        this.ensureDictionary(type.table, () => rows.slice(0, 1000).map((r) => String(r[1])));
         const dictionaries = [...this.unstoredDictionaries];
         let text = '';
         for (const r of rows)
@@ -419,6 +443,10 @@ export class DuckDbStore implements Store {
       onProgress?.(done, total);
     }
     return done;
+  }
+
+  recordDictionaries(): RecordDictionary[] {
+    return this.codec.current();
   }
 
   recordText(compact: unknown): string | null {
@@ -954,6 +982,20 @@ function tenantCategory(filter: { tenant?: string; category?: string }): {
   return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
 }
 const isoTs = (col: string) => `strftime(${col}, '%Y-%m-%dT%H:%M:%SZ')`;
+
+/**
+ * Rows by their time (a stable sort: ties keep seq order). Times compare as text: ingest stores them
+ * as UTC ISO 8601; where two differ only in fraction digits the order may be off by a millisecond,
+ * which costs nothing (the order is only for locality).
+ */
+function byTime(rows: readonly SealedRow[]): readonly SealedRow[] {
+  let sorted = true;
+  for (let i = 1; i < rows.length && sorted; i++) if (rows[i - 1]!.time > rows[i]!.time) sorted = false;
+  return sorted ? rows : [...rows].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+}
+
+const recordString = (r: string | Uint8Array) =>
+  typeof r === 'string' ? r : Buffer.from(r.buffer, r.byteOffset, r.byteLength).toString('utf8');
 
 function listLiteral(items: readonly string[]): string {
   return `[${items.map(lit).join(', ')}]::VARCHAR[]`;
