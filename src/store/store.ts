@@ -259,6 +259,17 @@ export interface WatchlistStore {
   listWatchlistItems(tenant: string, alias: string, from: number, limit: number): Promise<WatchlistItemRow[]>;
 }
 
+/** How a statement reads, where the engine can plan better knowing it. */
+export interface ReadOptions {
+  /**
+   * It reads records' compact forms (`record_z`, a few rows picked by a sort and limit), not the
+   * block-compressed `record`. DuckDB then plans it without late materialization: fetching the
+   * picked rows by row id in a second scan is worth it only when the record column costs a
+   * vector's decompression per row (docs/benchmarks.md, Graph API).
+   */
+  compact?: boolean;
+}
+
 export interface Store extends KeyStore, IntegrityStore, RouterStore, SavedQueryStore, WatchlistStore {
   readonly engine: string;
   /** Applies pending schema migrations; safe to call on every start. */
@@ -293,7 +304,7 @@ export interface Store extends KeyStore, IntegrityStore, RouterStore, SavedQuery
    * Runs a read-only statement compiled for this engine (src/query/sql/<engine>.ts) with bound
    * parameters, and returns its rows. The query layer owns the SQL; the store only runs it.
    */
-  readSql(sql: string, params: readonly unknown[]): Promise<unknown[][]>;
+  readSql(sql: string, params: readonly unknown[], opts?: ReadOptions): Promise<unknown[][]>;
   /**
    * The same, streamed: the result arrives in the engine's own chunks, each as columns of values
    * (DuckDB: vectors of up to 2,048 rows), so a large result is never held whole, and the rows are

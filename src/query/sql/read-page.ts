@@ -8,7 +8,7 @@ import { compileDuckDb, compileRecordsByKeyDuckDb } from './duckdb.ts';
 
 /** What a page read needs from a store (Store has both; tests can pass a bare connection). */
 export interface PageSource {
-  readSql(sql: string, params: readonly unknown[]): Promise<unknown[][]>;
+  readSql(sql: string, params: readonly unknown[], opts?: { compact?: boolean }): Promise<unknown[][]>;
   recordBytes(compact: unknown): Buffer | null;
 }
 
@@ -27,7 +27,7 @@ export interface PageRow {
 /** The page's keys and undecoded records (a caller may run several and keep one: see withRecords). */
 export async function queryPage(src: PageSource, query: Query, tenant: string): Promise<RawPage> {
   const { sql, params, compact } = compileDuckDb(query, tenant);
-  const rows = (await src.readSql(sql, params)).map((r) => ({
+  const rows = (await src.readSql(sql, params, { compact })).map((r) => ({
     id: String(r[0]),
     t: String(r[1]),
     value: r[2],

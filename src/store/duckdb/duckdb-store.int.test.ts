@@ -53,4 +53,24 @@ describe('DuckDbStore', () => {
     assert.ok(rows.length >= 4);
     for (const [record, z] of rows) assert.equal(store.recordText(z), record);
   });
+
+  it('plans compact reads without late materialization and other reads with it, side by side', async () => {
+    const setting = "SELECT current_setting('late_materialization_max_rows')";
+    const plan = async (compact: boolean) => {
+      const sql = 'EXPLAIN SELECT id, record_z FROM signin_logs ORDER BY time DESC LIMIT 101';
+      return String((await store.readSql(sql, [], { compact }))[0]![1]);
+    };
+    // Interleaved and concurrent: each kind of read keeps its own connections.
+    const [compactSetting, plainSetting, compactPlan, plainPlan] = await Promise.all([
+      store.readSql(setting, [], { compact: true }),
+      store.readSql(setting, []),
+      plan(true),
+      plan(false),
+    ]);
+    assert.equal(Number(compactSetting[0]![0]), 0);
+    assert.equal(Number(plainSetting[0]![0]), 1000);
+    assert.doesNotMatch(compactPlan, /SEMI/, 'the picked rows are read in the same scan');
+    assert.match(plainPlan, /SEMI/, 'reads of `record` fetch the picked rows by row id');
+    assert.equal(Number((await store.readSql(setting, []))[0]![0]), 1000);
+  });
 });

@@ -23,6 +23,7 @@ import type {
   DestinationRow,
   PurgeBoundary,
   PurgeRow,
+  ReadOptions,
   SavedQueryRow,
   SealedRow,
   SettingRow,
@@ -66,6 +67,8 @@ export class DuckDbStore implements Store {
   private maintenance?: NodeJS.Timeout;
   private codec = new RecordCodec();
   private readonly idleReaders: DuckDBConnection[] = [];
+  /** Idle connections for compact reads: late materialization off for their session. */
+  private readonly idleCompactReaders: DuckDBConnection[] = [];
   private closed = false;
   /**
    * The newest record time per (table, tenant), once asked for, kept current by commits: Graph's
@@ -156,18 +159,19 @@ export class DuckDbStore implements Store {
    * A read on its own connection: a DuckDB connection runs one statement at a time, and reads
    * come concurrently from many requests. Connections are cheap; each sees the last commit.
    */
-  private async read(sql: string, params?: DuckDBValue[]): Promise<unknown[][]> {
+  private async read(sql: string, params?: DuckDBValue[], compact = false): Promise<unknown[][]> {
     // Idle connections are kept for the next read: opening and closing one per statement cost a
     // Graph page ~1 ms of the binding's time (docs/benchmarks.md). Reads set no connection state;
     // a connection whose statement failed is closed rather than reused.
-    const conn = this.idleReaders.pop() ?? (await this.instance.connect());
+    const pool = compact ? this.idleCompactReaders : this.idleReaders;
+    const conn = pool.pop() ?? (await this.newReader(compact));
     let reusable = false;
     try {
       const rows = await this.rows(conn, sql, params);
       reusable = true;
       return rows;
     } finally {
-      if (reusable && !this.closed && this.idleReaders.length < MAX_IDLE_READERS) this.idleReaders.push(conn);
+      if (reusable && !this.closed && pool.length < MAX_IDLE_READERS) pool.push(conn);
       else conn.closeSync();
     }
   }
@@ -489,8 +493,15 @@ export class DuckDbStore implements Store {
     return Number(rows[0]![0]);
   }
 
-  async readSql(sql: string, params: readonly unknown[]): Promise<unknown[][]> {
-    return this.read(sql, params as DuckDBValue[]);
+  async readSql(sql: string, params: readonly unknown[], opts: ReadOptions = {}): Promise<unknown[][]> {
+    return this.read(sql, params as DuckDBValue[], opts.compact === true);
+  }
+
+  private async newReader(compact: boolean): Promise<DuckDBConnection> {
+    const conn = await this.instance.connect();
+    // A session setting: the instance-wide 1,000 (set at open) stays for reads of `record`.
+    if (compact) await conn.run('SET SESSION late_materialization_max_rows = 0');
+    return conn;
   }
 
   async *streamSql(sql: string, params: readonly unknown[]): AsyncGenerator<unknown[][]> {
@@ -949,7 +960,7 @@ export class DuckDbStore implements Store {
   async close(): Promise<void> {
     clearInterval(this.maintenance);
     this.closed = true;
-    for (const c of this.idleReaders.splice(0)) c.closeSync();
+    for (const c of [...this.idleReaders.splice(0), ...this.idleCompactReaders.splice(0)]) c.closeSync();
     await this.writeLock;
     await this.routerLock;
     if (this.routerConn) (await this.routerConn).closeSync();

@@ -122,7 +122,7 @@ function register(
     let record: Buffer | null = null;
     for (const type of byIdTypes) {
       const { sql, params } = compileByIdDuckDb(type, tenant, req.params.id);
-      const rows = await deps.store.readSql(sql, params);
+      const rows = await deps.store.readSql(sql, params, { compact: true });
       if (rows.length === 0) continue;
       record = deps.store.recordBytes(rows[0]![0]);
       if (record === null) {
