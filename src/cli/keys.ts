@@ -1,22 +1,8 @@
 /** `idtrail keys create|list|revoke` — API keys, stored hashed; a new key's secret is printed once. */
-import { Command, Option } from 'commander';
-import { loadConfig } from '../config.ts';
+import { Command } from 'commander';
 import { parseRole, ROLE_NAMES, type RoleName } from '../registry/roles.ts';
 import { createKey, DEFAULT_TENANT } from '../security/api-keys.ts';
-import { openStore } from '../store/open-store.ts';
-import type { Store } from '../store/store.ts';
-
-const dataOpt = () => new Option('--data <dir>', 'data folder').env('IDTRAIL_DATA').default('./.idtrail');
-
-async function withStore<T>(opts: { data: string }, fn: (s: Store) => Promise<T>): Promise<T> {
-  const config = loadConfig({ dataDir: opts.data });
-  const store = await openStore(config.store, config.dataDir);
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
+import { dataOpt, withStore } from './local-store.ts';
 
 export function keysCommand(): Command {
   const keys = new Command('keys').description('manage API keys');

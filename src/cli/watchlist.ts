@@ -7,25 +7,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { loadConfig } from '../config.ts';
 import { DEFAULT_TENANT } from '../security/api-keys.ts';
-import { openStore } from '../store/open-store.ts';
-import type { Store } from '../store/store.ts';
 import { buildWatchlist } from '../watchlists/build.ts';
+import { dataOpt, withStore } from './local-store.ts';
 
-const dataOpt = () => new Option('--data <dir>', 'data folder').env('IDTRAIL_DATA').default('./.idtrail');
 const tenantOpt = () =>
   new Option('--tenant <id>', 'tenant the watchlist belongs to').default(DEFAULT_TENANT);
-
-async function withStore<T>(opts: { data: string }, fn: (s: Store) => Promise<T>): Promise<T> {
-  const config = loadConfig({ dataDir: opts.data });
-  const store = await openStore(config.store, config.dataDir);
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
 
 export function watchlistCommand(): Command {
   const wl = new Command('watchlist').description("manage watchlists (KQL's _GetWatchlist('alias'))");
