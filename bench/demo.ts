@@ -35,6 +35,15 @@ interface Run {
   serverSeconds: number;
   cpu: Map<string, number>;
   load: number[];
+  /** Resident memory now and at its peak, MB. */
+  rss: number;
+  peakRss: number;
+}
+
+function memory(pid: number): { rss: number; peakRss: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') / 1024, peakRss: kb('VmHWM') / 1024 };
 }
 
 /** CPU ticks of each thread (Node names none of its threads: DuckDB's, libuv's and the workers' are told apart by size). */
@@ -104,6 +113,7 @@ async function once(port: number): Promise<Run> {
         // Read at once: live traffic starts right after this line.
         const ticks = perThread(child.pid!);
         resolve({
+          ...memory(child.pid!),
           records: Number(m[1]),
           wall: (performance.now() - t0) / 1000,
           serverSeconds: Number(m[2]),
@@ -144,6 +154,6 @@ for (let i = 0; i < runs; i++) {
   console.log(
     `run ${i + 1}: ${r.records} records, backfill ${r.serverSeconds.toFixed(1)} s (process ${r.wall.toFixed(1)} s), ` +
       `CPU ${total.toFixed(1)} s (${((total / r.records) * 1e6).toFixed(0)} µs/record) [${threads}], ` +
-      `load ${r.load.map((l) => l.toFixed(2)).join(' ')}`,
+      `RSS ${r.rss.toFixed(0)} MB (peak ${r.peakRss.toFixed(0)}), load ${r.load.map((l) => l.toFixed(2)).join(' ')}`,
   );
 }

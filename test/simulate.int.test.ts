@@ -14,7 +14,7 @@ import { AuditCatalog } from '../src/registry/catalog/catalog.ts';
 import { LOG_TYPES, logType } from '../src/registry/log-types.ts';
 import { verifyChain } from '../src/security/verify.ts';
 import { backfill } from '../src/simulate/backfill.ts';
-import { follow, run, type Sink } from '../src/simulate/engine.ts';
+import { follow, generateHour, run, type Sink, tenantFor } from '../src/simulate/engine.ts';
 import { GENERATORS } from '../src/simulate/generators/index.ts';
 import { departuresBetween, memoryDays, STALE_DAYS } from '../src/simulate/generators/lifecycle.ts';
 import { type Joiner, lifecycleForDay } from '../src/simulate/generators/provisioning.ts';
@@ -367,6 +367,76 @@ describe('backfill on worker threads', () => {
     }
   });
 
+  it('commits the first chunk alone, then groups of chunks that reach bulkRows rows of one table', async () => {
+    // The demo's DuckDB writes an append of a row group's worth of one table without its WAL
+    // (Store.bulkAppendRows): the backfill groups chunks until one table has that many rows.
+    const tenant = '00000000-0000-0000-0000-0000000000b6';
+    const [seed, users, chunkHours, bulkRows] = ['groups', 40, 2, 600];
+    const marker = 'NonInteractiveUserSignInLogs';
+    const from = UNTIL - DAY;
+    // The expected groups and their batches, from the same generators hour by hour: one batch per
+    // category, smallest first, the marker last.
+    const ctx = { tenant: tenantFor(seed, users, tenant), seed, from, to: UNTIL };
+    const chunks = Array.from({ length: 24 / chunkHours }, () => new Map<string, number>());
+    for (let h = 0; h < 24; h++) {
+      const counts = chunks[Math.floor(h / chunkHours)]!;
+      for (const [category] of generateHour(ctx, GENERATORS, from + h * HOUR, true))
+        counts.set(category, (counts.get(category) ?? 0) + 1);
+    }
+    const expectedEnds: number[] = [];
+    const expectedBatches: Array<{ category: string; records: number }> = [];
+    let group = new Map<string, number>();
+    chunks.forEach((counts, c) => {
+      for (const [k, n] of counts) group.set(k, (group.get(k) ?? 0) + n);
+      const total = [...group.values()].reduce((a, b) => a + b, 0);
+      if (
+        c === 0 ||
+        c === chunks.length - 1 ||
+        total >= bulkRows * 4 ||
+        Math.max(...group.values()) >= bulkRows
+      ) {
+        expectedEnds.push((c + 1) * chunkHours);
+        const rank = ([k, n]: [string, number]) => (k === marker ? Number.POSITIVE_INFINITY : n);
+        for (const [category, records] of [...group].sort((a, b) => rank(a) - rank(b)))
+          expectedBatches.push({ category, records });
+        group = new Map();
+      }
+    });
+    assert.ok(expectedEnds.length >= 4 && expectedEnds.length < 12, `groups end at ${expectedEnds}`);
+
+    const batches: Array<{ category: string; records: number }> = [];
+    const counting = {
+      submitPrepared: (...args: Parameters<IngestService['submitPrepared']>) => {
+        batches.push({ category: args[1].category, records: args[3].length });
+        return server.running.ingest.submitPrepared(...args);
+      },
+      recordDictionaries: () => server.running.ingest.recordDictionaries(),
+      bulkAppendRows: () => server.running.ingest.bulkAppendRows(),
+    } as IngestService;
+    const hours: number[] = [];
+    const result = await backfill(counting, {
+      seed,
+      users,
+      from,
+      to: UNTIL,
+      tenant,
+      catalogMode: 'strict',
+      workers: 2,
+      chunkHours,
+      bulkRows,
+      marker,
+      onHour: (done) => hours.push(done),
+    });
+    assert.deepEqual(hours, expectedEnds);
+    assert.deepEqual(batches, expectedBatches);
+    assert.deepEqual(result.byCategory, await simulateWindow(seed, users, from, UNTIL, tenant));
+    for (const category of Object.keys(result.byCategory)) {
+      const type = logType(category);
+      assert.equal(await server.running.store.count(type, tenant), result.byCategory[category], category);
+      assert.equal((await verifyChain(server.running.store, type, tenant)).ok, true, category);
+    }
+  });
+
   it('the shortcut for already-normal records stores the same records and hash chain as the general path', async () => {
     // Same tenant, seed and window into two stores: the default backfill (records handed to ingest
     // as normal, shared immutable values, canonical text spliced) and ingest's general path.
@@ -413,6 +483,7 @@ describe('backfill on worker threads', () => {
         return server.running.ingest.submitPrepared(...args);
       },
       recordDictionaries: () => server.running.ingest.recordDictionaries(),
+      bulkAppendRows: () => server.running.ingest.bulkAppendRows(),
     } as IngestService;
     const result = await backfill(counting, {
       seed: 'same-compact',
@@ -486,6 +557,7 @@ describe('backfill on worker threads', () => {
       catalogMode: 'strict',
       workers: 2,
       chunkHours: 4,
+      bulkRows: 1, // a commit per chunk: the abort comes between chunks
       signal: abort.signal,
       onHour: (done) => {
         hoursDone = done;
@@ -510,6 +582,7 @@ describe('backfill on worker threads', () => {
         return server.running.ingest.submitPrepared(...args);
       },
       recordDictionaries: () => server.running.ingest.recordDictionaries(),
+      bulkAppendRows: () => server.running.ingest.bulkAppendRows(),
     } as IngestService;
     await assert.rejects(
       backfill(failing, {

@@ -134,6 +134,10 @@ export class Committer {
     return this.store.recordDictionaries();
   }
 
+  bulkAppendRows(): number {
+    return this.store.bulkAppendRows;
+  }
+
   /** Waits for everything queued so far to be committed (or refused), then refuses new work. */
   async close(): Promise<void> {
     this.closed = true;

@@ -82,11 +82,16 @@ export class IngestService {
     return this.committer.recordDictionaries();
   }
 
-  private checkSize(received: number): void {
-    if (received > this.maxRecords) {
+  /** Rows of one table per commit at which the store writes most cheaply (Store.bulkAppendRows). */
+  bulkAppendRows(): number {
+    return this.committer.bulkAppendRows();
+  }
+
+  private checkSize(received: number, max = this.maxRecords): void {
+    if (received > max) {
       throw new IngestRefused(
         'too-large',
-        `a batch may hold at most ${this.maxRecords} records; this one has ${received}`,
+        `a batch may hold at most ${max} records; this one has ${received}`,
       );
     }
     if (received === 0) throw new IngestRefused('invalid', 'the batch holds no records');
@@ -102,10 +107,18 @@ export class IngestService {
     received: number,
     records: PreparedRecord[],
     errors: RecordError[],
-    /** Batches that must land as a prefix of their producer's stream (committer.ts). */
-    sequence?: CommitSequence,
+    opts: {
+      /** Batches that must land as a prefix of their producer's stream (committer.ts). */
+      sequence?: CommitSequence;
+      /**
+       * A larger bound than a request's, for an in-process producer that commits in bulk (the
+       * simulator's backfill: a table's rows of several days in one commit, bulkAppendRows).
+       */
+      maxRecords?: number;
+    } = {},
   ): Promise<IngestOutcome> {
-    this.checkSize(received);
+    this.checkSize(received, opts.maxRecords);
+    const { sequence } = opts;
     const all = [...errors].sort((a, b) => a.index - b.index);
     if (all.length > 0) {
       throw new IngestRefused(

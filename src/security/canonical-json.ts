@@ -149,7 +149,9 @@ function deepFreeze(v: unknown): void {
  */
 export function canonicalRecordJson(record: Record<string, unknown>): string {
   const { keys, order, quoted } = layoutOf(Object.keys(record));
-  let out = '{';
+  // Pieces joined once: `+=` made a rope of ~100 pieces that every later use (UTF-8 length,
+  // encoding, hashing) flattened first, ~5 µs a sign-in, a third more than building it.
+  const parts: string[] = [];
   for (let i = 0; i < order.length; i++) {
     const j = order[i]!;
     const k = keys[j]!;
@@ -170,7 +172,8 @@ export function canonicalRecordJson(record: Record<string, unknown>): string {
       default:
         text = canonicalJson(v);
     }
-    out += out.length > 1 ? `,${quoted[j]}${text}` : `${quoted[j]}${text}`;
+    parts.push(parts.length > 0 ? ',' : '{', quoted[j]!, text);
   }
-  return `${out}}`;
+  parts.push(parts.length > 0 ? '}' : '{}');
+  return parts.join('');
 }

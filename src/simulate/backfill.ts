@@ -37,10 +37,34 @@ export interface BackfillJob {
 }
 
 /**
- * Chunks submitted and not yet committed: one committing, the next sealed and staged meanwhile.
- * More would only queue (and could not be stopped by an abort).
+ * Groups submitted and not yet committed. One: the next group fills while this one commits. Two
+ * (the next sealed and staged meanwhile) held another group of several days in memory, ~0.8 GB
+ * for the demo, and measured slower on two cores (bench:demo).
  */
-const MAX_PENDING = 2;
+const MAX_PENDING = 1;
+
+/** See the Worker's resourceLimits below (bench:demo: 5–8 s less CPU in the demo start). */
+const WORKER_YOUNG_MB = 192;
+
+/**
+ * One batch per category for a group of chunks, smallest first, and `last` (BackfillOptions.marker)
+ * after all others: the committer may split a group's batches over several commits.
+ */
+function mergeBatches(group: readonly Chunk[], last?: string): PreparedCategory[] {
+  const by = new Map<string, PreparedCategory>();
+  for (const c of group)
+    for (const b of c.batches) {
+      const m = by.get(b.category);
+      if (!m) by.set(b.category, { ...b, records: [...b.records], errors: [...b.errors] });
+      else {
+        m.received += b.received;
+        for (const r of b.records) m.records.push(r);
+        for (const e of b.errors) m.errors.push(e);
+      }
+    }
+  const rank = (b: PreparedCategory) => (b.category === last ? Number.POSITIVE_INFINITY : b.records.length);
+  return [...by.values()].sort((a, b) => rank(a) - rank(b));
+}
 
 export interface PreparedCategory {
   category: string;
@@ -48,6 +72,8 @@ export interface PreparedCategory {
   records: PreparedRecord[];
   errors: RecordError[];
 }
+
+type Chunk = Extract<ToMain, { kind: 'chunk' }>;
 
 export type ToMain =
   | { kind: 'chunk'; index: number; hours: number; batches: PreparedCategory[] }
@@ -84,6 +110,17 @@ export interface BackfillOptions {
    * false takes ingest's general path (normalise, canonicalise every value), for comparison.
    */
   normalized?: boolean;
+  /**
+   * Rows of one table per commit (default: the store's `bulkAppendRows`); after the first chunk,
+   * chunks are committed in groups that reach it. Progress and aborts come at group boundaries.
+   */
+  bulkRows?: number;
+  /**
+   * A category whose stored time range is taken as what the backfill stored (the demo resumes from
+   * its non-interactive sign-ins): in each group it commits after every other category, so that an
+   * interrupted backfill never leaves it ahead of the rest.
+   */
+  marker?: string;
   onHour?(done: number, total: number, records: number): void;
   signal?: AbortSignal;
 }
@@ -117,6 +154,7 @@ export function backfill(ingest: IngestService, opts: BackfillOptions): Promise<
     return fresh;
   };
   job.dictionaries = newDictionaries();
+  const bulk = opts.bulkRows ?? ingest.bulkAppendRows();
   const totalHours = Math.max(0, (opts.to - opts.from) / HOUR);
   const chunks = Math.ceil(totalHours / job.chunkHours);
   const shards = Math.max(1, Math.min(opts.workers ?? Math.min(2, availableParallelism()), chunks));
@@ -125,6 +163,9 @@ export function backfill(ingest: IngestService, opts: BackfillOptions): Promise<
     (_, shard) =>
       new Worker(new URL('./backfill-worker-entry.mjs', import.meta.url), {
         workerData: { job, shard, shards },
+        // A young generation of 3 × 64 MB semi-spaces: a chunk's records live until it is prepared,
+        // which with V8's default (16 MB) promoted most of them to the old generation first.
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
       }),
   );
   const byCategory: Record<string, number> = {};
@@ -136,14 +177,18 @@ export function backfill(ingest: IngestService, opts: BackfillOptions): Promise<
   opts.signal?.addEventListener('abort', onAbort, { once: true });
 
   return new Promise<BackfillResult>((resolve, reject) => {
-    const ready = new Map<number, Extract<ToMain, { kind: 'chunk' }>>();
-    // Chunks are submitted as soon as they are next in order, before the previous one committed:
-    // the committer then seals and stages them while DuckDB commits the one before (and groups
-    // what queued meanwhile into one commit). The sequence makes them land as a prefix: after a
-    // failed commit, nothing later of this backfill is stored.
+    const ready = new Map<number, Chunk>();
+    // Chunks are committed in groups, in order: the first chunk alone (the newest hours show at
+    // once), then consecutive chunks until one table holds `bulk` rows — the size at which the store
+    // writes an append most cheaply (DuckDB: whole compressed row groups, without its WAL). A group
+    // is submitted before the previous one committed: the committer then seals and stages it while
+    // DuckDB commits the one before. The sequence makes them land as a prefix: after a failed
+    // commit, nothing later of this backfill is stored.
     const sequence = new CommitSequence();
-    let next = 0;
-    let pending = 0; // chunks submitted, not yet committed
+    let next = 0; // the next chunk index to take into the group
+    let group: Chunk[] = [];
+    const groupRows = new Map<string, number>();
+    let pending = 0; // groups submitted, not yet committed
     let failed = false;
     let finished = 0;
     let settled = false;
@@ -165,52 +210,66 @@ export function backfill(ingest: IngestService, opts: BackfillOptions): Promise<
       if (pending > 0 || failed) return;
       if (next >= chunks || (opts.signal?.aborted && finished === shards)) settle();
     };
+    // A group closes at `bulk` rows of one table, or at four times that in all (many tables, none
+    // large), so that what waits here is bounded: at most MAX_PENDING groups and the open one, and
+    // the chunks the workers made ahead (`inFlight` each, acked when taken into a group).
+    let groupTotal = 0;
+    const closed = () =>
+      group.length > 0 &&
+      (group[0]!.index === 0 || groupTotal >= bulk * 4 || Math.max(0, ...groupRows.values()) >= bulk);
+    const submit = (chunksOfGroup: Chunk[]) => {
+      pending++;
+      const merged = mergeBatches(chunksOfGroup, opts.marker);
+      const hours = chunksOfGroup.reduce((n, c) => n + c.hours, 0);
+      const committed = Promise.all(
+        merged.map((b) =>
+          ingest.submitPrepared(opts.tenant, logType(b.category), b.received, b.records, b.errors, {
+            sequence,
+            maxRecords: Math.max(b.received, 1),
+          }),
+        ),
+      );
+      // A group refused before it was queued (invalid records) must stop the groups after it too.
+      if (merged.some((b) => b.errors.length > 0)) failed = true;
+      // Commits land in submission order; progress is reported in the same order.
+      reported = reported.then(() =>
+        committed.then(
+          () => {
+            if (failed) return;
+            for (const b of merged) {
+              byCategory[b.category] = (byCategory[b.category] ?? 0) + b.received;
+              records += b.received;
+            }
+            hoursDone += hours;
+            pending--;
+            opts.onHour?.(hoursDone, totalHours, records);
+            const list = newDictionaries();
+            if (list.length > 0)
+              for (const w of workers) w.postMessage({ kind: 'dictionaries', list } satisfies FromMain);
+            drain();
+            maybeSettle();
+          },
+          (err: unknown) => fail(err),
+        ),
+      );
+    };
     const drain = () => {
-      for (
-        let chunk = ready.get(next);
-        chunk && !failed && !opts.signal?.aborted && pending < MAX_PENDING;
-        chunk = ready.get(next)
-      ) {
-        ready.delete(next);
-        const index = next++;
-        const c = chunk;
-        pending++;
-        const committed = Promise.all(
-          c.batches.map((b) =>
-            ingest.submitPrepared(
-              opts.tenant,
-              logType(b.category),
-              b.received,
-              b.records,
-              b.errors,
-              sequence,
-            ),
-          ),
-        );
-        // A chunk refused before it was queued (invalid records) must stop the chunks after it too.
-        if (c.batches.some((b) => b.errors.length > 0)) failed = true;
-        // Commits land in submission order; progress is reported in the same order.
-        reported = reported.then(() =>
-          committed.then(
-            () => {
-              if (failed) return;
-              for (const b of c.batches) {
-                byCategory[b.category] = (byCategory[b.category] ?? 0) + b.received;
-                records += b.received;
-              }
-              hoursDone += c.hours;
-              pending--;
-              opts.onHour?.(hoursDone, totalHours, records);
-              const list = newDictionaries();
-              if (list.length > 0)
-                for (const w of workers) w.postMessage({ kind: 'dictionaries', list } satisfies FromMain);
-              workers[index % shards]!.postMessage({ kind: 'ack' } satisfies FromMain);
-              drain();
-              maybeSettle();
-            },
-            (err: unknown) => fail(err),
-          ),
-        );
+      while (!failed && !opts.signal?.aborted) {
+        for (let c = ready.get(next); c && !closed(); c = ready.get(next)) {
+          ready.delete(next);
+          workers[next++ % shards]!.postMessage({ kind: 'ack' } satisfies FromMain);
+          group.push(c);
+          for (const b of c.batches) {
+            groupRows.set(b.category, (groupRows.get(b.category) ?? 0) + b.records.length);
+            groupTotal += b.records.length;
+          }
+        }
+        if (!(closed() || (group.length > 0 && next >= chunks)) || pending >= MAX_PENDING) return;
+        const g = group;
+        group = [];
+        groupRows.clear();
+        groupTotal = 0;
+        submit(g);
       }
     };
     workers.forEach((w) => {

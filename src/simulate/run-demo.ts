@@ -2,6 +2,7 @@
  * The demo tenant: on first start, 30 days of activity for 1,000 users through the real ingest
  * pipeline; then live traffic until shutdown.
  */
+import { totalmem } from 'node:os';
 import type { IngestService } from '../ingest/service.ts';
 import type { CatalogMode } from '../ingest/validate.ts';
 import { logType } from '../registry/log-types.ts';
@@ -11,6 +12,9 @@ import { follow } from './engine.ts';
 import { GENERATORS } from './generators/index.ts';
 import { ingestSink } from './sinks.ts';
 import { DAY, HOUR } from './types.ts';
+
+/** Below this much memory the demo backfill commits chunk by chunk (see startDemo). */
+const SMALL_MACHINE = 8 * 2 ** 30;
 
 export interface DemoOptions {
   store: Store;
@@ -71,6 +75,12 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       tenant: opts.tenant,
       catalogMode: opts.catalogMode ?? 'strict',
       newestFirst: true,
+      // What is missing of the window is found from this category's times (above).
+      marker: type.category,
+      // Grouped commits keep a group of several days in memory while the one before commits (peak
+      // ~4.5 GB for the default demo, against ~2.8 GB chunk by chunk): a small machine commits
+      // chunk by chunk, slower.
+      ...(totalmem() < SMALL_MACHINE ? { bulkRows: 0 } : {}),
       onHour: (done, _total, records) =>
         opts.onProgress?.(hoursBefore + done, total, recordsBefore + records),
       ...(opts.signal ? { signal: opts.signal } : {}),

@@ -326,6 +326,11 @@ export interface Store extends KeyStore, IntegrityStore, RouterStore, SavedQuery
    */
   recordDictionaries(): RecordDictionary[];
   /**
+   * Rows of one table in one append from which the store writes them most cheaply, for producers
+   * that can choose their commit size (the simulator's backfill). DuckDB: a row group's worth.
+   */
+  readonly bulkAppendRows: number;
+  /**
    * Gives every record of a log type stored without a compact form (before migration 5) its
    * compact form, a range of rows per transaction; returns how many it filled. `bin/idtrail compact`.
    */
