@@ -158,6 +158,46 @@ describe('Committer', () => {
     await c.close();
   });
 
+  it('a sequence batch staged on a commit that fails is refused, not sealed again (its records are gone)', async () => {
+    // A sequence's batches are let go once staged (the producer's memory); one sealed on the heads
+    // of a commit that then fails cannot be sealed again, so it is refused with that commit's error,
+    // and its sequence with it. A batch of no sequence in the same position is sealed again.
+    let calls = 0;
+    const flaky: Store = Object.create(store, {
+      stageAppend: {
+        value: async (batches: Parameters<Store['stageAppend']>[0]) => {
+          const staged = await store.stageAppend(batches);
+          if (++calls !== 1) return staged;
+          return {
+            commit: async () => {
+              await new Promise((r) => setTimeout(r, 50));
+              await staged.discard();
+              throw new Error('disk full');
+            },
+            discard: () => staged.discard(),
+          };
+        },
+      },
+    });
+    const c = new Committer(flaky);
+    const sequence = new CommitSequence();
+    const count = await store.count(SignInLogs, 't8');
+    const first = c.submit({ type: SignInLogs, tenant: 't8', records: [rec('x-1')] });
+    await new Promise((r) => setTimeout(r, 10)); // the first group is committing now
+    const staged = c.submit({ type: SignInLogs, tenant: 't8', records: [rec('q-1'), rec('q-2')], sequence });
+    await assert.rejects(first, /disk full/);
+    await assert.rejects(staged, /disk full/);
+    await assert.rejects(
+      c.submit({ type: SignInLogs, tenant: 't8', records: [rec('q-3')], sequence }),
+      /disk full/,
+    );
+    assert.equal(await store.count(SignInLogs, 't8'), count);
+    const again = await c.submit({ type: SignInLogs, tenant: 't8', records: [rec('x-1'), rec('q-1')] });
+    assert.equal(again.accepted, 2, 'nothing of the refused batches was stored');
+    assert.equal((await verifyChain(store, SignInLogs, 't8')).ok, true);
+    await c.close();
+  });
+
   it('refuses work after close', async () => {
     const c = new Committer(store);
     await c.close();

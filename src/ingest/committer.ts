@@ -75,6 +75,11 @@ interface Pending {
   batch: PreparedBatch;
   resolve: (r: CommitResult) => void;
   reject: (e: unknown) => void;
+  /**
+   * Its records were let go once staged (a sequence's batch: refused, never sealed again, if a
+   * commit before it fails), so that a producer's memory goes while its commit runs.
+   */
+  released?: boolean;
 }
 
 interface TypeState {
@@ -90,7 +95,6 @@ interface Sealed {
   newHeads: Map<string, ChainHead>;
   /** Ids this group stores, by category + tenant. */
   ids: Map<string, Set<string>>;
-  rows: AppendBatch[];
   results: CommitResult[];
   byCategory: Map<string, number>;
   total: number;
@@ -166,14 +170,18 @@ export class Committer {
         let next: Sealed | null = null;
         if (this.queue.length > 0) next = await this.sealAndStage(this.takeGroup(), inflight);
         if (inflight) {
-          const landed = await this.finish(inflight);
+          const failure = await this.finish(inflight);
           inflight = null;
-          if (!landed && next) {
+          if (failure !== null && next) {
             await next.staged.discard().catch(() => {});
-            this.queue.unshift(...next.group);
+            // Sealed on heads that did not land: sealed again, but for batches whose records are gone.
+            const released = next.group.filter((p) => p.released);
+            for (const p of released) p.reject(failure);
+            markFailedSequences(released, failure);
+            this.queue.unshift(...next.group.filter((p) => !p.released));
             next = null;
           }
-          if (!landed) this.refuseFailedSequences();
+          if (failure !== null) this.refuseFailedSequences();
         }
         if (next) {
           const staged = next.staged;
@@ -320,9 +328,15 @@ export class Committer {
       }
 
       // 3. The store's client-side work for one durable commit of the whole group.
-      const rows = [...rowsByType.values()];
-      const staged = await this.store.stageAppend(rows);
-      return { group, states, newHeads, ids, rows, results, byCategory, total, started, staged };
+      const staged = await this.store.stageAppend([...rowsByType.values()]);
+      // The texts are in the scratch files now. A sequence's batches are never sealed again (a
+      // failed commit before them refuses them), so their records can go while the commit runs.
+      for (const p of group)
+        if (p.batch.sequence) {
+          p.batch = { ...p.batch, records: [] };
+          p.released = true;
+        }
+      return { group, states, newHeads, ids, results, byCategory, total, started, staged };
     } catch (err) {
       this.observer.onError?.(err);
       for (const p of group) p.reject(err);
@@ -332,23 +346,27 @@ export class Committer {
     }
   }
 
-  /** Waits for a commit; then moves the in-memory state on and answers, or refuses, its requests. */
-  private async finish(f: InFlight): Promise<boolean> {
+  /**
+   * Waits for a commit; then moves the in-memory state on and answers, or refuses, its requests.
+   * Returns null when it landed, else its error.
+   */
+  private async finish(f: InFlight): Promise<unknown> {
     const err = await f.done;
     if (err) {
       this.observer.onError?.(err);
       for (const p of f.group) p.reject(err);
       markFailedSequences(f.group, err);
-      return false;
+      return err;
     }
     // Only now does the in-memory state move on.
     for (const [key, head] of f.newHeads) {
       const [category, tenant] = key.split('\u0000') as [string, string];
       f.states.get(category)!.heads.set(tenant, head);
     }
-    for (const b of f.rows) {
-      const seen = f.states.get(b.type.category)!.seen;
-      for (const r of b.rows) seen.add(fingerprint(r.tenant, r.id));
+    for (const [key, ids] of f.ids) {
+      const [category, tenant] = key.split('\u0000') as [string, string];
+      const seen = f.states.get(category)!.seen;
+      for (const id of ids) seen.add(fingerprint(tenant, id));
     }
     this.observer.onCommit?.({
       records: f.total,
@@ -361,7 +379,7 @@ export class Committer {
       }),
     });
     for (const [i, p] of f.group.entries()) p.resolve(f.results[i]!);
-    return true;
+    return null;
   }
 }
 

@@ -127,7 +127,9 @@ export class IngestService {
         all.slice(0, 100),
       );
     }
-    const result = await this.committer.submit({ type, tenant, records, ...(sequence ? { sequence } : {}) });
-    return { received, ...result };
+    // Not awaited here: a suspended frame would hold the records, which the committer lets go
+    // once they are staged (committer.ts, Pending.released).
+    const committed = this.committer.submit({ type, tenant, records, ...(sequence ? { sequence } : {}) });
+    return committed.then((result) => ({ received, ...result }));
   }
 }

@@ -231,14 +231,16 @@ export function backfill(ingest: IngestService, opts: BackfillOptions): Promise<
       );
       // A group refused before it was queued (invalid records) must stop the groups after it too.
       if (merged.some((b) => b.errors.length > 0)) failed = true;
+      // Only the counts are kept: the records may go once the committer has staged them.
+      const counts = merged.map((b) => [b.category, b.received] as const);
       // Commits land in submission order; progress is reported in the same order.
       reported = reported.then(() =>
         committed.then(
           () => {
             if (failed) return;
-            for (const b of merged) {
-              byCategory[b.category] = (byCategory[b.category] ?? 0) + b.received;
-              records += b.received;
+            for (const [category, received] of counts) {
+              byCategory[category] = (byCategory[category] ?? 0) + received;
+              records += received;
             }
             hoursDone += hours;
             pending--;

@@ -77,9 +77,9 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       newestFirst: true,
       // What is missing of the window is found from this category's times (above).
       marker: type.category,
-      // Grouped commits keep a group of several days in memory while the one before commits (peak
-      // ~4.5 GB for the default demo, against ~2.8 GB chunk by chunk): a small machine commits
-      // chunk by chunk, slower.
+      // Grouped commits keep a group of several days in memory while it fills (peak ~4.1–4.4 GB
+      // for the default demo, against ~2.8 GB chunk by chunk): a small machine commits chunk by
+      // chunk, slower.
       ...(totalmem() < SMALL_MACHINE ? { bulkRows: 0 } : {}),
       onHour: (done, _total, records) =>
         opts.onProgress?.(hoursBefore + done, total, recordsBefore + records),

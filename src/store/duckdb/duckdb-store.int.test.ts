@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -72,5 +72,41 @@ describe('DuckDbStore', () => {
     assert.doesNotMatch(compactPlan, /SEMI/, 'the picked rows are read in the same scan');
     assert.match(plainPlan, /SEMI/, 'reads of `record` fetch the picked rows by row id');
     assert.equal(Number((await store.readSql(setting, []))[0]![0]), 1000);
+  });
+
+  it('writes an append of bulkAppendRows rows of a table without its WAL, and a smaller one through it', async () => {
+    // The simulator's backfill sizes its commits by this (simulate/backfill.ts); if the engine
+    // stopped writing such appends straight to the file, the demo start would lose its budget.
+    const own = mkdtempSync(path.join(tmpdir(), 'idtrail-bulk-'));
+    const file = path.join(own, 'idtrail.duckdb');
+    const bulkStore = await openStore(`duckdb:${file}`, own);
+    try {
+      const wal = () => {
+        try {
+          return statSync(`${file}.wal`).size;
+        } catch {
+          return 0;
+        }
+      };
+      const rows = (n: number) =>
+        Array.from({ length: n }, (_, i) =>
+          row('bulk', new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString()),
+        );
+      await bulkStore.append([{ type: SignInLogs, rows: rows(1) }]); // the table is no longer empty
+      const w0 = wal();
+      await bulkStore.append([{ type: SignInLogs, rows: rows(10_000) }]);
+      const small = wal() - w0;
+      await bulkStore.append([{ type: SignInLogs, rows: rows(bulkStore.bulkAppendRows) }]);
+      const bulk = wal() - w0 - small;
+      assert.ok(small > 10_000 * 100, `10,000 rows put ${small} bytes in the WAL`);
+      assert.ok(
+        bulk < small / 10,
+        `${bulkStore.bulkAppendRows} rows put ${bulk} bytes in the WAL (10,000: ${small})`,
+      );
+      assert.equal(await bulkStore.count(SignInLogs, 'bulk'), 10_001 + bulkStore.bulkAppendRows);
+    } finally {
+      await bulkStore.close();
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 });

@@ -238,6 +238,9 @@ export class DuckDbStore implements Store {
       }
     }
     const dictionaries = [...this.unstoredDictionaries];
+    // What the commit needs of the rows, taken now: the staged append must not hold the rows (their
+    // texts are written to the scratch files), so that a producer's memory can go while it commits.
+    const newest = newestByKey(work);
     let used = false;
     return {
       commit: () => {
@@ -251,7 +254,7 @@ export class DuckDbStore implements Store {
               for (const sql of inserts) await this.writer.run(sql);
               await this.writer.run('COMMIT');
               this.unstoredDictionaries = this.unstoredDictionaries.filter((d) => !dictionaries.includes(d));
-              this.noteNewest(work);
+              this.noteNewest(newest);
             } catch (err) {
               await this.writer.run('ROLLBACK').catch(() => {});
               throw err;
@@ -540,17 +543,14 @@ export class DuckDbStore implements Store {
     }
   }
 
-  private noteNewest(batches: readonly AppendBatch[]): void {
+  /** Moves the kept newest times on after a commit (`newest`: by table and tenant, ms; newestByKey). */
+  private noteNewest(newest: ReadonlyMap<string, number>): void {
     this.commitsNoted++;
-    for (const b of batches) {
-      for (const r of b.rows) {
-        const key = `${b.type.table}\u0000${r.tenant}`;
-        if (!this.newest.has(key)) continue; // not asked for yet: read when it is
-        const cur = this.newest.get(key);
-        const ms = Date.parse(r.time);
-        if (!cur || ms > cur.ms)
-          this.newest.set(key, { t: new Date(ms).toISOString().replace('Z', '000Z'), ms });
-      }
+    for (const [key, ms] of newest) {
+      if (!this.newest.has(key)) continue; // not asked for yet: read when it is
+      const cur = this.newest.get(key);
+      if (!cur || ms > cur.ms)
+        this.newest.set(key, { t: new Date(ms).toISOString().replace('Z', '000Z'), ms });
     }
   }
 
@@ -1031,4 +1031,17 @@ const recordString = (r: string | Uint8Array) =>
 
 function listLiteral(items: readonly string[]): string {
   return `[${items.map(lit).join(', ')}]::VARCHAR[]`;
+}
+
+/** The latest record time of each table and tenant in an append, ms (DuckDbStore.noteNewest). */
+function newestByKey(batches: readonly AppendBatch[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const b of batches)
+    for (const r of b.rows) {
+      const key = `${b.type.table}\u0000${r.tenant}`;
+      const ms = Date.parse(r.time);
+      const cur = out.get(key);
+      if (cur === undefined || ms > cur) out.set(key, ms);
+    }
+  return out;
 }
