@@ -161,16 +161,22 @@ describe('Committer', () => {
   it('a sequence batch staged on a commit that fails is refused, not sealed again (its records are gone)', async () => {
     // A sequence's batches are let go once staged (the producer's memory); one sealed on the heads
     // of a commit that then fails cannot be sealed again, so it is refused with that commit's error,
-    // and its sequence with it. A batch of no sequence in the same position is sealed again.
+    // and its sequence with it. The first commit fails only once the second group is staged.
     let calls = 0;
+    let committing!: () => void;
+    const firstCommitting = new Promise<void>((r) => (committing = r));
+    let stagedAgain!: () => void;
+    const secondStaged = new Promise<void>((r) => (stagedAgain = r));
     const flaky: Store = Object.create(store, {
       stageAppend: {
         value: async (batches: Parameters<Store['stageAppend']>[0]) => {
           const staged = await store.stageAppend(batches);
-          if (++calls !== 1) return staged;
+          if (++calls === 2) stagedAgain();
+          if (calls !== 1) return staged;
           return {
             commit: async () => {
-              await new Promise((r) => setTimeout(r, 50));
+              committing();
+              await secondStaged;
               await staged.discard();
               throw new Error('disk full');
             },
@@ -183,7 +189,7 @@ describe('Committer', () => {
     const sequence = new CommitSequence();
     const count = await store.count(SignInLogs, 't8');
     const first = c.submit({ type: SignInLogs, tenant: 't8', records: [rec('x-1')] });
-    await new Promise((r) => setTimeout(r, 10)); // the first group is committing now
+    await firstCommitting;
     const staged = c.submit({ type: SignInLogs, tenant: 't8', records: [rec('q-1'), rec('q-2')], sequence });
     await assert.rejects(first, /disk full/);
     await assert.rejects(staged, /disk full/);
