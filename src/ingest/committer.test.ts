@@ -18,6 +18,39 @@ const rec = (id: string): PreparedRecord => ({
   values: SignInLogs.columns.map(() => null),
 });
 
+/**
+ * The real store, whose staged appends the `fails` predicate picks (by call number, from 1) fail on
+ * commit, after `before()` — a full disk cannot be provoked here. `onStage` sees every call.
+ */
+function flakyStore(
+  store: Store,
+  fails: (call: number) => boolean,
+  before: () => Promise<unknown> = async () => {},
+  onStage: (call: number) => void = () => {},
+): Store {
+  let calls = 0;
+  return Object.create(store, {
+    stageAppend: {
+      value: async (batches: Parameters<Store['stageAppend']>[0]) => {
+        const staged = await store.stageAppend(batches);
+        const call = ++calls;
+        onStage(call);
+        if (!fails(call)) return staged;
+        return {
+          commit: async () => {
+            await before();
+            await staged.discard();
+            throw new Error('disk full');
+          },
+          discard: () => staged.discard(),
+        };
+      },
+    },
+  });
+}
+
+const pause = (ms: number) => () => new Promise((r) => setTimeout(r, ms));
+
 describe('Committer', () => {
   let store: Store;
   let scratch: string;
@@ -62,24 +95,8 @@ describe('Committer', () => {
   });
 
   it('a failed commit rejects its batches and leaves no gap in the chain', async () => {
-    // A full disk cannot be provoked here: wrap the real store so its next append fails once.
     let fail = true;
-    const flaky: Store = Object.create(store, {
-      stageAppend: {
-        value: async (batches: Parameters<Store['stageAppend']>[0]) => {
-          const staged = await store.stageAppend(batches);
-          if (!fail) return staged;
-          return {
-            commit: async () => {
-              await staged.discard();
-              throw new Error('disk full');
-            },
-            discard: () => staged.discard(),
-          };
-        },
-      },
-    });
-    const c = new Committer(flaky);
+    const c = new Committer(flakyStore(store, () => fail));
     await assert.rejects(c.submit({ type: SignInLogs, tenant: 't1', records: [rec('f-1')] }), /disk full/);
     fail = false;
     const ok = await c.submit({ type: SignInLogs, tenant: 't1', records: [rec('f-1')] });
@@ -92,23 +109,14 @@ describe('Committer', () => {
     // The first commit fails after a delay, while the second group (submitted meanwhile) has already
     // been sealed on its heads: the second must still land, right after the last durable record.
     let calls = 0;
-    const flaky: Store = Object.create(store, {
-      stageAppend: {
-        value: async (batches: Parameters<Store['stageAppend']>[0]) => {
-          const staged = await store.stageAppend(batches);
-          if (++calls !== 1) return staged;
-          return {
-            commit: async () => {
-              await new Promise((r) => setTimeout(r, 50));
-              await staged.discard();
-              throw new Error('disk full');
-            },
-            discard: () => staged.discard(),
-          };
-        },
-      },
-    });
-    const c = new Committer(flaky);
+    const c = new Committer(
+      flakyStore(
+        store,
+        (call) => call === 1,
+        pause(50),
+        (call) => (calls = call),
+      ),
+    );
     const head = (await store.chainHeads(SignInLogs)).get('t1')!.seq;
     const first = c.submit({ type: SignInLogs, tenant: 't1', records: [rec('p-1'), rec('p-2')] });
     await new Promise((r) => setTimeout(r, 10)); // the first group is committing now
@@ -122,24 +130,7 @@ describe('Committer', () => {
   });
 
   it('after a failed commit, the rest of a sequence is refused, not committed after the gap', async () => {
-    let calls = 0;
-    const flaky: Store = Object.create(store, {
-      stageAppend: {
-        value: async (batches: Parameters<Store['stageAppend']>[0]) => {
-          const staged = await store.stageAppend(batches);
-          if (++calls !== 1) return staged;
-          return {
-            commit: async () => {
-              await new Promise((r) => setTimeout(r, 50));
-              await staged.discard();
-              throw new Error('disk full');
-            },
-            discard: () => staged.discard(),
-          };
-        },
-      },
-    });
-    const c = new Committer(flaky);
+    const c = new Committer(flakyStore(store, (call) => call === 1, pause(50)));
     const sequence = new CommitSequence();
     const count = await store.count(SignInLogs, 't9');
     const first = c.submit({ type: SignInLogs, tenant: 't9', records: [rec('s-1')], sequence });
@@ -162,30 +153,21 @@ describe('Committer', () => {
     // A sequence's batches are let go once staged (the producer's memory); one sealed on the heads
     // of a commit that then fails cannot be sealed again, so it is refused with that commit's error,
     // and its sequence with it. The first commit fails only once the second group is staged.
-    let calls = 0;
     let committing!: () => void;
     const firstCommitting = new Promise<void>((r) => (committing = r));
     let stagedAgain!: () => void;
     const secondStaged = new Promise<void>((r) => (stagedAgain = r));
-    const flaky: Store = Object.create(store, {
-      stageAppend: {
-        value: async (batches: Parameters<Store['stageAppend']>[0]) => {
-          const staged = await store.stageAppend(batches);
-          if (++calls === 2) stagedAgain();
-          if (calls !== 1) return staged;
-          return {
-            commit: async () => {
-              committing();
-              await secondStaged;
-              await staged.discard();
-              throw new Error('disk full');
-            },
-            discard: () => staged.discard(),
-          };
+    const c = new Committer(
+      flakyStore(
+        store,
+        (call) => call === 1,
+        () => {
+          committing();
+          return secondStaged;
         },
-      },
-    });
-    const c = new Committer(flaky);
+        (call) => call === 2 && stagedAgain(),
+      ),
+    );
     const sequence = new CommitSequence();
     const count = await store.count(SignInLogs, 't8');
     const first = c.submit({ type: SignInLogs, tenant: 't8', records: [rec('x-1')] });

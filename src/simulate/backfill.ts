@@ -180,10 +180,9 @@ export function backfill(ingest: IngestService, opts: BackfillOptions): Promise<
     const ready = new Map<number, Chunk>();
     // Chunks are committed in groups, in order: the first chunk alone (the newest hours show at
     // once), then consecutive chunks until one table holds `bulk` rows — the size at which the store
-    // writes an append most cheaply (DuckDB: whole compressed row groups, without its WAL). A group
-    // is submitted before the previous one committed: the committer then seals and stages it while
-    // DuckDB commits the one before. The sequence makes them land as a prefix: after a failed
-    // commit, nothing later of this backfill is stored.
+    // writes an append most cheaply (DuckDB: whole compressed row groups, without its WAL). One
+    // group commits while the next fills (MAX_PENDING). The sequence makes them land as a prefix:
+    // after a failed commit, nothing later of this backfill is stored.
     const sequence = new CommitSequence();
     let next = 0; // the next chunk index to take into the group
     let group: Chunk[] = [];
@@ -225,7 +224,8 @@ export function backfill(ingest: IngestService, opts: BackfillOptions): Promise<
         merged.map((b) =>
           ingest.submitPrepared(opts.tenant, logType(b.category), b.received, b.records, b.errors, {
             sequence,
-            maxRecords: Math.max(b.received, 1),
+            // A request's bound does not apply: the groups are bounded here (`closed`).
+            maxRecords: Number.POSITIVE_INFINITY,
           }),
         ),
       );

@@ -129,19 +129,24 @@ export function hexId(rng: Rng, n: number): string {
 let cachedHour = Number.NaN;
 const prefix: number[] = [];
 
-/**
- * `entraTime` without a Date per call: ISO 8601 UTC with 7 fractional digits taken from the
- * (fractional) millisecond value, e.g. 2024-05-14T09:18:02.1130421Z, as one flat string.
- */
-export function fmtTime(ms: number): string {
-  const whole = Math.floor(ms);
+/** The start of the hour `whole` falls in; `prefix` then holds its ISO text's first 14 characters. */
+function hourPrefix(whole: number): number {
   const hour = whole - (((whole % HOUR) + HOUR) % HOUR);
   if (hour !== cachedHour) {
     cachedHour = hour;
     const p = new Date(hour).toISOString();
     for (let i = 0; i < 14; i++) prefix[i] = p.charCodeAt(i);
   }
-  const off = whole - hour;
+  return hour;
+}
+
+/**
+ * `entraTime` without a Date per call: ISO 8601 UTC with 7 fractional digits taken from the
+ * (fractional) millisecond value, e.g. 2024-05-14T09:18:02.1130421Z, as one flat string.
+ */
+export function fmtTime(ms: number): string {
+  const whole = Math.floor(ms);
+  const off = whole - hourPrefix(whole);
   const min = Math.floor(off / 60_000);
   const sec = Math.floor((off % 60_000) / 1000);
   const f = Math.floor((ms - Math.floor(ms / 1000) * 1000) * 10_000);
@@ -181,13 +186,7 @@ export function fmtTime(ms: number): string {
 /** Writes `fmtTime(ms)` into the writer (28 bytes) without making the string. */
 export function writeTime(w: JsonWriter, ms: number): void {
   const whole = Math.floor(ms);
-  const hour = whole - (((whole % HOUR) + HOUR) % HOUR);
-  if (hour !== cachedHour) {
-    cachedHour = hour;
-    const p = new Date(hour).toISOString();
-    for (let i = 0; i < 14; i++) prefix[i] = p.charCodeAt(i);
-  }
-  const off = whole - hour;
+  const off = whole - hourPrefix(whole);
   const min = Math.floor(off / 60_000);
   const sec = Math.floor((off % 60_000) / 1000);
   const f = Math.floor((ms - Math.floor(ms / 1000) * 1000) * 10_000);

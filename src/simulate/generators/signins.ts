@@ -1368,16 +1368,8 @@ function niTail(m: TenantModel, ca: CaOutcome, code: number): NiTail {
 
 const NI_ID = new Bits128();
 const NI_CORRELATION = new Bits128();
-const NI = [
-  '{"id":"',
-  '","createdDateTime":"',
-  '",',
-  ',',
-  ',"correlationId":"',
-  '","originalRequestId":"',
-  '","sessionId":"',
-  '","uniqueTokenIdentifier":"',
-].map(fragment) as [
+/** The head of a user sign-in, the same as the interactive writer's (UI[0..7]). */
+const NI = UI.slice(0, 8) as [
   Uint8Array,
   Uint8Array,
   Uint8Array,

@@ -480,21 +480,31 @@ export function byteShaper(type: LogType, opts: ShapeOptions, version: GraphVers
     return list;
   };
   const keepExtras = version === 'beta';
+  /**
+   * Walks a record on the fast path, noting where each column's value lies (graph and csv); false
+   * when it is not canonical JSON of the schema (the caller then takes the slow path).
+   */
+  const locate = (record: Buffer, out: ByteSink): boolean => {
+    st.colStart.fill(-1);
+    st.scratch.len = 0;
+    st.extras.length = 0;
+    try {
+      if (record[0] !== OPEN_BRACE) throw NOT_CANONICAL;
+      st.start(record, out);
+      st.object(root, omit, true);
+      if (st.i !== record.length) throw NOT_CANONICAL;
+      return true;
+    } catch (err) {
+      if (err !== NOT_CANONICAL) throw err;
+      return false;
+    }
+  };
   const shaper: ByteShaper = {
     graph(record, out, fields) {
       const { colWhere, colStart, colEnd, scratch, extras } = st;
       const list = fields && fields.length > 0 ? selected(fields) : all;
       const mark = out.len;
-      colStart.fill(-1);
-      scratch.len = 0;
-      extras.length = 0;
-      try {
-        if (list === null || record[0] !== OPEN_BRACE) throw NOT_CANONICAL;
-        st.start(record, out);
-        st.object(root, omit, true);
-        if (st.i !== record.length) throw NOT_CANONICAL;
-      } catch (err) {
-        if (err !== NOT_CANONICAL) throw err;
+      if (list === null || !locate(record, out)) {
         shaper.slow++;
         out.len = mark;
         out.text(JSON.stringify(select(shaped(record), fields)));
@@ -537,16 +547,7 @@ export function byteShaper(type: LogType, opts: ShapeOptions, version: GraphVers
     },
     csv(record, out) {
       const { colWhere, colStart, scratch } = st;
-      colStart.fill(-1);
-      scratch.len = 0;
-      st.extras.length = 0;
-      try {
-        if (record[0] !== OPEN_BRACE) throw NOT_CANONICAL;
-        st.start(record, out);
-        st.object(root, omit, true);
-        if (st.i !== record.length) throw NOT_CANONICAL;
-      } catch (err) {
-        if (err !== NOT_CANONICAL) throw err;
+      if (!locate(record, out)) {
         shaper.slow++;
         const value = shaped(record);
         out.text(columns.map((c) => csvField(value[c])).join(','));
